@@ -1,0 +1,82 @@
+// The plan of the whole /packages/stats/ tree: every path and how to render it. Nothing is
+// rendered until a writer asks, so the plan of ~40,000 files stays small.
+import type { Category } from "../domain/categories.js";
+import { sortByCollation } from "../domain/order.js";
+import type { PackageName, PeriodCounts } from "../domain/types.js";
+import { unsafeNameReason } from "../sources/packages-csv.js";
+import type { CategoryData, SiteData } from "../summaries/load.js";
+import { yearsWithRows } from "./blocks.js";
+import { renderCategoryPage, renderStatsPage } from "./render.js";
+import { computeScores } from "./scores.js";
+import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
+import { categoryPageView, statsPageView } from "./views.js";
+
+export interface SiteFile {
+  /** Relative to the site root, `/`-separated. */
+  readonly path: string;
+  render(): string;
+}
+
+export interface SitePlan {
+  readonly files: readonly SiteFile[];
+  /** Packages left out because their name cannot be a folder (only possible in a database filled by other tools). */
+  readonly skipped: readonly string[];
+}
+
+export function planSite(data: SiteData): SitePlan {
+  const files: SiteFile[] = [];
+  const skipped: string[] = [];
+  const add = (path: string, render: () => string) => files.push({ path, render });
+  const lastVersion = new Map(data.packages.map((p) => [p.name as string, p.lastVersion]));
+
+  add("bioc/bioc_packages.txt", () => renderPackageList(sortByCollation(data.packages, (p) => p.name).map((p) => p.name)));
+
+  for (const cd of data.categories) {
+    const { category } = cd;
+    const scores = computeScores(cd.packages, data.validThru);
+    const page = () => renderCategoryPage(categoryPageView(category, scores, data.validThru));
+    add(category.indexPage, page);
+    if (category.key === "bioc") add("bioc.html", page);
+
+    addSubjectFiles(add, category, category.key, cd.combined, () =>
+      renderStatsPage(statsPageView(category, { kind: "combined" }, cd.combined, data.validThru)),
+    );
+    if (category.prefix !== category.key) addSubjectTabs(add, category, category.prefix, cd.combined);
+
+    const packages = sortedPackages(cd);
+    if (packages.length > 0) add(`${category.key}/${category.prefix}_pkg_stats.tab`, () => renderPackagesStatsTab(packages));
+    add(`${category.key}/${category.prefix}_pkg_scores.tab`, () => renderScoresTab(scores));
+
+    for (const [name, rows] of packages) {
+      const unsafe = unsafeNameReason(name);
+      if (unsafe) {
+        skipped.push(`${category.key}: ${unsafe}`);
+        continue;
+      }
+      addSubjectFiles(add, category, `${name}/${name}`, rows, () =>
+        renderStatsPage(statsPageView(category, { kind: "package", name, lastVersion: lastVersion.get(name) ?? null }, rows, data.validThru)),
+      );
+    }
+  }
+  return { files, skipped };
+}
+
+type Add = (path: string, render: () => string) => void;
+
+/** `STEM_stats.tab` and one `STEM_YEAR_stats.tab` per year with rows, beside the subject's page. */
+function addSubjectTabs(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[]): void {
+  if (rows.length === 0) return;
+  add(`${category.key}/${stem}_stats.tab`, () => renderStatsTab(rows));
+  for (const year of yearsWithRows(rows)) add(`${category.key}/${stem}_${year}_stats.tab`, () => renderYearStatsTab(rows, year));
+}
+
+function addSubjectFiles(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[], page: () => string): void {
+  if (rows.length === 0) return; // the live server answers 404 for a subject without rows
+  const dir = stem.includes("/") ? stem.slice(0, stem.lastIndexOf("/") + 1) : "";
+  add(`${category.key}/${dir}index.html`, page);
+  addSubjectTabs(add, category, stem, rows);
+}
+
+function sortedPackages(cd: CategoryData): Array<[PackageName, readonly PeriodCounts[]]> {
+  return sortByCollation([...cd.packages], ([name]) => name);
+}

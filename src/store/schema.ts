@@ -1,0 +1,54 @@
+// The legacy tables, with the legacy names and columns, so that webstats can be pointed at the
+// production database as it is.
+import type { Generated } from "kysely";
+
+export interface BiocWebDownloadsTable {
+  date: string;
+  "c-ip": string;
+  "sc-status": number;
+  category: string;
+  package: string;
+}
+
+export interface PackagesTable {
+  package: string;
+  category: string;
+  first_version: string;
+  last_version: string | null;
+}
+
+export interface StatsTable {
+  category: string;
+  package: string;
+  date: string;
+  is_monthly: boolean;
+  ip_count: number;
+  download_count: number;
+}
+
+export interface CategorystatsTable {
+  category: string;
+  date: string;
+  is_monthly: boolean;
+  ip_count: number;
+  download_count: number;
+}
+
+export interface WebstatsInfoTable {
+  key: string;
+  value: string | null;
+}
+
+export interface WebstatsMigrationsTable {
+  name: string;
+  applied_at: Generated<string>;
+}
+
+export interface Database {
+  bioc_web_downloads: BiocWebDownloadsTable;
+  packages: PackagesTable;
+  stats: StatsTable;
+  categorystats: CategorystatsTable;
+  webstats_info: WebstatsInfoTable;
+  webstats_migrations: WebstatsMigrationsTable;
+}
