@@ -1,0 +1,62 @@
+// Every fixture, on both databases: import its packages, ingest its downloads, build, and
+// compare with the tree the legacy server rendered for the same data. .tab/.txt byte for byte,
+// HTML by title, visible text, links, cells, chart data; the only allowed deviation is the one
+// listed in fixtures/allowed.tsv (our own Chart.js instead of a CDN).
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSite } from "../src/commands/build.js";
+import { ingestRows } from "../src/commands/ingest.js";
+import { compareTrees, formatComparison, parseAllowList } from "../src/compare/compare-trees.js";
+import { readPackagesCsv } from "../src/sources/packages-csv.js";
+import { readRowsFile } from "../src/sources/rows-file.js";
+import { getValidThru } from "../src/store/info.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { BACKENDS } from "./helpers/backends.js";
+import { extractTarGz, FIXTURES, suiteDir } from "./helpers/temp.js";
+
+const allow = parseAllowList(readFileSync(join(FIXTURES, "allowed.tsv"), "utf8"));
+
+for (const fixture of ["small-s1", "medium-s2"]) {
+  for (const backend of BACKENDS) {
+    describe.skipIf(!backend.available)(`${fixture} on ${backend.name}`, () => {
+      const dir = join(FIXTURES, fixture);
+      let work: string;
+      let cleanup: () => void;
+      let created: Awaited<ReturnType<typeof backend.create>>;
+
+      beforeAll(async () => {
+        [work, cleanup] = suiteDir();
+        mkdirSync(join(work, "expected"));
+        extractTarGz(join(dir, "expected.tar.gz"), join(work, "expected"));
+        created = await backend.create();
+        await upsertPackages(created.store.db, await readPackagesCsv(join(dir, "packages.csv")));
+        await ingestRows(created.store, readRowsFile(join(dir, "downloads.tsv.gz")));
+        await buildSite(created.store, join(work, "dist"));
+      });
+
+      afterAll(async () => {
+        await created?.store.close();
+        await created?.drop();
+        cleanup?.();
+      });
+
+      it("sets ValidThru to the fixture's last date", async () => {
+        const info = JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as { validThru: string };
+        expect(await getValidThru(created.store.db)).toBe(info.validThru);
+      });
+
+      it("renders the tree the legacy server rendered", async () => {
+        const result = await compareTrees(join(work, "expected"), join(work, "dist"), { ignore: [/^static\//], allow, chart: true });
+        expect(formatComparison(result).join("\n")).toMatch(/differing: 0, allowed: \d+, missing: 0, extra: 0$/);
+        expect(result.compared).toBeGreaterThan(300);
+        // The one allowed deviation is the script list of pages with charts, nothing else.
+        expect(new Set(result.allowed.map((a) => a.path.endsWith(".html")))).toEqual(new Set([true]));
+      });
+
+      it("serves Chart.js and the chart script from the site itself", () => {
+        for (const f of ["static/chart.umd.min.js", "static/barchart.js", "static/webstats.css"]) expect(existsSync(join(work, "dist", f)), f).toBe(true);
+      });
+    });
+  }
+}

@@ -1,0 +1,57 @@
+// The two stores every database test runs on: embedded PGlite, and the PostgreSQL server that
+// `npm test` starts (scripts/with-postgres.mjs, C.UTF-8 collation) or that DATABASE_URL names.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { openStore, type Store } from "../../src/store/database.js";
+
+export interface Backend {
+  readonly name: string;
+  /** False when no server is configured (vitest run directly, without `npm test`). */
+  readonly available: boolean;
+  /** A fresh, empty, migrated store; `drop` removes it. */
+  create(): Promise<{ store: Store; url: string | undefined; dataDir: string; drop: () => Promise<void> }>;
+}
+
+const serverUrl = process.env.DATABASE_URL;
+
+export const BACKENDS: readonly Backend[] = [
+  {
+    name: "PGlite",
+    available: true,
+    async create() {
+      const dataDir = mkdtempSync(join(tmpdir(), "webstats-pglite-"));
+      const store = await openStore({ dataDir });
+      return { store, url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    available: Boolean(serverUrl),
+    async create() {
+      const name = `webstats_test_${randomBytes(6).toString("hex")}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(serverUrl!);
+      url.pathname = `/${name}`;
+      const dataDir = mkdtempSync(join(tmpdir(), "webstats-unused-"));
+      const store = await openStore({ databaseUrl: url.href, dataDir });
+      return {
+        store,
+        url: url.href,
+        dataDir,
+        drop: async () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          const c = new pg.Client({ connectionString: serverUrl });
+          await c.connect();
+          await c.query(`drop database if exists ${name} with (force)`);
+          await c.end();
+        },
+      };
+    },
+  },
+];
