@@ -1,10 +1,11 @@
 // Line-by-line reading of a text file that may be gzipped (detected by its magic bytes, not
-// its name), so that a 3-million-row file never sits in memory.
+// its name), so that a 3-million-row file never sits in memory. A broken or truncated gzip
+// stream fails the read with the file and line named, never ends it early in silence.
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
-import { createGunzip } from "node:zlib";
+import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import { InputError } from "../errors.js";
 
 async function isGzip(path: string): Promise<boolean> {
@@ -17,19 +18,30 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** Yields [lineNumber, line] (1-based, without the line end); a broken gzip stream names the file. */
+async function openText(path: string): Promise<Readable> {
+  const file = createReadStream(path);
+  if (!(await isGzip(path))) return file;
+  // pipeline() passes a read error of the file on to the gunzip stream we iterate.
+  return pipeline(file, createGunzip(), () => {});
+}
+
+/** Yields [lineNumber, line] (1-based, without `\n` or `\r\n`). */
 export async function* readTextLines(path: string): AsyncGenerator<[number, string]> {
-  let input: Readable = createReadStream(path);
-  if (await isGzip(path)) {
-    const gunzip = createGunzip();
-    input.on("error", (e) => gunzip.destroy(e));
-    input = input.pipe(gunzip);
-  }
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const input = await openText(path);
+  const decoder = new TextDecoder("utf-8");
   let n = 0;
+  let rest = "";
   try {
-    for await (const line of lines) yield [++n, line];
+    for await (const chunk of input) {
+      const text = rest + decoder.decode(chunk as Buffer, { stream: true });
+      const lines = text.split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) yield [++n, line.endsWith("\r") ? line.slice(0, -1) : line];
+    }
+    rest += decoder.decode();
   } catch (e) {
+    input.destroy();
     throw new InputError(path, n + 1, `cannot read: ${(e as Error).message}`);
   }
+  if (rest !== "") yield [++n, rest.endsWith("\r") ? rest.slice(0, -1) : rest];
 }

@@ -22,3 +22,8 @@ export function extractTarGz(archive: string, into: string): void {
 }
 
 export const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+
+/** One file of a fixture's golden tree (the legacy server's output). */
+export function readExpectedFile(fixture: string, path: string): string {
+  return execFileSync("tar", ["-xzOf", join(FIXTURES, fixture, "expected.tar.gz"), `./${path}`], { encoding: "utf8" });
+}

@@ -1,0 +1,103 @@
+// Ingest is one transaction and idempotent by day, on both databases.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ingestRows } from "../src/commands/ingest.js";
+import { readRowsFile } from "../src/sources/rows-file.js";
+import type { Store } from "../src/store/database.js";
+import { getValidThru } from "../src/store/info.js";
+import { migrate } from "../src/store/migrate.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { parsePackagesCsv } from "../src/sources/packages-csv.js";
+import { BACKENDS } from "./helpers/backends.js";
+import { tempDir } from "./helpers/temp.js";
+
+const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
+const PACKAGES = parsePackagesCsv("package,category,first_version,last_version\naffy,bioc,108,\nGO.db,annotation,108,\n", "p.csv");
+
+async function snapshot(store: Store) {
+  const q = (text: string) => sql.raw(text).execute(store.db).then((r) => r.rows);
+  return {
+    downloads: await q(`select date, "c-ip", "sc-status", category, package from bioc_web_downloads order by date, "c-ip" collate "C", "sc-status", category collate "C", package collate "C"`),
+    stats: await q("select category, package, date, is_monthly, ip_count, download_count from stats order by package collate \"C\", date"),
+    categorystats: await q("select category, date, is_monthly, ip_count, download_count from categorystats order by category, date"),
+    validThru: await getValidThru(store.db),
+  };
+}
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!backend.available)(`ingest on ${backend.name}`, () => {
+    let created: Awaited<ReturnType<typeof backend.create>>;
+    beforeEach(async () => {
+      created = await backend.create();
+      await upsertPackages(created.store.db, PACKAGES);
+    });
+    afterEach(async () => {
+      await created.store.close();
+      await created.drop();
+    });
+
+    const file = (lines: string[]) => {
+      const path = join(tempDir(), "rows.tsv");
+      writeFileSync(path, [HEADER, ...lines].join("\n") + "\n");
+      return path;
+    };
+
+    it("counts like the legacy views: known packages, counted statuses, distinct IPs per period", async () => {
+      await ingestRows(created.store, readRowsFile(file([
+        "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
+        "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
+        "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
+        "2025-01-02\t2.2.2.2\t304\tbioc\taffy", // not a counted status
+        "2025-01-02\t3.3.3.3\t200\tbioc\tunknownPkg", // not in packages
+        "2025-01-02\t4.4.4.4\t200\tannotation\taffy", // wrong category for affy
+        "2025-01-03\t5.5.5.5\t200\tannotation\tGO.db",
+      ])));
+      const s = await snapshot(created.store);
+      expect(s.stats).toEqual([
+        { category: "annotation", package: "GO.db", date: "2025-01-01", is_monthly: true, ip_count: 1, download_count: 1 },
+        { category: "annotation", package: "GO.db", date: "2025-12-31", is_monthly: false, ip_count: 1, download_count: 1 },
+        { category: "bioc", package: "affy", date: "2024-12-01", is_monthly: true, ip_count: 1, download_count: 1 },
+        { category: "bioc", package: "affy", date: "2024-12-31", is_monthly: false, ip_count: 1, download_count: 1 },
+        { category: "bioc", package: "affy", date: "2025-01-01", is_monthly: true, ip_count: 1, download_count: 2 },
+        { category: "bioc", package: "affy", date: "2025-12-31", is_monthly: false, ip_count: 1, download_count: 2 },
+      ]);
+      expect(s.downloads).toHaveLength(7); // raw rows are kept; the rules apply when summarising
+      expect(s.validThru).toBe("2025-01-03");
+    });
+
+    it("gives the same database when the same file is ingested twice", async () => {
+      const path = file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-02\t1.1.1.1\t200\tannotation\tGO.db"]);
+      await ingestRows(created.store, readRowsFile(path));
+      const once = await snapshot(created.store);
+      await ingestRows(created.store, readRowsFile(path));
+      expect(await snapshot(created.store)).toEqual(once);
+    });
+
+    it("replaces the days a later ingest covers, and keeps the others", async () => {
+      await ingestRows(created.store, readRowsFile(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
+      await ingestRows(created.store, readRowsFile(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
+      const s = await snapshot(created.store);
+      expect(s.downloads.map((r) => (r as { "c-ip": string })["c-ip"])).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9", "3.3.3.3"]);
+      expect(s.stats.filter((r) => (r as { is_monthly: boolean }).is_monthly)).toEqual([
+        { category: "bioc", package: "affy", date: "2025-01-01", is_monthly: true, ip_count: 4, download_count: 4 },
+      ]);
+      expect(s.validThru).toBe("2025-01-03"); // a backfill never moves ValidThru back
+    });
+
+    it("writes nothing when a row is bad, and names the line", async () => {
+      await ingestRows(created.store, readRowsFile(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      const before = await snapshot(created.store);
+      const rows = Array.from({ length: 30_000 }, (_, i) => `2025-01-0${(i % 5) + 1}\t10.0.${i >> 8}.${i & 255}\t200\tbioc\taffy`);
+      rows.push("2025-01-06\t1.1.1.1\t200\tbioc\taffy\textra");
+      const path = file(rows);
+      await expect(ingestRows(created.store, readRowsFile(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
+      expect(await snapshot(created.store)).toEqual(before);
+    });
+
+    it("runs migrations once: a second run applies nothing", async () => {
+      expect(await migrate(created.store.db)).toEqual([]);
+    });
+  });
+}
