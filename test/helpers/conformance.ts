@@ -5,19 +5,20 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite } from "../src/commands/build.js";
-import { ingestRows } from "../src/commands/ingest.js";
-import { compareTrees, formatComparison, parseAllowList } from "../src/compare/compare-trees.js";
-import { readPackagesCsv } from "../src/sources/packages-csv.js";
-import { readRowsFile } from "../src/sources/rows-file.js";
-import { getValidThru } from "../src/store/info.js";
-import { upsertPackages } from "../src/store/packages.js";
-import { BACKENDS } from "./helpers/backends.js";
-import { extractTarGz, FIXTURES, suiteDir } from "./helpers/temp.js";
+import { buildSite } from "../../src/commands/build.js";
+import { ingestRows } from "../../src/commands/ingest.js";
+import { compareTrees, formatComparison, parseAllowList } from "../../src/compare/compare-trees.js";
+import { readPackagesCsv } from "../../src/sources/packages-csv.js";
+import { readRowsFile } from "../../src/sources/rows-file.js";
+import { getValidThru } from "../../src/store/info.js";
+import { upsertPackages } from "../../src/store/packages.js";
+import { BACKENDS } from "./backends.js";
+import { extractTarGz, FIXTURES, suiteDir } from "./temp.js";
 
 const allow = parseAllowList(readFileSync(join(FIXTURES, "allowed.tsv"), "utf8"));
 
-for (const fixture of ["small-s1", "medium-s2"]) {
+/** Declares the conformance suite of one fixture, on every available database. */
+export function describeConformance(fixture: string): void {
   for (const backend of BACKENDS) {
     describe.skipIf(!backend.available)(`${fixture} on ${backend.name}`, () => {
       const dir = join(FIXTURES, fixture);

@@ -1,0 +1,3 @@
+import { describeConformance } from "./helpers/conformance.js";
+
+describeConformance("small-s1");
