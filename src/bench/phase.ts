@@ -1,0 +1,27 @@
+// One measured phase of the benchmark, in its own process so that its peak RSS is its own.
+// Usage: node lib/bench/phase.js ingest|build DATABASE_URL|pglite:DIR ARG
+// Prints one JSON line: seconds, peak RSS and what the phase did.
+import { buildSite } from "../commands/build.js";
+import { ingestRows } from "../commands/ingest.js";
+import { readPackagesCsv } from "../sources/packages-csv.js";
+import { readRowsFile } from "../sources/rows-file.js";
+import { openStore } from "../store/database.js";
+import { upsertPackages } from "../store/packages.js";
+
+const [phase, where, arg, packagesFile] = process.argv.slice(2);
+const store = await openStore(where!.startsWith("pglite:") ? { dataDir: where!.slice(7) } : { databaseUrl: where!, dataDir: "" });
+const started = performance.now();
+let detail: Record<string, unknown> = {};
+if (phase === "ingest") {
+  await upsertPackages(store.db, await readPackagesCsv(packagesFile!));
+  const r = await ingestRows(store, readRowsFile(arg!));
+  detail = { rows: r.rows, first: r.first, last: r.last };
+} else if (phase === "build") {
+  const r = await buildSite(store, arg!);
+  detail = { files: r.files, bytes: r.bytes };
+} else {
+  throw new Error(`unknown phase ${phase}`);
+}
+const seconds = (performance.now() - started) / 1000;
+await store.close();
+process.stdout.write(JSON.stringify({ phase, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, ...detail }) + "\n");

@@ -1,0 +1,73 @@
+// npm run bench: the large synthetic dataset, ingested and built on a real PostgreSQL server
+// (the one scripts/with-postgres.mjs starts, or DATABASE_URL) and on PGlite; prints the figures.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { BENCH_FROM, BENCH_PACKAGES, BENCH_TO, ensureBenchDataset } from "./dataset.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DIR = ROOT + "bench-data";
+const PHASE = fileURLToPath(new URL("./phase.js", import.meta.url));
+
+interface PhaseResult {
+  phase: string;
+  seconds: number;
+  peakRssMB: number;
+  rows?: number;
+  files?: number;
+  bytes?: number;
+}
+
+function runPhase(args: string[]): PhaseResult {
+  const out = execFileSync(process.execPath, [PHASE, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split("\n").pop()!) as PhaseResult;
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function report(label: string, ingest: PhaseResult, builds: PhaseResult[]): void {
+  console.log(`\n${label}`);
+  console.log(`  ingest  ${fmt(ingest.rows!)} rows in ${fmt(ingest.seconds, 1)} s = ${fmt(ingest.rows! / ingest.seconds)} rows/s, peak RSS ${fmt(ingest.peakRssMB)} MB`);
+  builds.forEach((b, i) => {
+    console.log(
+      `  build ${i + 1} ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB in ${fmt(b.seconds, 2)} s = ${fmt(b.files! / b.seconds)} files/s, ` +
+        `${fmt(b.bytes! / 1e6 / b.seconds, 1)} MB/s, peak RSS ${fmt(b.peakRssMB)} MB`,
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DIR, { recursive: true });
+  let t = performance.now();
+  const data = await ensureBenchDataset(DIR);
+  console.log(`dataset: ${BENCH_PACKAGES} packages, ${BENCH_FROM}..${BENCH_TO}, ${fmt(statSync(data.rowsFile).size / 1e6, 1)} MB gzipped` +
+    (data.generated ? ` (generated in ${fmt((performance.now() - t) / 1000, 1)} s)` : " (cached)"));
+  console.log(`machine: ${execFileSync("nproc", { encoding: "utf8" }).trim()} cores, node ${process.version}`);
+
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query("drop database if exists webstats_bench with (force)");
+    await admin.query("create database webstats_bench");
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = "/webstats_bench";
+    const ingest = runPhase(["ingest", url.href, data.rowsFile, data.packagesFile]);
+    const builds = [1, 2, 3].map(() => runPhase(["build", url.href, `${DIR}/dist-pg`]));
+    report(`PostgreSQL server (${url.host})`, ingest, builds);
+  } else {
+    console.log("\nPostgreSQL: skipped (no DATABASE_URL; run through `npm run bench` to get a throwaway server)");
+  }
+
+  const pgliteDir = `${DIR}/pglite`;
+  rmSync(pgliteDir, { recursive: true, force: true });
+  t = performance.now();
+  const ingest = runPhase(["ingest", `pglite:${pgliteDir}`, data.rowsFile, data.packagesFile]);
+  const builds = [1, 2].map(() => runPhase(["build", `pglite:${pgliteDir}`, `${DIR}/dist-pglite`]));
+  report(`PGlite (${pgliteDir})`, ingest, builds);
+  console.log(`\ntargets: full build ≤ 3 s on PostgreSQL, peak RSS ≤ 300 MB (the legacy renderer: ~51 s for a tree this size on this machine, as measured for issue 3)`);
+}
+
+await main();
