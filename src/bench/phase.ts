@@ -18,7 +18,7 @@ if (phase === "ingest") {
   detail = { rows: r.rows, first: r.first, last: r.last };
 } else if (phase === "build") {
   const r = await buildSite(store, arg!);
-  detail = { files: r.files, bytes: r.bytes };
+  detail = { files: r.files, bytes: r.bytes, buildSeconds: r.seconds, cleanupSeconds: r.cleanupSeconds, workers: r.timings };
 } else {
   throw new Error(`unknown phase ${phase}`);
 }

@@ -17,6 +17,8 @@ interface PhaseResult {
   rows?: number;
   files?: number;
   bytes?: number;
+  buildSeconds?: number;
+  cleanupSeconds?: number;
 }
 
 function runPhase(args: string[]): PhaseResult {
@@ -30,9 +32,10 @@ function report(label: string, ingest: PhaseResult, builds: PhaseResult[]): void
   console.log(`\n${label}`);
   console.log(`  ingest  ${fmt(ingest.rows!)} rows in ${fmt(ingest.seconds, 1)} s = ${fmt(ingest.rows! / ingest.seconds)} rows/s, peak RSS ${fmt(ingest.peakRssMB)} MB`);
   builds.forEach((b, i) => {
+    const s = b.buildSeconds!;
     console.log(
-      `  build ${i + 1} ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB in ${fmt(b.seconds, 2)} s = ${fmt(b.files! / b.seconds)} files/s, ` +
-        `${fmt(b.bytes! / 1e6 / b.seconds, 1)} MB/s, peak RSS ${fmt(b.peakRssMB)} MB`,
+      `  build ${i + 1} ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB in ${fmt(s, 2)} s = ${fmt(b.files! / s)} files/s, ` +
+        `${fmt(b.bytes! / 1e6 / s, 1)} MB/s, peak RSS ${fmt(b.peakRssMB)} MB; then ${fmt(b.cleanupSeconds!, 2)} s removing the previous tree`,
     );
   });
 }

@@ -5,7 +5,7 @@ import { createProgress, rate } from "../progress.js";
 import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources/synthetic-downloads.js";
 import { openStore } from "../store/database.js";
 import { upsertPackages } from "../store/packages.js";
-import { buildSite } from "./build.js";
+import { buildSite, describeBuild } from "./build.js";
 import { describeIngest, ingestRows } from "./ingest.js";
 
 const FROM = "2019-01-01" as IsoDate;
@@ -26,7 +26,7 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
     out(describeIngest(ingested, `the demo dataset (${packages.length} packages)`, (Date.now() - started) / 1000));
     const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
     progress.clear();
-    out(`build: ${built.files.toLocaleString("en-US")} files, ${(built.bytes / 1e6).toFixed(1)} MB in ${built.seconds.toFixed(2)} s → ${options.out}`);
+    out(describeBuild(built, options.out));
     const shown = relative(options.cwd, join(options.cwd, options.out)) || ".";
     out(`\nLook at it:  python3 -m http.server --directory ${shown} 8080   then open http://localhost:8080/`);
     out(`Database:    ${store.description}`);

@@ -2,8 +2,12 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 
 /** Escapes a value for HTML text or a double- or single-quoted attribute. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  if (typeof value === "number") return String(value); // most values on a page are counts
+  const s = String(value);
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s;
 }
+
+const NEEDS_ESCAPE = /[&<>"']/;
 
 /** One path segment of a relative URL: a package name with `#`, `?` or `%` must not change the link. */
 export function urlSegment(name: string): string {
@@ -12,5 +16,6 @@ export function urlSegment(name: string): string {
 
 /** JSON safe to place inside a <script> element. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(value);
+  return /[<\u2028\u2029]/.test(json) ? json.replace(/[<\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
 }

@@ -7,13 +7,15 @@ import type { Score } from "./scores.js";
 
 const HEADER = "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads";
 
-function blockLines(rows: readonly PeriodCounts[], prefix = ""): string[] {
-  return fillYearBlock(rows).map((r) => `${prefix}${r.year}\t${r.month === null ? "all" : monthAbbr(r.month)}\t${r.ips}\t${r.downloads}`);
+/** The block's lines, each preceded by `prefix` and followed by `\n` (the caller trims the last one). */
+function blockText(rows: readonly PeriodCounts[], prefix: string): string {
+  const lines = fillYearBlock(rows).map((r) => `${prefix}${r.year}\t${r.month === null ? "all" : monthAbbr(r.month)}\t${r.ips}\t${r.downloads}\n`);
+  return lines.join("");
 }
 
 /** `PKG_stats.tab`, `KEY_stats.tab`: every year of one subject. */
 export function renderStatsTab(rows: readonly PeriodCounts[]): string {
-  return [HEADER, ...blockLines(rows)].join("\n");
+  return (HEADER + "\n" + blockText(rows, "")).slice(0, -1);
 }
 
 /** `PKG_YEAR_stats.tab`, `KEY_YEAR_stats.tab`: one year of one subject. */
@@ -23,9 +25,9 @@ export function renderYearStatsTab(rows: readonly PeriodCounts[], year: Year): s
 
 /** `PREFIX_pkg_stats.tab`: every package of a category, given in collation order. */
 export function renderPackagesStatsTab(packages: ReadonlyArray<readonly [PackageName, readonly PeriodCounts[]]>): string {
-  const lines = [`Package\t${HEADER}`];
-  for (const [name, rows] of packages) lines.push(...blockLines(rows, `${name}\t`));
-  return lines.join("\n");
+  const parts = [`Package\t${HEADER}\n`];
+  for (const [name, rows] of packages) parts.push(blockText(rows, `${name}\t`));
+  return parts.join("").slice(0, -1);
 }
 
 /** `PREFIX_pkg_scores.tab`, scores given in collation order. With none, the header keeps its newline (as live). */
