@@ -1,7 +1,7 @@
 // npm run bench: the large synthetic dataset, ingested and built on a real PostgreSQL server
 // (the one scripts/with-postgres.mjs starts, or DATABASE_URL) and on PGlite; prints the figures.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { BENCH_FROM, BENCH_PACKAGES, BENCH_TO, ensureBenchDataset } from "./dataset.js";
@@ -19,9 +19,11 @@ interface PhaseResult {
   bytes?: number;
   buildSeconds?: number;
   cleanupSeconds?: number;
+  workers?: Array<{ plan: number; render: number; write: number }>;
 }
 
 function runPhase(args: string[]): PhaseResult {
+  execFileSync("sync"); // start each phase without the previous one's dirty pages to flush
   const out = execFileSync(process.execPath, [PHASE, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split("\n").pop()!) as PhaseResult;
 }
@@ -37,6 +39,8 @@ function report(label: string, ingest: PhaseResult, builds: PhaseResult[]): void
       `  build ${i + 1} ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB in ${fmt(s, 2)} s = ${fmt(b.files! / s)} files/s, ` +
         `${fmt(b.bytes! / 1e6 / s, 1)} MB/s, peak RSS ${fmt(b.peakRssMB)} MB; then ${fmt(b.cleanupSeconds!, 2)} s removing the previous tree`,
     );
+    const w = b.workers!.map((x) => `${fmt(x.plan, 2)}/${fmt(x.render, 2)}/${fmt(x.write, 2)}`).join(", ");
+    console.log(`          per worker, seconds spent planning/rendering/writing: ${w}`);
   });
 }
 
@@ -60,6 +64,18 @@ async function main(): Promise<void> {
     const ingest = runPhase(["ingest", url.href, data.rowsFile, data.packagesFile]);
     const builds = [1, 2, 3].map(() => runPhase(["build", url.href, `${DIR}/dist-pg`]));
     report(`PostgreSQL server (${url.host})`, ingest, builds);
+    // What the disk alone costs for this tree, and what we cost without the disk.
+    execFileSync("sync");
+    t = performance.now();
+    execFileSync("cp", ["-r", `${DIR}/dist-pg`, `${DIR}/dist-copy`]);
+    const copySeconds = (performance.now() - t) / 1000;
+    rmSync(`${DIR}/dist-copy`, { recursive: true, force: true });
+    console.log(`  same machine, same run: \`cp -r\` of the built tree takes ${fmt(copySeconds, 2)} s (the file system's floor for ${fmt(builds[0]!.files!)} files)`);
+    if (existsSync("/dev/shm")) {
+      const shm = [1, 2].map(() => runPhase(["build", url.href, `/dev/shm/webstats-bench-dist`]));
+      rmSync("/dev/shm/webstats-bench-dist", { recursive: true, force: true });
+      console.log(`  into tmpfs (/dev/shm, no disk): ${shm.map((b) => `${fmt(b.buildSeconds!, 2)} s`).join(", ")}, peak RSS ${fmt(Math.max(...shm.map((b) => b.peakRssMB)))} MB`);
+    }
   } else {
     console.log("\nPostgreSQL: skipped (no DATABASE_URL; run through `npm run bench` to get a throwaway server)");
   }

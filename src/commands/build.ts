@@ -2,7 +2,7 @@ import type { GlobalOptions } from "../config.js";
 import { ExitError } from "../errors.js";
 import { createProgress, rate } from "../progress.js";
 import { staticAssets } from "../site/assets.js";
-import { packSiteData } from "../site/pack.js";
+import { packSiteData, type PackedSiteData } from "../site/pack.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { writeTreeAtomically } from "../site/write-tree.js";
 import type { Store } from "../store/database.js";
@@ -20,9 +20,7 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
   const started = performance.now();
   const pool = startRenderPool();
   try {
-    const data = await loadSiteData(store.db);
-    if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
-    const packed = packSiteData(data); // the workers get this; the objects above can go
+    const packed = await loadPacked(store);
     const swapped = await writeTreeAtomically(outDir, (temp) => pool.render(packed, staticAssets(), temp, onProgress));
     const seconds = (performance.now() - started) / 1000;
     await swapped.removePrevious();
@@ -30,6 +28,13 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
   } finally {
     await pool.close();
   }
+}
+
+/** Only the packed form outlives this function: the workers unpack it, the main thread need not keep ~600,000 objects. */
+async function loadPacked(store: Store): Promise<PackedSiteData> {
+  const data = await loadSiteData(store.db);
+  if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
+  return packSiteData(data);
 }
 
 export async function build(options: GlobalOptions & { readonly out: string }, out: (line: string) => void, warn: (line: string) => void): Promise<BuildResult> {
