@@ -49,18 +49,42 @@ Example:
 
   cli
     .command("ingest")
-    .description("store download rows, replacing the days they cover, and update the monthly/yearly summaries")
-    .requiredOption("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+    .description("store download rows (from CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
+    .option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+    .option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix")
+    .option("--since <date>", "first day to ingest from logs (default: the day after ValidThru)")
+    .option("--until <date>", "last day to ingest from logs (default: yesterday, UTC)")
+    .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
+    .option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails", "0.1%")
+    .option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing")
+    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
-The whole run is one transaction: a bad row (reported as FILE:LINE: reason) means nothing is
-written. The days from the first to the last date in the file replace what was stored for
-them, so ingesting the same file twice changes nothing. ValidThru moves to the last date.
+The whole run is one transaction: the days it covers (a rows file: its first..last date; logs:
+--since..--until) replace what was stored for them, so running it twice changes nothing, and
+any failure (a bad row, an unreadable file, too many malformed lines) means nothing is written.
+Rows files stop at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
+\`webstats status\`). A second ingest while one runs exits 2.
 
-Example:
-  $ webstats ingest --rows downloads.tsv.gz`)
-    .action(async (opts: { rows: string }) => {
+Examples:
+  $ webstats ingest --rows downloads.tsv.gz
+  $ webstats ingest --logs /var/log/cloudfront                         # ValidThru+1 .. yesterday
+  $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`)
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");
-      await ingest({ ...globals(), rows: opts.rows }, out);
+      await ingest({ ...globals(), ...opts }, out);
+    });
+
+  cli
+    .command("status")
+    .description("print ValidThru, the latest ingest runs and the table sizes")
+    .option("-n, --runs <n>", "how many runs", "10")
+    .addHelpText("after", `
+Example:
+  $ webstats status --runs 3`)
+    .action(async (opts: { runs: string }) => {
+      const { status } = await import("./commands/status.js");
+      await status({ ...globals(), runs: Number(opts.runs) || 10 }, out);
     });
 
   cli

@@ -6,7 +6,7 @@ import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources
 import { openStore } from "../store/database.js";
 import { upsertPackages } from "../store/packages.js";
 import { buildSite, describeBuild } from "./build.js";
-import { describeIngest, ingestRows } from "./ingest.js";
+import { ingestRows } from "../ingest/replace-days.js";
 
 const FROM = "2019-01-01" as IsoDate;
 const TO = "2025-11-15" as IsoDate;
@@ -21,9 +21,9 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
     await upsertPackages(store.db, packages);
     const started = Date.now();
     const rows = syntheticDownloads({ packages, from: FROM, to: TO, seed: 1, targetRows: 250_000 });
-    const ingested = await ingestRows(store, toAsync(rows), (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`));
+    const ingested = await ingestRows(store, toAsync(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
     progress.clear();
-    out(describeIngest(ingested, `the demo dataset (${packages.length} packages)`, (Date.now() - started) / 1000));
+    out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
     progress.clear();
     out(describeBuild(built, options.out));

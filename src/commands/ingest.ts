@@ -1,61 +1,118 @@
-import { sql } from "kysely";
 import type { GlobalOptions } from "../config.js";
 import type { DownloadRow, IsoDate } from "../domain/types.js";
-import { ExitError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
+import { resolveRange } from "../ingest/range.js";
+import { ingestRows, type IngestResult } from "../ingest/replace-days.js";
 import { createProgress, rate } from "../progress.js";
+import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
 import { readRowsFile } from "../sources/rows-file.js";
+import { listS3Logs, s3Client } from "../sources/s3-logs.js";
+import { addDays } from "../domain/dates.js";
 import { openStore, type Store } from "../store/database.js";
-import { replaceDays, stageRows } from "../store/downloads.js";
-import { getValidThru, setValidThru } from "../store/info.js";
-import { affectedPeriods, refreshSummaries } from "../summaries/refresh.js";
+import { getValidThru } from "../store/info.js";
+import { finishRun, startRun } from "../store/ingest-runs.js";
 
-// Any fixed number: the advisory lock that keeps two ingests from interleaving.
-const INGEST_LOCK = 7_420_002;
+export { ingestRows, type IngestResult } from "../ingest/replace-days.js";
 
-export interface IngestResult {
-  readonly rows: number;
-  readonly first: IsoDate | null;
-  readonly last: IsoDate | null;
-  readonly replaced: number;
-  readonly validThru: IsoDate | null;
+export interface IngestCommandOptions extends GlobalOptions {
+  readonly rows?: string | undefined;
+  readonly logs?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly allowGap?: boolean;
+  /** "25" (lines) or "0.5%" (of all lines); default 0.1%. */
+  readonly maxBadLines?: string | undefined;
+  readonly skipBadFiles?: boolean;
+  readonly json?: boolean;
+  /** An S3-compatible endpoint (tests, MinIO); AWS's own by default. */
+  readonly s3Endpoint?: string | undefined;
+  readonly now?: Date;
 }
 
-/**
- * One transaction: stage the rows, replace the days they cover, re-summarise the months and
- * years those days touch, move ValidThru forward. A bad row anywhere means nothing is written;
- * running the same source twice leaves the same database.
- */
-export async function ingestRows(store: Store, rows: AsyncIterable<DownloadRow>, onProgress?: (rows: number) => void): Promise<IngestResult> {
-  return store.db.transaction().execute(async (trx) => {
-    const { rows: locked } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${INGEST_LOCK}) as locked`.execute(trx);
-    if (!locked[0]?.locked) throw new ExitError("another webstats ingest is running on this database; try again when it has finished", 2);
-    const staged = await stageRows(trx, rows, onProgress);
-    const before = await getValidThru(trx);
-    if (staged.first === null || staged.last === null) return { ...staged, replaced: 0, validThru: before };
-    const { deleted } = await replaceDays(trx, staged.first, staged.last);
-    await refreshSummaries(trx, affectedPeriods(staged.first, staged.last));
-    const validThru = before && before > staged.last ? before : staged.last;
-    await setValidThru(trx, validThru);
-    return { ...staged, replaced: deleted, validThru };
-  });
+export interface IngestSummary extends IngestResult {
+  readonly source: string;
+  readonly seconds: number;
+  readonly log: LogReport | null;
 }
 
-export function describeIngest(r: IngestResult, source: string, seconds: number): string {
-  if (r.rows === 0) return `ingest: ${source} had no rows; nothing changed`;
-  return `ingest: ${r.rows.toLocaleString("en-US")} rows for ${r.first}..${r.last} from ${source} ` +
-    `(replaced ${r.replaced.toLocaleString("en-US")} earlier rows of those days) in ${seconds.toFixed(1)} s; ValidThru ${r.validThru}`;
+export function parseMaxBadLines(value: string | undefined): { count: number } | { share: number } {
+  if (value === undefined) return { share: 0.001 };
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(value.trim());
+  if (!m) throw new UsageError(`--max-bad-lines ${JSON.stringify(value)}: want a count (25) or a share of all lines (0.1%)`);
+  return m[2] ? { share: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
 }
 
-export async function ingest(options: GlobalOptions & { readonly rows?: string }, out: (line: string) => void): Promise<IngestResult> {
-  if (!options.rows) throw new UsageError("ingest needs a source: --rows FILE");
-  const store = await openStore(options);
-  const progress = createProgress(process.stderr, options.quiet);
+export function describeIngest(s: IngestSummary): string {
+  if (s.first === null) return `ingest: ${s.source} had no rows; nothing changed`;
+  const log = s.log
+    ? ` from ${s.log.files} files, ${s.log.lines.toLocaleString("en-US")} lines (${s.log.badLines} malformed` +
+      `${s.log.skippedFiles.length ? `, ${s.log.skippedFiles.length} files skipped: ${s.log.skippedFiles.join("; ")}` : ""})`
+    : "";
+  return `ingest: ${s.rows.toLocaleString("en-US")} download rows for ${s.first}..${s.last}${log} from ${s.source} ` +
+    `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s; ValidThru ${s.validThru}`;
+}
+
+async function logFiles(options: IngestCommandOptions, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
+  // A file named for the day before may hold the first minutes of `first`, one named for the day after the last minutes of `last`.
+  const [from, to] = [addDays(first, -1), addDays(last, 1)];
+  if (options.logs!.startsWith("s3://")) return listS3Logs(s3Client(options.s3Endpoint), parseS3Url(options.logs!), from, to);
+  return listLocalLogs(options.logs!, from, to);
+}
+
+export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
+  if (Boolean(options.rows) === Boolean(options.logs)) throw new UsageError("ingest needs one source: --rows FILE or --logs PATH|s3://bucket/prefix");
   const started = Date.now();
+  const source = (options.rows ?? options.logs)!;
+  let days: [IsoDate, IsoDate] | null = null;
+  if (options.logs) {
+    days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now: options.now ?? new Date() }, await getValidThru(store.db));
+    if (!days) return null;
+  } else if (options.since || options.until) {
+    throw new UsageError("--since/--until select log files; a rows file always covers its own dates");
+  }
+  const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
+  const log = options.logs ? emptyLogReport() : null;
   try {
-    const result = await ingestRows(store, readRowsFile(options.rows), (n) => progress.update(`ingest: ${rate(n, "rows", started)}`));
+    let rows: AsyncIterable<DownloadRow>;
+    if (days) {
+      const files = await logFiles(options, days[0], days[1]);
+      rows = logRows(files, {
+        first: days[0],
+        last: days[1],
+        maxBadLines: parseMaxBadLines(options.maxBadLines),
+        skipBadFiles: Boolean(options.skipBadFiles),
+        onFile: (r) => onProgress?.(`ingest: ${r.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
+      }, log!);
+    } else {
+      rows = readRowsFile(options.rows!);
+    }
+    const result = await ingestRows(store, rows, {
+      ...(days ? { days } : {}),
+      onProgress: log ? undefined : (n) => onProgress?.(`ingest: ${rate(n, "rows", started)}`),
+    });
+    const summary: IngestSummary = { ...result, source, seconds: (Date.now() - started) / 1000, log };
+    await finishRun(store.db, run, "ok", { ...(log ?? {}), rowsKept: result.rows, first: result.first, last: result.last }, null);
+    return summary;
+  } catch (e) {
+    await finishRun(store.db, run, "failed", log ?? {}, (e as Error).message).catch(() => {});
+    throw e;
+  }
+}
+
+export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+  const store = await openStore(options);
+  const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
+  try {
+    const summary = await runIngest(store, options, (text) => progress.update(text));
     progress.clear();
-    if (!options.quiet) out(describeIngest(result, options.rows, (Date.now() - started) / 1000));
-    return result;
+    if (!summary) {
+      if (!options.quiet) out(options.json ? JSON.stringify({ upToDate: true }) : "ingest: already up to date (ValidThru is yesterday); nothing to do");
+      return null;
+    }
+    if (options.json) out(JSON.stringify(summary));
+    else if (!options.quiet) out(describeIngest(summary));
+    return summary;
   } finally {
     progress.clear();
     await store.close();

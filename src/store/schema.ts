@@ -44,6 +44,22 @@ export interface WebstatsMigrationsTable {
   applied_at: Generated<string>;
 }
 
+export interface IngestRunsTable {
+  id: Generated<number>;
+  source: string;
+  first_date: string | null;
+  last_date: string | null;
+  files: Generated<number>;
+  lines: Generated<number>;
+  rows_kept: Generated<number>;
+  bad_lines: Generated<number>;
+  skipped_files: Generated<string>;
+  started_at: Generated<string>;
+  finished_at: string | null;
+  outcome: Generated<"running" | "ok" | "failed">;
+  message: string | null;
+}
+
 export interface Database {
   bioc_web_downloads: BiocWebDownloadsTable;
   packages: PackagesTable;
@@ -51,4 +67,5 @@ export interface Database {
   categorystats: CategorystatsTable;
   webstats_info: WebstatsInfoTable;
   webstats_migrations: WebstatsMigrationsTable;
+  webstats_ingest_runs: IngestRunsTable;
 }

@@ -1,0 +1,31 @@
+import { sql } from "kysely";
+import type { GlobalOptions } from "../config.js";
+import { openStore } from "../store/database.js";
+import { getValidThru } from "../store/info.js";
+import { latestRuns } from "../store/ingest-runs.js";
+
+const TABLES = ["bioc_web_downloads", "packages", "stats", "categorystats", "webstats_ingest_runs"] as const;
+
+export async function status(options: GlobalOptions & { readonly runs: number }, out: (line: string) => void): Promise<void> {
+  const store = await openStore(options);
+  try {
+    out(`database:  ${store.description}`);
+    out(`ValidThru: ${(await getValidThru(store.db)) ?? "(nothing ingested yet)"}`);
+    for (const table of TABLES) {
+      const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.table(table)}`.execute(store.db);
+      out(`  ${table.padEnd(22)} ${Number(rows[0]!.n).toLocaleString("en-US").padStart(14)} rows`);
+    }
+    const runs = await latestRuns(store.db, options.runs);
+    out(runs.length ? "latest ingest runs:" : "no ingest runs recorded");
+    for (const r of runs) {
+      const skipped = r.skipped_files ? `, skipped: ${r.skipped_files.split("\n").join("; ")}` : "";
+      out(
+        `  #${r.id} ${r.outcome.padEnd(7)} ${r.first_date ?? "?"}..${r.last_date ?? "?"} ${r.source} — ${r.files} files, ${Number(r.lines)} lines, ` +
+          `${Number(r.rows_kept)} rows, ${Number(r.bad_lines)} bad; started ${new Date(r.started_at).toISOString()}` +
+          `${r.finished_at ? `, finished ${new Date(r.finished_at).toISOString()}` : ""}${skipped}${r.message ? ` — ${r.message}` : ""}`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}

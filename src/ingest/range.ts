@@ -1,0 +1,38 @@
+// Which days an ingest from logs covers: --since/--until, by default the day after ValidThru
+// through yesterday (UTC). A range that would leave days missing after ValidThru is refused:
+// the site would show them as zero downloads.
+import { addDays, parseIsoDate, toIsoDate } from "../domain/dates.js";
+import type { IsoDate } from "../domain/types.js";
+import { ExitError, UsageError } from "../errors.js";
+
+export interface RangeRequest {
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly allowGap: boolean;
+  readonly now: Date;
+}
+
+function dateFlag(name: string, value: string | undefined): IsoDate | null {
+  if (value === undefined) return null;
+  const d = parseIsoDate(value);
+  if (!d) throw new UsageError(`${name} ${JSON.stringify(value)} is not a date (want YYYY-MM-DD)`);
+  return d;
+}
+
+export function resolveRange(request: RangeRequest, validThru: IsoDate | null): [IsoDate, IsoDate] | null {
+  const yesterday = addDays(toIsoDate(request.now), -1);
+  const since = dateFlag("--since", request.since) ?? (validThru ? addDays(validThru, 1) : null);
+  if (!since) throw new UsageError("nothing ingested yet: give --since DATE for the first ingest");
+  const until = dateFlag("--until", request.until) ?? yesterday;
+  if (until < since) {
+    if (request.since === undefined && request.until === undefined) return null; // already up to date
+    throw new UsageError(`--until ${until} is before --since ${since}`);
+  }
+  if (validThru && since > addDays(validThru, 1) && !request.allowGap) {
+    throw new ExitError(
+      `--since ${since} would leave ${addDays(validThru, 1)}..${addDays(since, -1)} missing after ValidThru ${validThru}; ingest those days first, or pass --allow-gap`,
+      2,
+    );
+  }
+  return [since, until];
+}

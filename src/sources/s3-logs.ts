@@ -1,0 +1,35 @@
+// CloudFront logs in S3: listed with pagination, each object streamed, never held whole.
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { Readable } from "node:stream";
+import type { IsoDate } from "../domain/types.js";
+import { logDateOf, type LogFile, type S3Location } from "./log-files.js";
+
+/** Credentials come from the environment or AWS's default chain; only the endpoint may be set (tests, S3-compatible stores). */
+export function s3Client(endpoint?: string): S3Client {
+  const config: S3ClientConfig = { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1" };
+  if (endpoint) Object.assign(config, { endpoint, forcePathStyle: true });
+  return new S3Client(config);
+}
+
+export async function listS3Logs(client: S3Client, where: S3Location, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
+  const files: LogFile[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: where.prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      const key = object.Key!;
+      const date = logDateOf(key);
+      if (!date || date < first || date > last) continue;
+      files.push({
+        name: `s3://${where.bucket}/${key}`,
+        date,
+        open: async () => {
+          const got = await client.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+          return got.Body as Readable;
+        },
+      });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+}

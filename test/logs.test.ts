@@ -1,0 +1,127 @@
+// CloudFront logs → download rows, proved against datasets from shared/tools/gen_cloudfront.py
+// (copied into test/data/cloudfront): its *.expected.tsv holds the rows the production Athena
+// view selects from the same logs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DownloadRow, IsoDate } from "../src/domain/types.js";
+import { runIngest } from "../src/commands/ingest.js";
+import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
+import { listLocalLogs } from "../src/sources/log-files.js";
+import { parsePackagesCsv } from "../src/sources/packages-csv.js";
+import { latestRuns } from "../src/store/ingest-runs.js";
+import { getValidThru } from "../src/store/info.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { BACKENDS } from "./helpers/backends.js";
+import { FIXTURES } from "./helpers/temp.js";
+
+const DATA = new URL("./data/cloudfront/", import.meta.url).pathname;
+const key = (r: { date: string; ip: string; status: number | string; category: string; package: string }) => [r.date, r.ip, r.status, r.category, r.package].join("\t");
+
+function expectedRows(dataset: string): string[] {
+  return readFileSync(join(DATA, `${dataset}.expected.tsv`), "utf8").trim().split("\n").slice(1).sort();
+}
+
+async function select(dataset: string, first: string, last: string, skipBadFiles = false) {
+  const report = emptyLogReport();
+  const rows: DownloadRow[] = [];
+  const files = await listLocalLogs(join(DATA, dataset), first as IsoDate, last as IsoDate);
+  for await (const r of logRows(files, { first: first as IsoDate, last: last as IsoDate, maxBadLines: { count: 10 }, skipBadFiles }, report)) rows.push(r);
+  return { rows: rows.map(key).sort(), report };
+}
+
+describe("selecting downloads from CloudFront logs", () => {
+  it("selects exactly the Athena view's rows from flat logs", async () => {
+    const { rows, report } = await select("flat", "2025-03-30", "2025-04-01");
+    expect(rows).toEqual(expectedRows("flat"));
+    expect(report.files).toBe(72);
+    expect(report.lines).toBe(4500);
+    expect(report.badLines).toBe(0);
+  });
+
+  it("selects exactly the Athena view's rows from logs in dated folders, across a year end", async () => {
+    const { rows } = await select("dated", "2024-12-30", "2025-01-02");
+    expect(rows).toEqual(expectedRows("dated"));
+  });
+
+  it("takes only the days asked for, by file name and by line date", async () => {
+    const { rows } = await select("dated", "2024-12-31", "2025-01-01");
+    expect(rows).toEqual(expectedRows("dated").filter((r) => r.startsWith("2024-12-31") || r.startsWith("2025-01-01")));
+  });
+
+  it("fails on a truncated gzip file, naming it", async () => {
+    await expect(select("bad", "2025-06-01", "2025-06-02")).rejects.toThrow(/E1TVLJONPTUXV3\.2025-06-01-01\.cutcutcu\.gz: cannot read: unexpected end of file \(nothing from this run was stored/);
+  });
+
+  it("with --skip-bad-files, leaves the file out, lists it, and counts malformed lines with file:line", async () => {
+    const { rows, report } = await select("bad", "2025-06-01", "2025-06-02", true);
+    expect(rows).toEqual(expectedRows("bad"));
+    expect(report.skippedFiles).toEqual([expect.stringMatching(/cutcutcu\.gz: cannot read/)]);
+    expect(report.badLines).toBe(5);
+    expect(report.badSamples[0]).toMatch(/badbadba\.gz:3: 1 fields, want 33$/);
+    expect(report.badSamples).toContainEqual(expect.stringMatching(/badbadba\.gz:8: bad sc-status "notanumber"$/));
+  });
+
+  it("fails when malformed lines pass the limit", async () => {
+    const files = await listLocalLogs(join(DATA, "bad"), "2025-06-01" as IsoDate, "2025-06-02" as IsoDate);
+    const rows = logRows(files, { first: "2025-06-01" as IsoDate, last: "2025-06-02" as IsoDate, maxBadLines: { share: 0.001 }, skipBadFiles: true }, emptyLogReport());
+    await expect((async () => { for await (const _ of rows); })()).rejects.toThrow(/^5 malformed lines of \d+ \(more than the 1 allowed by --max-bad-lines\); first: .*badbadba\.gz:3/);
+  });
+});
+
+const PACKAGES = parsePackagesCsv(readFileSync(join(FIXTURES, "small-s1", "packages.csv"), "utf8"), "packages.csv");
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!backend.available)(`ingesting logs on ${backend.name}`, () => {
+    let created: Awaited<ReturnType<typeof backend.create>>;
+    beforeEach(async () => {
+      created = await backend.create();
+      await upsertPackages(created.store.db, PACKAGES);
+    });
+    afterEach(async () => {
+      await created.store.close();
+      await created.drop();
+    });
+
+    const stored = async () =>
+      (await sql<{ date: string; ip: string; status: number; category: string; package: string }>`
+        select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(created.store.db)).rows.map(key).sort();
+    const options = (extra: object) => ({ ...created, databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: DATA, logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
+
+    it("stores the view's rows, records the run, and is idempotent", async () => {
+      const first = await runIngest(created.store, options({ since: "2024-12-30" }));
+      expect(first).toMatchObject({ first: "2024-12-30", last: "2025-01-02", validThru: "2025-01-02" });
+      expect(await stored()).toEqual(expectedRows("dated"));
+      const again = await runIngest(created.store, options({ since: "2024-12-30" }));
+      expect(again?.replaced).toBe(expectedRows("dated").length);
+      expect(await stored()).toEqual(expectedRows("dated"));
+      const runs = await latestRuns(created.store.db, 5);
+      expect(runs.map((r) => [r.outcome, Number(r.files), Number(r.rows_kept)])).toEqual([["ok", 96, expectedRows("dated").length], ["ok", 96, expectedRows("dated").length]]);
+    });
+
+    it("continues from ValidThru by default, and says when there is nothing to do", async () => {
+      await runIngest(created.store, options({ since: "2024-12-30", until: "2024-12-31" }));
+      const next = await runIngest(created.store, options({}));
+      expect(next).toMatchObject({ first: "2025-01-01", last: "2025-01-02" });
+      expect(await stored()).toEqual(expectedRows("dated"));
+      expect(await runIngest(created.store, options({}))).toBeNull();
+    });
+
+    it("refuses a gap after ValidThru unless allowed", async () => {
+      await runIngest(created.store, options({ since: "2024-12-30", until: "2024-12-30" }));
+      await expect(runIngest(created.store, options({ since: "2025-01-01" }))).rejects.toThrow(/would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/);
+      await runIngest(created.store, options({ since: "2025-01-01", allowGap: true }));
+      expect(await getValidThru(created.store.db)).toBe("2025-01-02");
+    });
+
+    it("stores nothing from a run that fails, and records the failure", async () => {
+      await runIngest(created.store, options({ since: "2024-12-30" }));
+      const before = await stored();
+      await expect(runIngest(created.store, options({ logs: join(DATA, "bad"), since: "2024-12-31", until: "2025-06-02" }))).rejects.toThrow(/cutcutcu/);
+      expect(await stored()).toEqual(before);
+      const [last] = await latestRuns(created.store.db, 1);
+      expect(last).toMatchObject({ outcome: "failed", message: expect.stringMatching(/cutcutcu\.gz: cannot read/) });
+    });
+  });
+}
