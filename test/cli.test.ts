@@ -1,6 +1,6 @@
 // The command line as an operator meets it: help with examples, exit codes, one-line errors.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers/temp.js";
@@ -15,7 +15,7 @@ function webstats(args: string[], cwd = tempDir()) {
 }
 
 describe("webstats CLI", () => {
-  it.each([[[]], [["packages", "import"]], [["ingest"]], [["build"]], [["demo"]], [["summarize"]]])("has --help with an example: %j", (args) => {
+  it.each([[[]], [["packages", "import"]], [["ingest"]], [["build"]], [["demo"]], [["summarize"]], [["status"]]])("has --help with an example: %j", (args) => {
     const r = webstats([...args, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Example/);
@@ -49,5 +49,32 @@ describe("webstats CLI", () => {
     const built = webstats(["build", "--out", "site"], cwd);
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/^build: \d+ files/);
+  });
+
+  it("ingests logs with --json and shows the run in status", () => {
+    const cwd = tempDir();
+    const data = new URL("./data/cloudfront/", import.meta.url).pathname;
+    writeFileSync(join(cwd, "p.csv"), readFileSync(new URL("./fixtures/small-s1/packages.csv", import.meta.url), "utf8"));
+    expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
+    const r = webstats(["ingest", "--logs", join(data, "flat"), "--since", "2025-03-30", "--until", "2025-04-01", "--json"], cwd);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { rows: number; first: string; last: string; log: { files: number; badLines: number } };
+    expect(summary).toMatchObject({ first: "2025-03-30", last: "2025-04-01", log: { files: 72, badLines: 0 } });
+    expect(summary.rows).toBe(readFileSync(join(data, "flat.expected.tsv"), "utf8").trim().split("\n").length - 1);
+    const status = webstats(["status"], cwd);
+    expect(status.stdout).toMatch(/ValidThru: 2025-04-01/);
+    expect(status.stdout).toMatch(/#1 ok +2025-03-30\.\.2025-04-01 .*flat — 72 files, 4500 lines/);
+  });
+
+  it("exits 1 naming a truncated log file, and exits 2 on a gap", () => {
+    const cwd = tempDir();
+    const data = new URL("./data/cloudfront/", import.meta.url).pathname;
+    const bad = webstats(["ingest", "--logs", join(data, "bad"), "--since", "2025-06-01", "--until", "2025-06-02"], cwd);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/cutcutcu\.gz: cannot read: unexpected end of file/);
+    expect(webstats(["ingest", "--logs", join(data, "flat"), "--since", "2025-03-30", "--until", "2025-03-30"], cwd).code).toBe(0);
+    const gap = webstats(["ingest", "--logs", join(data, "flat"), "--since", "2025-04-01", "--until", "2025-04-01"], cwd);
+    expect(gap.code).toBe(2);
+    expect(gap.stderr).toMatch(/would leave 2025-03-31\.\.2025-03-31 missing after ValidThru 2025-03-30; .* --allow-gap/);
   });
 });

@@ -11,11 +11,11 @@ export function s3Client(endpoint?: string): S3Client {
   return new S3Client(config);
 }
 
-export async function listS3Logs(client: S3Client, where: S3Location, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
+export async function listS3Logs(client: S3Client, where: S3Location, first: IsoDate, last: IsoDate, pageSize?: number): Promise<LogFile[]> {
   const files: LogFile[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: where.prefix, ContinuationToken: token }));
+    const page = await client.send(new ListObjectsV2Command({ Bucket: where.bucket, Prefix: where.prefix, ContinuationToken: token, MaxKeys: pageSize }));
     for (const object of page.Contents ?? []) {
       const key = object.Key!;
       const date = logDateOf(key);
@@ -24,8 +24,12 @@ export async function listS3Logs(client: S3Client, where: S3Location, first: Iso
         name: `s3://${where.bucket}/${key}`,
         date,
         open: async () => {
-          const got = await client.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
-          return got.Body as Readable;
+          try {
+            const got = await client.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
+            return got.Body as Readable;
+          } catch (e) {
+            throw new Error(`s3://${where.bucket}/${key}: cannot read: ${(e as Error).name}: ${(e as Error).message}`);
+          }
         },
       });
     }
