@@ -49,11 +49,15 @@ Example:
 
   cli
     .command("ingest")
-    .description("store download rows (from CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
-    .option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+    .description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
+    .option("--athena", "query the Athena view v_bioc_web_downloads over the CloudFront logs")
+    .addOption(new Option("--athena-database <name>", "Athena database holding the view").env("WEBSTATS_ATHENA_DATABASE").default("default"))
+    .addOption(new Option("--athena-workgroup <name>", "Athena workgroup").env("WEBSTATS_ATHENA_WORKGROUP"))
+    .addOption(new Option("--athena-output <s3url>", "s3://bucket/prefix/ for query results (default: the workgroup's)").env("WEBSTATS_ATHENA_OUTPUT"))
     .option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix")
-    .option("--since <date>", "first day to ingest from logs (default: the day after ValidThru)")
-    .option("--until <date>", "last day to ingest from logs (default: yesterday, UTC)")
+    .option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+    .option("--since <date>", "first day to ingest from Athena or logs (default: the day after ValidThru)")
+    .option("--until <date>", "last day to ingest from Athena or logs (default: yesterday, UTC)")
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
     .option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails", "0.1%")
     .option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing")
@@ -61,14 +65,15 @@ Example:
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
 The whole run is one transaction: the days it covers (a rows file: its first..last date; logs:
---since..--until) replace what was stored for them, so running it twice changes nothing, and
+Athena and logs: --since..--until) replace what was stored for them, so running it twice changes nothing, and
 any failure (a bad row, an unreadable file, too many malformed lines) means nothing is written.
 Rows files stop at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
 \`webstats status\`). A second ingest while one runs exits 2.
 
 Examples:
+  $ webstats ingest --athena --athena-output s3://bioc-athena-results/webstats/   # ValidThru+1 .. yesterday
   $ webstats ingest --rows downloads.tsv.gz
-  $ webstats ingest --logs /var/log/cloudfront                         # ValidThru+1 .. yesterday
+  $ webstats ingest --logs /var/log/cloudfront
   $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");

@@ -8,6 +8,7 @@ import { createProgress, rate } from "../progress.js";
 import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
 import { readRowsFile } from "../sources/rows-file.js";
 import { listS3Logs, s3Client } from "../sources/s3-logs.js";
+import { athenaClient, athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../sources/athena.js";
 import { addDays } from "../domain/dates.js";
 import { openStore, type Store } from "../store/database.js";
 import { getValidThru } from "../store/info.js";
@@ -18,6 +19,10 @@ export { ingestRows, type IngestResult } from "../ingest/replace-days.js";
 export interface IngestCommandOptions extends GlobalOptions {
   readonly rows?: string | undefined;
   readonly logs?: string | undefined;
+  readonly athena?: boolean;
+  readonly athenaDatabase?: string | undefined;
+  readonly athenaWorkgroup?: string | undefined;
+  readonly athenaOutput?: string | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
   readonly allowGap?: boolean;
@@ -61,21 +66,24 @@ async function logFiles(options: IngestCommandOptions, first: IsoDate, last: Iso
 }
 
 export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
-  if (Boolean(options.rows) === Boolean(options.logs)) throw new UsageError("ingest needs one source: --rows FILE or --logs PATH|s3://bucket/prefix");
+  const sources = [options.rows, options.logs, options.athena].filter(Boolean).length;
+  if (sources !== 1) throw new UsageError("ingest needs one source: --athena, --logs PATH|s3://bucket/prefix or --rows FILE");
   const started = Date.now();
-  const source = (options.rows ?? options.logs)!;
+  const source = options.athena ? `athena:${options.athenaDatabase ?? "default"}.v_bioc_web_downloads` : (options.rows ?? options.logs)!;
   let days: [IsoDate, IsoDate] | null = null;
-  if (options.logs) {
+  if (!options.rows) {
     days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now: options.now ?? new Date() }, await getValidThru(store.db));
     if (!days) return null;
   } else if (options.since || options.until) {
-    throw new UsageError("--since/--until select log files; a rows file always covers its own dates");
+    throw new UsageError("--since/--until choose the days for --athena or --logs; a rows file always covers its own dates");
   }
   const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
   const log = options.logs ? emptyLogReport() : null;
   try {
     let rows: AsyncIterable<DownloadRow>;
-    if (days) {
+    if (options.athena) {
+      rows = athenaRows(options, days!, (text) => onProgress?.(text));
+    } else if (days) {
       const files = await logFiles(options, days[0], days[1]);
       rows = logRows(files, {
         first: days[0],
@@ -98,6 +106,14 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
     await finishRun(store.db, run, "failed", log ?? {}, (e as Error).message).catch(() => {});
     throw e;
   }
+}
+
+async function* athenaRows(options: IngestCommandOptions, [first, last]: [IsoDate, IsoDate], onProgress: (text: string) => void): AsyncGenerator<DownloadRow> {
+  const settings = { database: options.athenaDatabase ?? "default", workgroup: options.athenaWorkgroup, outputLocation: options.athenaOutput };
+  const athena = athenaClient();
+  onProgress(`ingest: Athena query for ${first}..${last} running`);
+  const { id, output } = await runAthenaQuery(athena, settings, downloadsQuery(first, last));
+  yield* output ? athenaCsvRows(s3Client(options.s3Endpoint), output) : athenaPagedRows(athena, id);
 }
 
 export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {

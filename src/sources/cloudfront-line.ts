@@ -38,7 +38,9 @@ export function selectDownload(line: string, f: FieldPositions): DownloadRow | n
   if (!COUNTED.has(status)) return null;
   const m = VIEW_URI.exec(fields[f.uri]!);
   if (!m) return null;
-  const category = m[1]!.replace(/^data\/+/, "");
+  // As the view: SQL replace(…, 'data/', ''), every occurrence, so `data//experiment` becomes
+  // `/experiment` (a category no package has, so never counted).
+  const category = m[1]!.split("data/").join("");
   const pkg = m[2]!;
   const ip = fields[f.ip]!;
   if (pkg === "" || ip.length > 40 || category.length > 16 || pkg.length > 64) return null;
