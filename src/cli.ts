@@ -47,6 +47,25 @@ Example:
       await packagesImport({ ...globals(), file }, out);
     });
 
+  packages
+    .command("update")
+    .description("add, remove and reinstate packages from Bioconductor's devel manifests (config.yaml and the PACKAGES files)")
+    .option("--base-url <url>", "where config.yaml and packages/devel/… are", "https://bioconductor.org/")
+    .option("--dry-run", "print the changes, write nothing")
+    .option("--force", "apply even more than 50 changes")
+    .addHelpText("after", `
+New packages get first_version = devel (3.21 → 321); packages gone from devel get
+last_version = release; packages back in devel get last_version = NULL. More than 50
+changes in one run is refused (exit 1) without --force.
+
+Examples:
+  $ webstats packages update --dry-run
+  $ webstats packages update && webstats summarize --since 2025-01-01`)
+    .action(async (opts: { baseUrl: string; dryRun?: boolean; force?: boolean }) => {
+      const { packagesUpdate } = await import("./commands/packages-update.js");
+      await packagesUpdate({ ...globals(), ...opts }, out);
+    });
+
   cli
     .command("ingest")
     .description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
@@ -78,6 +97,20 @@ Examples:
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");
       await ingest({ ...globals(), ...opts }, out);
+    });
+
+  cli
+    .command("athena")
+    .description("Athena helpers")
+    .command("setup")
+    .description("the DDL for the CloudFront logs table and the v_bioc_web_downloads view")
+    .requiredOption("--print", "print the DDL (run it in the Athena console or with `aws athena start-query-execution`)")
+    .addHelpText("after", `
+Example:
+  $ webstats athena setup --print > athena.sql   # then set the table's LOCATION and run it`)
+    .action(async () => {
+      const { athenaSetup } = await import("./commands/athena-setup.js");
+      await athenaSetup(out);
     });
 
   cli

@@ -1,0 +1,54 @@
+// Bioconductor's own manifests: config.yaml names the release and devel versions, and each
+// repository's devel PACKAGES file lists the packages now in devel.
+import type { DbCategory } from "../domain/categories.js";
+import { CATEGORIES } from "../domain/categories.js";
+import { ExitError } from "../errors.js";
+
+export interface Manifest {
+  /** Encoded: `3.21` → `321`. */
+  readonly release: string;
+  readonly devel: string;
+  readonly packages: ReadonlyMap<string, DbCategory>;
+}
+
+/** `3.21` → `321`, `3.9` → `309`: major × 100 + minor, as the packages table stores releases. */
+export function encodeRelease(version: string): string {
+  const m = /^(\d+)\.(\d+)$/.exec(version.trim());
+  if (!m) throw new ExitError(`not a Bioconductor version: ${JSON.stringify(version)}`, 1);
+  return String(Number(m[1]) * 100 + Number(m[2]));
+}
+
+export function parseConfigVersions(yaml: string, url: string): { release: string; devel: string } {
+  const value = (key: string) => {
+    const m = new RegExp(`^${key}:\\s*["']?([\\d.]+)["']?\\s*$`, "m").exec(yaml);
+    if (!m) throw new ExitError(`${url}: no ${key}`, 1);
+    return encodeRelease(m[1]!);
+  };
+  return { release: value("release_version"), devel: value("devel_version") };
+}
+
+export function parsePackagesFile(text: string): string[] {
+  return [...text.matchAll(/^Package:\s*(\S+)\s*$/gm)].map((m) => m[1]!);
+}
+
+async function get(url: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    throw new ExitError(`${url}: ${(e as Error).message}`, 1);
+  }
+  if (response.status !== 200) throw new ExitError(`${url}: HTTP ${response.status}`, 1);
+  return response.text();
+}
+
+export async function fetchManifest(baseUrl: string): Promise<Manifest> {
+  const base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+  const configUrl = base + "config.yaml";
+  const { release, devel } = parseConfigVersions(await get(configUrl), configUrl);
+  const packages = new Map<string, DbCategory>();
+  for (const c of CATEGORIES) {
+    for (const name of parsePackagesFile(await get(`${base}packages/devel/${c.key.replace("-", "/")}/src/contrib/PACKAGES`))) packages.set(name, c.db);
+  }
+  return { release, devel, packages };
+}
