@@ -5,6 +5,9 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ingestRows } from "../src/commands/ingest.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
+import { inBatches } from "../src/sources/batches.js";
+
+const rowsOf = (path: string) => inBatches(readRowsFile(path));
 import type { Store } from "../src/store/database.js";
 import { getValidThru } from "../src/store/info.js";
 import { migrate } from "../src/store/migrate.js";
@@ -45,7 +48,7 @@ for (const backend of BACKENDS) {
     };
 
     it("counts like the legacy views: known packages, counted statuses, distinct IPs per period", async () => {
-      await ingestRows(created.store, readRowsFile(file([
+      await ingestRows(created.store, rowsOf(file([
         "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
@@ -69,15 +72,15 @@ for (const backend of BACKENDS) {
 
     it("gives the same database when the same file is ingested twice", async () => {
       const path = file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-02\t1.1.1.1\t200\tannotation\tGO.db"]);
-      await ingestRows(created.store, readRowsFile(path));
+      await ingestRows(created.store, rowsOf(path));
       const once = await snapshot(created.store);
-      await ingestRows(created.store, readRowsFile(path));
+      await ingestRows(created.store, rowsOf(path));
       expect(await snapshot(created.store)).toEqual(once);
     });
 
     it("replaces the days a later ingest covers, and keeps the others", async () => {
-      await ingestRows(created.store, readRowsFile(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
-      await ingestRows(created.store, readRowsFile(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
+      await ingestRows(created.store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
+      await ingestRows(created.store, rowsOf(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
       const s = await snapshot(created.store);
       expect(s.downloads.map((r) => (r as { "c-ip": string })["c-ip"])).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9", "3.3.3.3"]);
       expect(s.stats.filter((r) => (r as { is_monthly: boolean }).is_monthly)).toEqual([
@@ -87,12 +90,12 @@ for (const backend of BACKENDS) {
     });
 
     it("writes nothing when a row is bad, and names the line", async () => {
-      await ingestRows(created.store, readRowsFile(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      await ingestRows(created.store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
       const before = await snapshot(created.store);
       const rows = Array.from({ length: 30_000 }, (_, i) => `2025-01-0${(i % 5) + 1}\t10.0.${i >> 8}.${i & 255}\t200\tbioc\taffy`);
       rows.push("2025-01-06\t1.1.1.1\t200\tbioc\taffy\textra");
       const path = file(rows);
-      await expect(ingestRows(created.store, readRowsFile(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
+      await expect(ingestRows(created.store, rowsOf(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
       expect(await snapshot(created.store)).toEqual(before);
     });
 

@@ -9,6 +9,7 @@ import type { DownloadRow, IsoDate } from "../src/domain/types.js";
 import { runIngest } from "../src/commands/ingest.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
 import { listLocalLogs } from "../src/sources/log-files.js";
+import { parseBlock } from "../src/sources/batches.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
 import { latestRuns } from "../src/store/ingest-runs.js";
 import { getValidThru } from "../src/store/info.js";
@@ -27,7 +28,7 @@ async function select(dataset: string, first: string, last: string, skipBadFiles
   const report = emptyLogReport();
   const rows: DownloadRow[] = [];
   const files = await listLocalLogs(join(DATA, dataset), first as IsoDate, last as IsoDate);
-  for await (const r of logRows(files, { first: first as IsoDate, last: last as IsoDate, maxBadLines: { count: 10 }, skipBadFiles }, report)) rows.push(r);
+  for await (const r of logRows(files, { first: first as IsoDate, last: last as IsoDate, maxBadLines: { count: 10 }, skipBadFiles }, report)) rows.push(...parseBlock(r));
   return { rows: rows.map(key).sort(), report };
 }
 

@@ -2,11 +2,15 @@
 // Usage: node lib/bench/phase.js ingest|build DATABASE_URL|pglite:DIR ARG
 // Prints one JSON line: seconds, peak RSS and what the phase did.
 import { buildSite } from "../commands/build.js";
-import { ingestRows } from "../commands/ingest.js";
+import { ingestRows } from "../ingest/replace-days.js";
 import { readPackagesCsv } from "../sources/packages-csv.js";
 import { readRowsFile } from "../sources/rows-file.js";
+import { inBatches } from "../sources/batches.js";
 import { openStore } from "../store/database.js";
 import { upsertPackages } from "../store/packages.js";
+import { addDays } from "../domain/dates.js";
+import { syntheticDownloads } from "../sources/synthetic-downloads.js";
+import { BENCH_ROWS, BENCH_TO, benchPackages } from "./dataset.js";
 
 const [phase, where, arg, packagesFile] = process.argv.slice(2);
 const store = await openStore(where!.startsWith("pglite:") ? { dataDir: where!.slice(7) } : { databaseUrl: where!, dataDir: "" });
@@ -14,8 +18,15 @@ const started = performance.now();
 let detail: Record<string, unknown> = {};
 if (phase === "ingest") {
   await upsertPackages(store.db, await readPackagesCsv(packagesFile!));
-  const r = await ingestRows(store, readRowsFile(arg!));
+  const r = await ingestRows(store, inBatches(readRowsFile(arg!)));
   detail = { rows: r.rows, first: r.first, last: r.last };
+} else if (phase === "day") {
+  // One more day after the dataset, as a nightly ingest brings: stage, replace, re-summarise.
+  const day = addDays(BENCH_TO, 1);
+  const packages = benchPackages();
+  const rows = syntheticDownloads({ packages, from: day, to: day, seed: 99, targetRows: Math.round(BENCH_ROWS / 5479) });
+  const r = await ingestRows(store, inBatches(rows), { days: [day, day] });
+  detail = { rows: r.rows, first: r.first };
 } else if (phase === "build") {
   const r = await buildSite(store, arg!);
   detail = { files: r.files, bytes: r.bytes, buildSeconds: r.seconds, cleanupSeconds: r.cleanupSeconds, workers: r.timings };

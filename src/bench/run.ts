@@ -1,7 +1,8 @@
 // npm run bench: the large synthetic dataset, ingested and built on a real PostgreSQL server
 // (the one scripts/with-postgres.mjs starts, or DATABASE_URL) and on PGlite; prints the figures.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { ensureBenchLogs } from "./cloudfront-logs.js";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { BENCH_FROM, BENCH_PACKAGES, BENCH_TO, ensureBenchDataset } from "./dataset.js";
@@ -9,6 +10,7 @@ import { BENCH_FROM, BENCH_PACKAGES, BENCH_TO, ensureBenchDataset } from "./data
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIR = ROOT + "bench-data";
 const PHASE = fileURLToPath(new URL("./phase.js", import.meta.url));
+const LOGS_PHASE = fileURLToPath(new URL("./logs-phase.js", import.meta.url));
 
 interface PhaseResult {
   phase: string;
@@ -62,6 +64,8 @@ async function main(): Promise<void> {
     const url = new URL(serverUrl);
     url.pathname = "/webstats_bench";
     const ingest = runPhase(["ingest", url.href, data.rowsFile, data.packagesFile]);
+    const day = runPhase(["day", url.href, "", ""]);
+    console.log(`\nPostgreSQL: one more day (${fmt(day.rows!)} rows) ingested and re-summarised in ${fmt(day.seconds, 2)} s (target ≤ 1 s)`);
     const builds = [1, 2, 3].map(() => runPhase(["build", url.href, `${DIR}/dist-pg`]));
     report(`PostgreSQL server (${url.host})`, ingest, builds);
     // What the disk alone costs for this tree, and what we cost without the disk.
@@ -79,6 +83,19 @@ async function main(): Promise<void> {
   } else {
     console.log("\nPostgreSQL: skipped (no DATABASE_URL; run through `npm run bench` to get a throwaway server)");
   }
+
+  // Log ingest: read, gunzip, parse and select, against zcat on the same files in the same run.
+  const logs = await ensureBenchLogs(DIR);
+  const gz = readdirSync(logs).map((f) => `${logs}/${f}`);
+  execFileSync("sync");
+  t = performance.now();
+  execFileSync("sh", ["-c", 'zcat "$@" > /dev/null', "zcat", ...gz]);
+  const zcatSeconds = (performance.now() - t) / 1000;
+  const read = JSON.parse(execFileSync(process.execPath, [LOGS_PHASE, logs], { encoding: "utf8" }).trim()) as { files: number; lines: number; rows: number; gzBytes: number; seconds: number; cpuSeconds: number };
+  const mb = read.gzBytes / 1e6;
+  console.log(`\nCloudFront logs: ${read.files} files, ${fmt(read.lines)} lines, ${fmt(mb, 1)} MB gzipped; ${fmt(read.rows)} download rows selected`);
+  console.log(`  webstats: ${fmt(read.seconds, 2)} s = ${fmt(read.lines / read.seconds)} lines/s, ${fmt(mb / read.seconds, 1)} MB/s gzipped (CPU ${fmt(read.cpuSeconds, 1)} s over ${fmt(read.seconds, 1)} s: both cores)`);
+  console.log(`  zcat:     ${fmt(zcatSeconds, 2)} s = ${fmt(read.lines / zcatSeconds)} lines/s, ${fmt(mb / zcatSeconds, 1)} MB/s; webstats reaches ${fmt((100 * zcatSeconds) / read.seconds)}% of zcat's throughput (target ≥ 80%)`);
 
   const pgliteDir = `${DIR}/pglite`;
   rmSync(pgliteDir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { IsoDate } from "../domain/types.js";
 import { createProgress, rate } from "../progress.js";
 import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources/synthetic-downloads.js";
 import { openStore } from "../store/database.js";
+import { inBatches } from "../sources/batches.js";
 import { upsertPackages } from "../store/packages.js";
 import { buildSite, describeBuild } from "./build.js";
 import { ingestRows } from "../ingest/replace-days.js";
@@ -21,7 +22,7 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
     await upsertPackages(store.db, packages);
     const started = Date.now();
     const rows = syntheticDownloads({ packages, from: FROM, to: TO, seed: 1, targetRows: 250_000 });
-    const ingested = await ingestRows(store, toAsync(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
+    const ingested = await ingestRows(store, inBatches(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
     progress.clear();
     out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
@@ -34,8 +35,4 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
     progress.clear();
     await store.close();
   }
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
 }

@@ -7,6 +7,7 @@ import { ingestRows, type IngestResult } from "../ingest/replace-days.js";
 import { createProgress, rate } from "../progress.js";
 import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
 import { readRowsFile } from "../sources/rows-file.js";
+import { inBatches, type RowBatches } from "../sources/batches.js";
 import { listS3Logs, s3Client } from "../sources/s3-logs.js";
 import { athenaClient, athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../sources/athena.js";
 import { addDays } from "../domain/dates.js";
@@ -61,7 +62,7 @@ export function describeIngest(s: IngestSummary): string {
 async function logFiles(options: IngestCommandOptions, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
   // A file named for the day before may hold the first minutes of `first`, one named for the day after the last minutes of `last`.
   const [from, to] = [addDays(first, -1), addDays(last, 1)];
-  if (options.logs!.startsWith("s3://")) return listS3Logs(s3Client(options.s3Endpoint), parseS3Url(options.logs!), from, to);
+  if (options.logs!.startsWith("s3://")) return listS3Logs(options.s3Endpoint, parseS3Url(options.logs!), from, to);
   return listLocalLogs(options.logs!, from, to);
 }
 
@@ -80,7 +81,7 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
   const log = options.logs ? emptyLogReport() : null;
   try {
-    let rows: AsyncIterable<DownloadRow>;
+    let rows: RowBatches;
     if (options.athena) {
       rows = athenaRows(options, days!, (text) => onProgress?.(text));
     } else if (days) {
@@ -93,7 +94,7 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
         onFile: (r) => onProgress?.(`ingest: ${r.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
       }, log!);
     } else {
-      rows = readRowsFile(options.rows!);
+      rows = inBatches(readRowsFile(options.rows!));
     }
     const result = await ingestRows(store, rows, {
       ...(days ? { days } : {}),
@@ -108,12 +109,12 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   }
 }
 
-async function* athenaRows(options: IngestCommandOptions, [first, last]: [IsoDate, IsoDate], onProgress: (text: string) => void): AsyncGenerator<DownloadRow> {
+async function* athenaRows(options: IngestCommandOptions, [first, last]: [IsoDate, IsoDate], onProgress: (text: string) => void): RowBatches {
   const settings = { database: options.athenaDatabase ?? "default", workgroup: options.athenaWorkgroup, outputLocation: options.athenaOutput };
   const athena = athenaClient();
   onProgress(`ingest: Athena query for ${first}..${last} running`);
   const { id, output } = await runAthenaQuery(athena, settings, downloadsQuery(first, last));
-  yield* output ? athenaCsvRows(s3Client(options.s3Endpoint), output) : athenaPagedRows(athena, id);
+  yield* inBatches(output ? athenaCsvRows(s3Client(options.s3Endpoint), output) : athenaPagedRows(athena, id));
 }
 
 export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {

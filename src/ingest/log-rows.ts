@@ -1,10 +1,11 @@
-// Download rows from many CloudFront log files: several files in flight at once (gunzip runs
-// on libuv's thread pool, parsing here), each file's rows handed on only once it is read
-// whole. Malformed lines are counted; above the limit, or on a file that cannot be read, the
+// Download rows from many CloudFront log files, read by worker threads (one per core), each
+// file's rows handed on only once it is read whole. Malformed lines are counted; above the limit, or on a file that cannot be read, the
 // run fails (and its transaction with it) unless the operator chose to skip bad files.
-import type { DownloadRow, IsoDate } from "../domain/types.js";
+import type { IsoDate } from "../domain/types.js";
+import type { RowBatches } from "../sources/batches.js";
 import { ExitError } from "../errors.js";
-import { readLogFile, type FileResult } from "../sources/cloudfront-log.js";
+import type { FileResult } from "../sources/cloudfront-log.js";
+import { startLogReaders } from "./log-readers.js";
 import type { LogFile } from "../sources/log-files.js";
 
 export interface LogReport {
@@ -23,7 +24,6 @@ export interface LogRowsOptions {
   /** A count, or a share of all lines such as 0.001. */
   readonly maxBadLines: { readonly count: number } | { readonly share: number };
   readonly skipBadFiles: boolean;
-  readonly concurrency?: number;
   readonly onFile?: (report: LogReport) => void;
 }
 
@@ -31,16 +31,17 @@ export function emptyLogReport(): LogReport {
   return { files: 0, lines: 0, rowsKept: 0, outside: 0, badLines: 0, badSamples: [], skippedFiles: [] };
 }
 
-/** Yields every selected row; fills `report` as it goes; throws (after the last file) when too many lines were bad. */
-export async function* logRows(files: readonly LogFile[], options: LogRowsOptions, report: LogReport): AsyncGenerator<DownloadRow> {
+/** Yields the selected rows, a file at a time; fills `report` as it goes; throws (after the last file) when too many lines were bad. */
+export async function* logRows(files: readonly LogFile[], options: LogRowsOptions, report: LogReport): RowBatches {
+  const readers = startLogReaders();
   const read = (file: LogFile): Promise<FileResult | { skipped: string }> =>
-    readLogFile(file, options.first, options.last).catch((e: Error) => {
+    readers.read(file, options.first, options.last).catch((e: Error) => {
       if (!options.skipBadFiles) throw new ExitError(`${e.message} (nothing from this run was stored; --skip-bad-files proceeds without such files)`, 1);
       return { skipped: e.message };
     });
   // A window of files read ahead, consumed in file order: bounded memory, and the same run
   // whatever finishes first.
-  const window = options.concurrency ?? 4;
+  const window = 2 * readers.size;
   const started: Array<Promise<FileResult | { skipped: string }>> = [];
   const start = (i: number) => {
     if (i >= files.length) return;
@@ -48,6 +49,7 @@ export async function* logRows(files: readonly LogFile[], options: LogRowsOption
     p.catch(() => {}); // awaited in turn below; this only keeps an early failure from counting as unhandled
     started[i] = p;
   };
+  try {
   for (let i = 0; i < window; i++) start(i);
   for (let i = 0; i < files.length; i++) {
     const r = await started[i]!;
@@ -59,12 +61,15 @@ export async function* logRows(files: readonly LogFile[], options: LogRowsOption
     }
     report.files++;
     report.lines += r.lines;
-    report.rowsKept += r.rows.length;
+    report.rowsKept += r.rowCount;
     report.outside += r.outside;
     report.badLines += r.badLines;
     for (const s of r.badSamples) if (report.badSamples.length < 5) report.badSamples.push(s);
     options.onFile?.(report);
-    yield* r.rows;
+    if (r.rows !== "") yield r.rows;
+  }
+  } finally {
+    await readers.close();
   }
   const allowed = "count" in options.maxBadLines ? options.maxBadLines.count : Math.floor(report.lines * options.maxBadLines.share);
   if (report.badLines > allowed) {

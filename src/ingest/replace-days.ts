@@ -3,7 +3,8 @@
 // ValidThru forward. A failure anywhere (a bad row, a broken file, too many bad lines) means
 // nothing is written; running the same source twice leaves the same database.
 import { sql } from "kysely";
-import type { DownloadRow, IsoDate } from "../domain/types.js";
+import type { IsoDate } from "../domain/types.js";
+import type { RowBatches } from "../sources/batches.js";
 import { ExitError } from "../errors.js";
 import type { Store } from "../store/database.js";
 import { replaceDays, stageRows } from "../store/downloads.js";
@@ -29,7 +30,7 @@ export interface IngestOptions {
   readonly onProgress?: (rows: number) => void;
 }
 
-export async function ingestRows(store: Store, rows: AsyncIterable<DownloadRow>, options: IngestOptions = {}): Promise<IngestResult> {
+export async function ingestRows(store: Store, rows: RowBatches, options: IngestOptions = {}): Promise<IngestResult> {
   return store.db.transaction().execute(async (trx) => {
     const { rows: locked } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${INGEST_LOCK}) as locked`.execute(trx);
     if (!locked[0]?.locked) throw new ExitError("another webstats ingest is running on this database; try again when it has finished", 2);

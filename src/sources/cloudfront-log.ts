@@ -4,14 +4,23 @@
 import { createGunzip } from "node:zlib";
 import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
-import type { DownloadRow, IsoDate } from "../domain/types.js";
-import { fieldPositions, selectDownload, type FieldPositions } from "./cloudfront-line.js";
-import type { LogFile } from "./log-files.js";
+import type { IsoDate } from "../domain/types.js";
+import { rowLine } from "./batches.js";
+import { fieldPositions, selectDownloadBytes, type FieldPositions } from "./cloudfront-line.js";
+import type { LogFile, LogLocation } from "./log-files.js";
+import { openS3Object } from "./s3-logs.js";
+import { createReadStream } from "node:fs";
+
+function openLog(location: LogLocation): Promise<Readable> {
+  return location.kind === "local" ? Promise.resolve(createReadStream(location.path)) : openS3Object(location.bucket, location.key, location.endpoint);
+}
 
 export interface FileResult {
   readonly file: string;
   readonly lines: number;
-  readonly rows: DownloadRow[];
+  /** The selected rows as one text block (see sources/batches.ts). */
+  readonly rows: string;
+  readonly rowCount: number;
   /** Lines dated outside the run's days (a log file may hold a few minutes of the day before). */
   readonly outside: number;
   readonly badLines: number;
@@ -22,25 +31,25 @@ export interface FileResult {
 const SAMPLES = 5;
 
 export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate): Promise<FileResult> {
-  const source = await file.open();
-  const lines = pipeline(source, createGunzip(), () => {});
-  const decoder = new TextDecoder("utf-8");
-  const rows: DownloadRow[] = [];
+  const source = await openLog(file.location);
+  const bytes = pipeline(source, createGunzip({ chunkSize: 256 * 1024 }), () => {});
+  const rows: string[] = [];
   const badSamples: string[] = [];
   let fields: FieldPositions | null = null;
   let n = 0;
   let dataLines = 0;
   let outside = 0;
   let badLines = 0;
-  let rest = "";
   const bad = (reason: string) => {
     badLines++;
     if (badSamples.length < SAMPLES) badSamples.push(`${file.name}:${n}: ${reason}`);
   };
-  const take = (line: string) => {
+  const take = (buf: Buffer, from: number, to: number) => {
     n++;
-    if (line === "") return;
-    if (line.startsWith("#")) {
+    if (to > from && buf[to - 1] === 13) to--; // \r\n
+    if (to === from) return;
+    if (buf[from] === 35 /* # */) {
+      const line = buf.toString("utf8", from, to);
       if (line.startsWith("#Fields:")) {
         const f = fieldPositions(line);
         if (typeof f === "string") throw new Error(`${file.name}:${n}: ${f}`);
@@ -50,24 +59,37 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     }
     dataLines++;
     if (!fields) return bad("data before the #Fields header");
-    const r = selectDownload(line, fields);
+    const r = selectDownloadBytes(buf, from, to, fields);
     if (r === null) return;
     if ("bad" in r) return bad(r.bad);
     if (r.date < first || r.date > last) outside++;
-    else rows.push(r);
+    else rows.push(rowLine(r));
   };
+  let rest: Buffer | null = null;
   try {
-    for await (const chunk of lines) {
-      const text = rest + decoder.decode(chunk as Buffer, { stream: true });
-      const parts = text.split("\n");
-      rest = parts.pop()!;
-      for (const line of parts) take(line);
+    for await (const chunk of bytes as AsyncIterable<Buffer>) {
+      let from = 0;
+      if (rest) {
+        // Only the line that spans two chunks is copied.
+        const end = chunk.indexOf(10);
+        if (end === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const line = Buffer.concat([rest, chunk.subarray(0, end)]);
+        take(line, 0, line.length);
+        from = end + 1;
+      }
+      for (let end = chunk.indexOf(10, from); end !== -1; end = chunk.indexOf(10, from)) {
+        take(chunk, from, end);
+        from = end + 1;
+      }
+      rest = from < chunk.length ? chunk.subarray(from) : null;
     }
   } catch (e) {
-    lines.destroy();
+    bytes.destroy();
     throw new Error(`${file.name}: cannot read: ${(e as Error).message}`);
   }
-  rest += decoder.decode();
-  if (rest !== "") take(rest);
-  return { file: file.name, lines: dataLines, rows, outside, badLines, badSamples };
+  if (rest) take(rest, 0, rest.length);
+  return { file: file.name, lines: dataLines, rows: rows.join(""), rowCount: rows.length, outside, badLines, badSamples };
 }

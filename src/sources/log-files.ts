@@ -1,20 +1,23 @@
 // Where CloudFront standard logs are: a folder (flat, or in dated sub-folders) or an S3 prefix.
 // Files are chosen by the date in their name, DISTRIBUTION.YYYY-MM-DD-HH.ID.gz.
-import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { Readable } from "node:stream";
 import type { IsoDate } from "../domain/types.js";
 import { UsageError } from "../errors.js";
 
 const LOG_NAME = /(?:^|\/)[^/]+\.(\d{4}-\d{2}-\d{2})-\d{2}\.[^/.]+\.gz$/;
+
+/** Where one log file is: plain data, so that a worker thread can open it too. */
+export type LogLocation =
+  | { readonly kind: "local"; readonly path: string }
+  | { readonly kind: "s3"; readonly bucket: string; readonly key: string; readonly endpoint?: string | undefined };
 
 export interface LogFile {
   /** What messages name: the path, or s3://bucket/key. */
   readonly name: string;
   /** The date in the file name (the hour the log was delivered for, UTC). */
   readonly date: IsoDate;
-  open(): Promise<Readable>;
+  readonly location: LogLocation;
 }
 
 export interface S3Location {
@@ -46,7 +49,7 @@ export async function listLocalLogs(dir: string, first: IsoDate, last: IsoDate):
     if (!e.isFile()) continue;
     const path = join(e.parentPath, e.name);
     const date = logDateOf(relative(dir, path));
-    if (date && date >= first && date <= last) files.push({ name: path, date, open: async () => createReadStream(path) });
+    if (date && date >= first && date <= last) files.push({ name: path, date, location: { kind: "local", path } });
   }
   return files.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

@@ -18,6 +18,7 @@ export function parseDownloadFields(fields: readonly string[]): DownloadRow | st
   if (!/^\d{3}$/.test(status)) return `bad sc-status ${JSON.stringify(status)} (want a 3-digit HTTP status)`;
   for (const [name, value] of [["c-ip", ip], ["category", category], ["package", pkg]] as const) {
     if (value === "") return `empty ${name}`;
+    if (/[\t\r\n]/.test(value)) return `${name} holds a tab or a line end: ${JSON.stringify(value)}`;
     if (value.length > LIMITS[name]) return `${name} longer than ${LIMITS[name]} characters: ${JSON.stringify(value)}`;
   }
   return { date: isoDate, ip, status: Number(status), category, package: pkg };

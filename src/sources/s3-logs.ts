@@ -11,7 +11,8 @@ export function s3Client(endpoint?: string): S3Client {
   return new S3Client(config);
 }
 
-export async function listS3Logs(client: S3Client, where: S3Location, first: IsoDate, last: IsoDate, pageSize?: number): Promise<LogFile[]> {
+export async function listS3Logs(endpoint: string | undefined, where: S3Location, first: IsoDate, last: IsoDate, pageSize?: number): Promise<LogFile[]> {
+  const client = s3Client(endpoint);
   const files: LogFile[] = [];
   let token: string | undefined;
   do {
@@ -20,20 +21,19 @@ export async function listS3Logs(client: S3Client, where: S3Location, first: Iso
       const key = object.Key!;
       const date = logDateOf(key);
       if (!date || date < first || date > last) continue;
-      files.push({
-        name: `s3://${where.bucket}/${key}`,
-        date,
-        open: async () => {
-          try {
-            const got = await client.send(new GetObjectCommand({ Bucket: where.bucket, Key: key }));
-            return got.Body as Readable;
-          } catch (e) {
-            throw new Error(`s3://${where.bucket}/${key}: cannot read: ${(e as Error).name}: ${(e as Error).message}`);
-          }
-        },
-      });
+      files.push({ name: `s3://${where.bucket}/${key}`, date, location: { kind: "s3", bucket: where.bucket, key, endpoint } });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return files.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Opens one object as a stream; a failure names the object. */
+export async function openS3Object(bucket: string, key: string, endpoint: string | undefined): Promise<Readable> {
+  try {
+    const got = await s3Client(endpoint).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return got.Body as Readable;
+  } catch (e) {
+    throw new Error(`s3://${bucket}/${key}: cannot read: ${(e as Error).name}: ${(e as Error).message}`);
+  }
 }

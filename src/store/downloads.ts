@@ -2,15 +2,9 @@
 // the days a run covers are only known once the whole source is read, and a re-run of the
 // same days must give the same table, never twice the rows.
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { DownloadRow, IsoDate } from "../domain/types.js";
+import type { IsoDate } from "../domain/types.js";
+import { countLines, type RowBatches } from "../sources/batches.js";
 import type { Database } from "./schema.js";
-
-const BATCH = 20_000;
-
-/** A PostgreSQL array literal: one text parameter per column instead of one per value. */
-function arrayLiteral(values: readonly (string | number)[]): string {
-  return "{" + values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/[\\"]/g, "\\$&")}"`)).join(",") + "}";
-}
 
 export interface StagedRows {
   readonly rows: number;
@@ -20,34 +14,19 @@ export interface StagedRows {
 }
 
 /** Copies the rows into a temporary table that disappears with the transaction. */
-export async function stageRows(
-  trx: Transaction<Database>,
-  rows: AsyncIterable<DownloadRow>,
-  onProgress?: (rows: number) => void,
-): Promise<StagedRows> {
+export async function stageRows(trx: Transaction<Database>, batches: RowBatches, onProgress?: (rows: number) => void): Promise<StagedRows> {
   await sql`create temp table ingest_stage (like bioc_web_downloads) on commit drop`.execute(trx);
   let count = 0;
-  let first: IsoDate | null = null;
-  let last: IsoDate | null = null;
-  let batch: DownloadRow[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
+  for await (const block of batches) {
+    // PostgreSQL splits the block: one parameter per batch, no per-row work here.
     await sql`insert into ingest_stage (date, "c-ip", "sc-status", category, package)
-      select * from unnest(${arrayLiteral(batch.map((r) => r.date))}::date[], ${arrayLiteral(batch.map((r) => r.ip))}::varchar[],
-        ${arrayLiteral(batch.map((r) => r.status))}::int[], ${arrayLiteral(batch.map((r) => r.category))}::varchar[],
-        ${arrayLiteral(batch.map((r) => r.package))}::varchar[])`.execute(trx);
-    count += batch.length;
-    batch = [];
+      select split_part(l, E'\\t', 1)::date, split_part(l, E'\\t', 2), split_part(l, E'\\t', 3)::int, split_part(l, E'\\t', 4), split_part(l, E'\\t', 5)
+      from unnest(string_to_array(${block}, E'\\n')) as l where l <> ''`.execute(trx);
+    count += countLines(block);
     onProgress?.(count);
-  };
-  for await (const row of rows) {
-    if (first === null || row.date < first) first = row.date;
-    if (last === null || row.date > last) last = row.date;
-    batch.push(row);
-    if (batch.length >= BATCH) await flush();
   }
-  await flush();
-  return { rows: count, first, last };
+  const span = await sql<{ first: IsoDate | null; last: IsoDate | null }>`select min(date) as first, max(date) as last from ingest_stage`.execute(trx);
+  return { rows: count, first: span.rows[0]?.first ?? null, last: span.rows[0]?.last ?? null };
 }
 
 /** Replaces the days first..last of bioc_web_downloads with the staged rows. */

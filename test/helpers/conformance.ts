@@ -10,6 +10,7 @@ import { ingestRows } from "../../src/commands/ingest.js";
 import { compareTrees, formatComparison, parseAllowList } from "../../src/compare/compare-trees.js";
 import { readPackagesCsv } from "../../src/sources/packages-csv.js";
 import { readRowsFile } from "../../src/sources/rows-file.js";
+import { inBatches } from "../../src/sources/batches.js";
 import { getValidThru } from "../../src/store/info.js";
 import { upsertPackages } from "../../src/store/packages.js";
 import { BACKENDS } from "./backends.js";
@@ -32,7 +33,7 @@ export function describeConformance(fixture: string): void {
         extractTarGz(join(dir, "expected.tar.gz"), join(work, "expected"));
         created = await backend.create();
         await upsertPackages(created.store.db, await readPackagesCsv(join(dir, "packages.csv")));
-        await ingestRows(created.store, readRowsFile(join(dir, "downloads.tsv.gz")));
+        await ingestRows(created.store, inBatches(readRowsFile(join(dir, "downloads.tsv.gz"))));
         await buildSite(created.store, join(work, "dist"));
       });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldPositions, selectDownload, type FieldPositions } from "../../src/sources/cloudfront-line.js";
+import { fieldPositions, selectDownload, selectDownloadBytes, type FieldPositions } from "../../src/sources/cloudfront-line.js";
 
 const FIELDS = "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer)";
 const f = fieldPositions(FIELDS) as FieldPositions;
@@ -46,7 +46,9 @@ describe("the Athena view's rules for one log line", () => {
     expect(selectDownload("garbage", f)).toEqual({ bad: "1 fields, want 10" });
     expect(selectDownload(line("/x", "200", "1.1.1.1", "2025-02-30"), f)).toEqual({ bad: 'bad date "2025-02-30"' });
     expect(selectDownload(line("/x", "OK"), f)).toEqual({ bad: 'bad sc-status "OK"' });
-    expect(selectDownload(line("/x\uFFFD"), f)).toEqual({ bad: "not UTF-8" });
+    const latin1 = Buffer.from(line("/packages/3.20/bioc/src/contrib/caf\xe9_1.0.tar.gz"), "latin1");
+    expect(selectDownloadBytes(latin1, 0, latin1.length, f)).toEqual({ bad: "not UTF-8" });
+    expect(pick("/packages/3.20/bioc/src/contrib/caf\u00e9_1.0.tar.gz")).toBe("bioc/caf\u00e9"); // valid UTF-8 is read as such
     expect(fieldPositions("#Fields: date time")).toBe("#Fields lacks c-ip, cs-uri-stem, sc-status");
   });
 });
