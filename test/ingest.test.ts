@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestRows } from "../src/commands/ingest.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { inBatches } from "../src/sources/batches.js";
@@ -11,9 +11,8 @@ const rowsOf = (path: string) => inBatches(readRowsFile(path));
 import type { Store } from "../src/store/database.js";
 import { getValidThru } from "../src/store/info.js";
 import { migrate } from "../src/store/migrate.js";
-import { upsertPackages } from "../src/store/packages.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
-import { BACKENDS } from "./helpers/backends.js";
+import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { tempDir } from "./helpers/temp.js";
 
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
@@ -31,15 +30,7 @@ async function snapshot(store: Store) {
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`ingest on ${backend.name}`, () => {
-    let created: Awaited<ReturnType<typeof backend.create>>;
-    beforeEach(async () => {
-      created = await backend.create();
-      await upsertPackages(created.store.db, PACKAGES);
-    });
-    afterEach(async () => {
-      await created.store.close();
-      await created.drop();
-    });
+    const current = freshStorePerTest(backend, PACKAGES);
 
     const file = (lines: string[]) => {
       const path = join(tempDir(), "rows.tsv");
@@ -48,7 +39,7 @@ for (const backend of BACKENDS) {
     };
 
     it("counts like the legacy views: known packages, counted statuses, distinct IPs per period", async () => {
-      await ingestRows(created.store, rowsOf(file([
+      await ingestRows(current().store, rowsOf(file([
         "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
@@ -57,7 +48,7 @@ for (const backend of BACKENDS) {
         "2025-01-02\t4.4.4.4\t200\tannotation\taffy", // wrong category for affy
         "2025-01-03\t5.5.5.5\t200\tannotation\tGO.db",
       ])));
-      const s = await snapshot(created.store);
+      const s = await snapshot(current().store);
       expect(s.stats).toEqual([
         { category: "annotation", package: "GO.db", date: "2025-01-01", is_monthly: true, ip_count: 1, download_count: 1 },
         { category: "annotation", package: "GO.db", date: "2025-12-31", is_monthly: false, ip_count: 1, download_count: 1 },
@@ -72,16 +63,16 @@ for (const backend of BACKENDS) {
 
     it("gives the same database when the same file is ingested twice", async () => {
       const path = file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-02\t1.1.1.1\t200\tannotation\tGO.db"]);
-      await ingestRows(created.store, rowsOf(path));
-      const once = await snapshot(created.store);
-      await ingestRows(created.store, rowsOf(path));
-      expect(await snapshot(created.store)).toEqual(once);
+      await ingestRows(current().store, rowsOf(path));
+      const once = await snapshot(current().store);
+      await ingestRows(current().store, rowsOf(path));
+      expect(await snapshot(current().store)).toEqual(once);
     });
 
     it("replaces the days a later ingest covers, and keeps the others", async () => {
-      await ingestRows(created.store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
-      await ingestRows(created.store, rowsOf(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
-      const s = await snapshot(created.store);
+      await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
+      await ingestRows(current().store, rowsOf(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
+      const s = await snapshot(current().store);
       expect(s.downloads.map((r) => (r as { "c-ip": string })["c-ip"])).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9", "3.3.3.3"]);
       expect(s.stats.filter((r) => (r as { is_monthly: boolean }).is_monthly)).toEqual([
         { category: "bioc", package: "affy", date: "2025-01-01", is_monthly: true, ip_count: 4, download_count: 4 },
@@ -90,17 +81,17 @@ for (const backend of BACKENDS) {
     });
 
     it("writes nothing when a row is bad, and names the line", async () => {
-      await ingestRows(created.store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
-      const before = await snapshot(created.store);
+      await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      const before = await snapshot(current().store);
       const rows = Array.from({ length: 30_000 }, (_, i) => `2025-01-0${(i % 5) + 1}\t10.0.${i >> 8}.${i & 255}\t200\tbioc\taffy`);
       rows.push("2025-01-06\t1.1.1.1\t200\tbioc\taffy\textra");
       const path = file(rows);
-      await expect(ingestRows(created.store, rowsOf(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
-      expect(await snapshot(created.store)).toEqual(before);
+      await expect(ingestRows(current().store, rowsOf(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
+      expect(await snapshot(current().store)).toEqual(before);
     });
 
     it("runs migrations once: a second run applies nothing", async () => {
-      expect(await migrate(created.store.db)).toEqual([]);
+      expect(await migrate(current().store.db)).toEqual([]);
     });
   });
 }

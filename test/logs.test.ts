@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DownloadRow, IsoDate } from "../src/domain/types.js";
 import { runIngest } from "../src/commands/ingest.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
@@ -13,8 +13,7 @@ import { parseBlock } from "../src/sources/batches.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
 import { latestRuns } from "../src/store/ingest-runs.js";
 import { getValidThru } from "../src/store/info.js";
-import { upsertPackages } from "../src/store/packages.js";
-import { BACKENDS } from "./helpers/backends.js";
+import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { FIXTURES } from "./helpers/temp.js";
 
 const DATA = new URL("./data/cloudfront/", import.meta.url).pathname;
@@ -75,53 +74,45 @@ const PACKAGES = parsePackagesCsv(readFileSync(join(FIXTURES, "small-s1", "packa
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`ingesting logs on ${backend.name}`, () => {
-    let created: Awaited<ReturnType<typeof backend.create>>;
-    beforeEach(async () => {
-      created = await backend.create();
-      await upsertPackages(created.store.db, PACKAGES);
-    });
-    afterEach(async () => {
-      await created.store.close();
-      await created.drop();
-    });
+    const current = freshStorePerTest(backend, PACKAGES);
 
     const stored = async () =>
       (await sql<{ date: string; ip: string; status: number; category: string; package: string }>`
-        select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(created.store.db)).rows.map(key).sort();
-    const options = (extra: object) => ({ ...created, databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: DATA, logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
+        select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(current().store.db)).rows.map(key).sort();
+    const options = (extra: object) => ({ ...current(), databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: DATA, logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
 
     it("stores the view's rows, records the run, and is idempotent", async () => {
-      const first = await runIngest(created.store, options({ since: "2024-12-30" }));
+      const first = await runIngest(current().store, options({ since: "2024-12-30" }));
       expect(first).toMatchObject({ first: "2024-12-30", last: "2025-01-02", validThru: "2025-01-02" });
       expect(await stored()).toEqual(expectedRows("dated"));
-      const again = await runIngest(created.store, options({ since: "2024-12-30" }));
+      const again = await runIngest(current().store, options({ since: "2024-12-30" }));
       expect(again?.replaced).toBe(expectedRows("dated").length);
       expect(await stored()).toEqual(expectedRows("dated"));
-      const runs = await latestRuns(created.store.db, 5);
+      const runs = await latestRuns(current().store.db, 5);
       expect(runs.map((r) => [r.outcome, Number(r.files), Number(r.rows_kept)])).toEqual([["ok", 96, expectedRows("dated").length], ["ok", 96, expectedRows("dated").length]]);
     });
 
     it("continues from ValidThru by default, and says when there is nothing to do", async () => {
-      await runIngest(created.store, options({ since: "2024-12-30", until: "2024-12-31" }));
-      const next = await runIngest(created.store, options({}));
+      await runIngest(current().store, options({ since: "2024-12-30", until: "2024-12-31" }));
+      const next = await runIngest(current().store, options({}));
       expect(next).toMatchObject({ first: "2025-01-01", last: "2025-01-02" });
       expect(await stored()).toEqual(expectedRows("dated"));
-      expect(await runIngest(created.store, options({}))).toBeNull();
+      expect(await runIngest(current().store, options({}))).toBeNull();
     });
 
     it("refuses a gap after ValidThru unless allowed", async () => {
-      await runIngest(created.store, options({ since: "2024-12-30", until: "2024-12-30" }));
-      await expect(runIngest(created.store, options({ since: "2025-01-01" }))).rejects.toThrow(/would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/);
-      await runIngest(created.store, options({ since: "2025-01-01", allowGap: true }));
-      expect(await getValidThru(created.store.db)).toBe("2025-01-02");
+      await runIngest(current().store, options({ since: "2024-12-30", until: "2024-12-30" }));
+      await expect(runIngest(current().store, options({ since: "2025-01-01" }))).rejects.toThrow(/would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/);
+      await runIngest(current().store, options({ since: "2025-01-01", allowGap: true }));
+      expect(await getValidThru(current().store.db)).toBe("2025-01-02");
     });
 
     it("stores nothing from a run that fails, and records the failure", async () => {
-      await runIngest(created.store, options({ since: "2024-12-30" }));
+      await runIngest(current().store, options({ since: "2024-12-30" }));
       const before = await stored();
-      await expect(runIngest(created.store, options({ logs: join(DATA, "bad"), since: "2024-12-31", until: "2025-06-02" }))).rejects.toThrow(/cutcutcu/);
+      await expect(runIngest(current().store, options({ logs: join(DATA, "bad"), since: "2024-12-31", until: "2025-06-02" }))).rejects.toThrow(/cutcutcu/);
       expect(await stored()).toEqual(before);
-      const [last] = await latestRuns(created.store.db, 1);
+      const [last] = await latestRuns(current().store.db, 1);
       expect(last).toMatchObject({ outcome: "failed", message: expect.stringMatching(/cutcutcu\.gz: cannot read/) });
     });
   });

@@ -5,7 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterEach, beforeEach } from "vitest";
+import type { PackageRecord } from "../../src/sources/packages-csv.js";
 import { openStore, type Store } from "../../src/store/database.js";
+import { upsertPackages } from "../../src/store/packages.js";
 
 export interface Backend {
   readonly name: string;
@@ -55,3 +58,19 @@ export const BACKENDS: readonly Backend[] = [
     },
   },
 ];
+
+export type CreatedStore = Awaited<ReturnType<Backend["create"]>>;
+
+/** A fresh store with these packages for each test of the enclosing describe; read it through the getter. */
+export function freshStorePerTest(backend: Backend, packages: readonly PackageRecord[]): () => CreatedStore {
+  let created: CreatedStore;
+  beforeEach(async () => {
+    created = await backend.create();
+    await upsertPackages(created.store.db, packages);
+  });
+  afterEach(async () => {
+    await created.store.close();
+    await created.drop();
+  });
+  return () => created;
+}
