@@ -18,7 +18,7 @@ function program(): Command {
     .description("Keeps the download statistics of Bioconductor packages in PostgreSQL and renders the /packages/stats/ site.")
     .addOption(new Option("--db <url>", "PostgreSQL server to use (default: embedded PGlite)").env("DATABASE_URL"))
     .addOption(new Option("--data-dir <dir>", `PGlite data folder, when no --db is given (default: ${DEFAULT_DATA_DIR})`).env("WEBSTATS_DATA_DIR"))
-    .option("-q, --quiet", "print nothing but errors (for cron)")
+    .option("-q, --quiet", "no progress; errors and one summary line only (for cron)")
     .addHelpText("after", `
 Examples:
   $ webstats demo                                   # demo dataset → dist/, on embedded PGlite

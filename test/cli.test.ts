@@ -45,7 +45,9 @@ describe("webstats CLI", () => {
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
     writeFileSync(join(cwd, "rows.csv"), "date,c-ip,sc-status,category,package\n2025-01-02,1.1.1.1,200,bioc,affy\n");
     expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
-    expect(webstats(["ingest", "--rows", "rows.csv", "--quiet"], cwd)).toMatchObject({ code: 0, stdout: "" });
+    const quiet = webstats(["ingest", "--rows", "rows.csv", "--quiet"], cwd);
+    expect(quiet).toMatchObject({ code: 0, stderr: "" });
+    expect(quiet.stdout).toMatch(/^ingest: 1 download rows for 2025-01-02\.\.2025-01-02 from rows\.csv .*ValidThru 2025-01-02\n$/);
     const built = webstats(["build", "--out", "site"], cwd);
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/^build: \d+ files/);

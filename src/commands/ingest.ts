@@ -123,12 +123,12 @@ export async function ingest(options: IngestCommandOptions, out: (line: string) 
   try {
     const summary = await runIngest(store, options, (text) => progress.update(text));
     progress.clear();
+    // One summary line even with --quiet (which silences progress): cron mail then says what the night did.
     if (!summary) {
-      if (!options.quiet) out(options.json ? JSON.stringify({ upToDate: true }) : "ingest: already up to date (ValidThru is yesterday); nothing to do");
+      out(options.json ? JSON.stringify({ upToDate: true }) : "ingest: already up to date (ValidThru is yesterday); nothing to do");
       return null;
     }
-    if (options.json) out(JSON.stringify(summary));
-    else if (!options.quiet) out(describeIngest(summary));
+    out(options.json ? JSON.stringify(summary) : describeIngest(summary));
     return summary;
   } finally {
     progress.clear();

@@ -30,7 +30,7 @@ export async function packagesUpdate(options: PackagesUpdateOptions, out: (line:
       throw new ExitError(`packages update: ${changes.length} changes is more than ${MAX_CHANGES}; nothing written (check the manifests, then rerun with --force)`, 1);
     }
     await applyPackageChanges(store.db, changes);
-    if (!options.quiet) out(summary);
+    out(summary);
     return changes.length;
   } finally {
     await store.close();

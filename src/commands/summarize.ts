@@ -18,7 +18,7 @@ export async function summarize(options: GlobalOptions & { readonly since?: stri
     }
     const first: IsoDate = since && since > span.first ? since : span.first;
     await store.db.transaction().execute((trx) => refreshSummaries(trx, affectedPeriods(first, span.last)));
-    if (!options.quiet) out(`summarize: recomputed the months and years of ${first}..${span.last}`);
+    out(`summarize: recomputed the months and years of ${first}..${span.last}`);
   } finally {
     await store.close();
   }
