@@ -2,7 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { ExitError } from "../src/errors.js";
 import { ingestRows } from "../src/commands/ingest.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { inBatches } from "../src/sources/batches.js";
@@ -88,6 +90,23 @@ for (const backend of BACKENDS) {
       const path = file(rows);
       await expect(ingestRows(current().store, rowsOf(path))).rejects.toThrow(`${path}:30002: 6 fields, want 5`);
       expect(await snapshot(current().store)).toEqual(before);
+    });
+
+    it.runIf(backend.name === "PostgreSQL")("refuses to run beside another ingest (exit 2), and writes nothing", async () => {
+      const before = await snapshot(current().store);
+      const other = new pg.Client({ connectionString: current().url });
+      await other.connect();
+      try {
+        await other.query("begin");
+        await other.query("select pg_advisory_xact_lock(7420002)"); // what a running ingest holds
+        const error = await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]))).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ExitError);
+        expect(error).toMatchObject({ code: 2, message: "another webstats ingest is running on this database; try again when it has finished" });
+        expect(await snapshot(current().store)).toEqual(before);
+      } finally {
+        await other.query("rollback");
+        await other.end();
+      }
     });
 
     it("runs migrations once: a second run applies nothing", async () => {

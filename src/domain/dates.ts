@@ -43,9 +43,3 @@ export function formatDataAsOf(d: IsoDate): string {
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   return `${DAY_ABBR[weekday]}. ${String(day).padStart(2, "0")} ${monthAbbr(month)} ${year}`;
 }
-
-/** `Wed, 18 Jun 2025 00:00:00 GMT`: what the live server sends as Last-Modified (ValidThru + 1 day). */
-export function lastModifiedFor(validThru: IsoDate): string {
-  const { year, month, day } = dateParts(addDays(validThru, 1));
-  return new Date(Date.UTC(year, month - 1, day)).toUTCString();
-}

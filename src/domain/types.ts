@@ -32,5 +32,3 @@ export interface DownloadRow {
   readonly category: string;
   readonly package: string;
 }
-
-export const asPackageName = (s: string): PackageName => s as PackageName;

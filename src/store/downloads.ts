@@ -1,7 +1,7 @@
 // Download rows go first into a staging table, then replace whole days of bioc_web_downloads:
 // the days a run covers are only known once the whole source is read, and a re-run of the
 // same days must give the same table, never twice the rows.
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { IsoDate } from "../domain/types.js";
 import { countLines, type RowBatches } from "../sources/batches.js";
 import type { Database } from "./schema.js";
@@ -35,9 +35,4 @@ export async function replaceDays(trx: Transaction<Database>, first: IsoDate, la
   await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
     select date, "c-ip", "sc-status", category, package from ingest_stage`.execute(trx);
   return { deleted: Number(deleted.numDeletedRows) };
-}
-
-export async function countDownloads(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom("bioc_web_downloads").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
-  return Number(r.n);
 }
