@@ -2,12 +2,12 @@ import type { GlobalOptions } from "../config.js";
 import { ExitError } from "../errors.js";
 import { createProgress, rate } from "../progress.js";
 import { staticAssets } from "../site/assets.js";
-import { packSiteData, type PackedSiteData } from "../site/pack.js";
+import type { PackedSiteData } from "../site/pack.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { writeTreeAtomically } from "../site/write-tree.js";
 import type { Store } from "../store/database.js";
 import { openStore } from "../store/database.js";
-import { loadSiteData } from "../summaries/load.js";
+import { loadPackedSiteData } from "../summaries/load.js";
 
 export interface BuildResult extends RenderResult {
   /** From the first query until the new tree is in place. */
@@ -30,11 +30,10 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
   }
 }
 
-/** Only the packed form outlives this function: the workers unpack it, the main thread need not keep ~600,000 objects. */
 async function loadPacked(store: Store): Promise<PackedSiteData> {
-  const data = await loadSiteData(store.db);
+  const data = await loadPackedSiteData(store.db);
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
-  return packSiteData(data);
+  return data;
 }
 
 export async function build(options: GlobalOptions & { readonly out: string }, out: (line: string) => void, warn: (line: string) => void): Promise<BuildResult> {

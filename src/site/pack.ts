@@ -16,6 +16,31 @@ export interface PackedSiteData {
   readonly ints: Int32Array;
 }
 
+/** Appends rows given as flat integers (year, month or 0, ips, downloads, …) to one growing array. */
+export class PackBuilder {
+  private ints = new Int32Array(1 << 16);
+  private used = 0; // in ints
+
+  add(flat: readonly number[]): readonly [number, number] {
+    while (this.used + flat.length > this.ints.length) {
+      const bigger = new Int32Array(this.ints.length * 2);
+      bigger.set(this.ints);
+      this.ints = bigger;
+    }
+    this.ints.set(flat, this.used);
+    const slice = [this.used / 4, flat.length / 4] as const;
+    this.used += flat.length;
+    return slice;
+  }
+
+  /** The rows in shared memory, exactly as long as needed. */
+  finish(): Int32Array {
+    const shared = new Int32Array(new SharedArrayBuffer(this.used * 4));
+    shared.set(this.ints.subarray(0, this.used));
+    return shared;
+  }
+}
+
 export function packSiteData(data: SiteData): PackedSiteData {
   let total = 0;
   for (const c of data.categories) {
