@@ -150,6 +150,33 @@ Example:
     });
 
   cli
+    .command("diff")
+    .description("compare our tree with the legacy server's (a URL) or a saved copy of it (a folder)")
+    .argument("<base>", "https://bioconductor.org/packages/stats/ or a folder")
+    .option("--out <dir>", "our tree", "dist")
+    .option("--only <regex>", "compare only paths matching this")
+    .option("--allow <file>", "more allowed deviations (shared/fixtures/allowed.tsv format)")
+    .option("--concurrency <n>", "requests at once", "4")
+    .option("--rate <n>", "requests per second at most (0 = no limit)", "10")
+    .option("--timeout <seconds>", "per request", "30")
+    .addHelpText("after", `
+.tab/.txt files are compared byte for byte; HTML by title, visible text, resolved links, table
+cells, chart data and script sources. Our script sources differ on purpose (Chart.js from the
+site itself) and are allowed. Exit 0 when equal, 1 on any difference or missing file.
+
+Examples:
+  $ webstats diff https://bioconductor.org/packages/stats/ --only '^bioc/' --rate 5
+  $ webstats diff /tmp/expected --out dist`)
+    .action(async (base: string, opts: { out: string; only?: string; allow?: string; concurrency: string; rate: string; timeout: string }) => {
+      const { diff } = await import("./commands/diff.js");
+      const same = await diff(
+        { ...globals(), base, out: opts.out, only: opts.only, allow: opts.allow, concurrency: Number(opts.concurrency) || 4, rate: Number(opts.rate), timeout: Number(opts.timeout) || 30 },
+        out,
+      );
+      if (!same) throw new ExitError("diff: the trees differ", 1);
+    });
+
+  cli
     .command("demo")
     .description("make a deterministic demo dataset on the embedded database, ingest it and build the site")
     .option("--out <dir>", "output folder", "dist")

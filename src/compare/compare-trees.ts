@@ -62,7 +62,8 @@ export async function listTree(root: string, ignore: readonly RegExp[] = []): Pr
   return out;
 }
 
-function allowedBy(rules: readonly AllowRule[], path: string, failing: ReadonlySet<string>): string[] | null {
+/** The reasons that allow every failing aspect of a file, or null when some aspect is not allowed. */
+export function allowedBy(rules: readonly AllowRule[], path: string, failing: ReadonlySet<string>): string[] | null {
   const remaining = new Set(failing);
   const reasons: string[] = [];
   for (const rule of rules) {
