@@ -150,6 +150,29 @@ Example:
     });
 
   cli
+    .command("publish")
+    .description("sync the built tree to S3: upload only what changed, with the legacy Content-Types")
+    .requiredOption("--to <s3url>", "s3://bucket/prefix")
+    .option("--out <dir>", "the tree to publish", "dist")
+    .option("--delete", "remove keys no longer in the tree (only after every upload succeeded)")
+    .option("--dry-run", "print the plan, send nothing")
+    .option("--concurrency <n>", "uploads at once", "16")
+    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .addHelpText("after", `
+Files are compared by MD5 with the objects' ETags, so an unchanged tree uploads nothing.
+.html is sent as text/html, .tab and .txt as text/plain (as the legacy server does), with
+Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
+backoff; a run that fails part-way leaves the previous site whole, and the next run finishes.
+
+Examples:
+  $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
+    .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
+      const { publish } = await import("./commands/publish.js");
+      await publish({ ...globals(), ...opts, concurrency: Number(opts.concurrency) || 16 }, out);
+    });
+
+  cli
     .command("diff")
     .description("compare our tree with the legacy server's (a URL) or a saved copy of it (a folder)")
     .argument("<base>", "https://bioconductor.org/packages/stats/ or a folder")

@@ -1,0 +1,61 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import type { GlobalOptions } from "../config.js";
+import { UsageError } from "../errors.js";
+import { createProgress } from "../progress.js";
+import { planPublish } from "../publish/plan.js";
+import { applyPublish, hashTree, listRemote } from "../publish/s3-sync.js";
+import { parseS3Url } from "../sources/log-files.js";
+
+export interface PublishOptions extends GlobalOptions {
+  readonly to: string;
+  readonly out: string;
+  readonly delete?: boolean;
+  readonly dryRun?: boolean;
+  readonly concurrency: number;
+  readonly s3Endpoint?: string | undefined;
+}
+
+export interface PublishReport {
+  readonly uploaded: number;
+  readonly unchanged: number;
+  readonly deleted: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+function client(endpoint: string | undefined): S3Client {
+  // The SDK's standard retry strategy: backoff with jitter on 5xx, throttling and timeouts.
+  return new S3Client({
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+    maxAttempts: 5,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+export async function publish(options: PublishOptions, out: (line: string) => void): Promise<PublishReport> {
+  if (!options.to.startsWith("s3://")) throw new UsageError(`--to ${options.to}: want s3://bucket/prefix`);
+  const { bucket, prefix: rawPrefix } = parseS3Url(options.to);
+  const prefix = rawPrefix === "" || rawPrefix.endsWith("/") ? rawPrefix : rawPrefix + "/";
+  const started = Date.now();
+  const s3 = client(options.s3Endpoint);
+  try {
+    const [local, remote] = await Promise.all([hashTree(options.out), listRemote(s3, bucket, prefix)]);
+    const steps = planPublish(local, remote, prefix, Boolean(options.delete));
+    const unchanged = steps.filter((s) => s.kind === "keep").length;
+    if (options.dryRun) {
+      if (!options.quiet) for (const s of steps) if (s.kind !== "keep") out(s.kind === "upload" ? `  upload ${s.key} (${s.reason})` : `  delete ${s.key}`);
+      const up = steps.filter((s) => s.kind === "upload").length;
+      const del = steps.filter((s) => s.kind === "delete").length;
+      out(`publish: would upload ${up}, keep ${unchanged}, delete ${del}; dry run, nothing sent`);
+      return { uploaded: 0, unchanged, deleted: 0, bytes: 0, seconds: (Date.now() - started) / 1000 };
+    }
+    const progress = createProgress(process.stderr, options.quiet);
+    const applied = await applyPublish(s3, bucket, options.out, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
+    progress.clear();
+    const report = { ...applied, unchanged, seconds: (Date.now() - started) / 1000 };
+    out(`publish: ${report.uploaded} uploaded (${(report.bytes / 1e6).toFixed(1)} MB), ${unchanged} unchanged, ${report.deleted} deleted → ${options.to} in ${report.seconds.toFixed(1)} s`);
+    return report;
+  } finally {
+    s3.destroy();
+  }
+}
