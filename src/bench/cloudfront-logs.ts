@@ -1,9 +1,8 @@
 // Gzipped CloudFront standard logs for the benchmark: 72 hourly files (3 days), ≥ 2 million
 // lines of 33 fields, downloads mixed with page views, checksums and errors as in production.
 // Deterministic, written once into bench-data/ and reused.
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { once } from "node:events";
-import { createGzip } from "node:zlib";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { gzipTextWriter } from "./gzip-text.js";
 import { addDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import { seededRandom } from "../sources/synthetic-downloads.js";
@@ -29,9 +28,8 @@ export async function ensureBenchLogs(dir: string): Promise<string> {
   for (let d = 0; d < LOG_DAYS; d++) {
     const day = addDays(LOG_FIRST, d);
     for (let h = 0; h < 24; h++) {
-      const gzip = createGzip();
-      const out = gzip.pipe(createWriteStream(`${partial}/E1TVLJONPTUXV3.${day}-${String(h).padStart(2, "0")}.${(random() * 2 ** 32 >>> 0).toString(16).padStart(8, "0")}.gz`));
-      let text = `#Version: 1.0\n#Fields: ${FIELDS}\n`;
+      const out = gzipTextWriter(`${partial}/E1TVLJONPTUXV3.${day}-${String(h).padStart(2, "0")}.${(random() * 2 ** 32 >>> 0).toString(16).padStart(8, "0")}.gz`);
+      await out.write(`#Version: 1.0\n#Fields: ${FIELDS}\n`);
       for (let i = 0; i < LINES_PER_FILE; i++) {
         const p = packages[Math.floor(random() * random() * packages.length)]!;
         const base = `/packages/${pick(["3.20", "3.21", "release", "devel"])}/${PATHS[p.category]}`;
@@ -41,16 +39,11 @@ export async function ensureBenchLogs(dir: string): Promise<string> {
           : kind < 0.9 ? `${base}/html/${p.name}.html` : `${base}/src/contrib/PACKAGES.gz`;
         const ip = `${1 + Math.floor(random() * 222)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
         const time = `${String(h).padStart(2, "0")}:${String(Math.floor(random() * 60)).padStart(2, "0")}:${String(Math.floor(random() * 60)).padStart(2, "0")}`;
-        text += `${day}\t${time}\tIAD89-C1\t${Math.floor(random() * 5e6)}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${pick(STATUSES)}\t-\t` +
+        await out.write(`${day}\t${time}\tIAD89-C1\t${Math.floor(random() * 5e6)}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${pick(STATUSES)}\t-\t` +
           `R%20(4.5.1%20x86_64-pc-linux-gnu)\t-\t-\tHit\t${(random() * 2 ** 52).toString(36)}\tbioconductor.org\thttps\t${Math.floor(random() * 900)}\t0.${Math.floor(random() * 999)}\t-\t` +
-          `TLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/1.1\t-\t-\t${1024 + Math.floor(random() * 60000)}\t0.${Math.floor(random() * 999)}\tHit\tapplication/x-gzip\t${Math.floor(random() * 5e6)}\t-\t-\n`;
-        if (text.length > 1 << 20) {
-          if (!gzip.write(text)) await once(gzip, "drain");
-          text = "";
-        }
+          `TLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/1.1\t-\t-\t${1024 + Math.floor(random() * 60000)}\t0.${Math.floor(random() * 999)}\tHit\tapplication/x-gzip\t${Math.floor(random() * 5e6)}\t-\t-\n`);
       }
-      gzip.end(text);
-      await once(out, "finish");
+      await out.close();
     }
   }
   renameSync(partial, root);

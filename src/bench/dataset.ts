@@ -1,8 +1,8 @@
 // The benchmark's dataset: ≥ 3,000 real package names over 15 years, ≥ 3 million rows,
 // deterministic, written once as a gzipped rows file and reused by later runs.
-import { createWriteStream, existsSync, renameSync, writeFileSync } from "node:fs";
-import { once } from "node:events";
-import { createGzip } from "node:zlib";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { rowLine } from "../sources/batches.js";
+import { gzipTextWriter } from "./gzip-text.js";
 import type { IsoDate } from "../domain/types.js";
 import type { PackageRecord } from "../sources/packages-csv.js";
 import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources/synthetic-downloads.js";
@@ -25,18 +25,10 @@ export async function ensureBenchDataset(dir: string): Promise<{ rowsFile: strin
   writeFileSync(packagesFile, ["package,category,first_version,last_version", ...packages.map((p) => `${p.name},${p.category},${p.firstVersion},${p.lastVersion ?? ""}`)].join("\n") + "\n");
   if (existsSync(rowsFile)) return { rowsFile, packagesFile, generated: false };
   const partial = `${rowsFile}.partial`;
-  const gzip = createGzip({ level: 6 });
-  const out = gzip.pipe(createWriteStream(partial));
-  let buffer = "date\tc-ip\tsc-status\tcategory\tpackage\n";
-  for (const r of syntheticDownloads({ packages, from: BENCH_FROM, to: BENCH_TO, seed: SEED, targetRows: BENCH_ROWS })) {
-    buffer += `${r.date}\t${r.ip}\t${r.status}\t${r.category}\t${r.package}\n`;
-    if (buffer.length > 1 << 20) {
-      if (!gzip.write(buffer)) await once(gzip, "drain");
-      buffer = "";
-    }
-  }
-  gzip.end(buffer);
-  await once(out, "finish");
+  const out = gzipTextWriter(partial);
+  await out.write("date\tc-ip\tsc-status\tcategory\tpackage\n");
+  for (const r of syntheticDownloads({ packages, from: BENCH_FROM, to: BENCH_TO, seed: SEED, targetRows: BENCH_ROWS })) await out.write(rowLine(r));
+  await out.close();
   renameSync(partial, rowsFile);
   return { rowsFile, packagesFile, generated: true };
 }
