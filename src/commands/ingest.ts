@@ -1,5 +1,5 @@
 import type { GlobalOptions } from "../config.js";
-import type { DownloadRow, IsoDate } from "../domain/types.js";
+import type { IsoDate } from "../domain/types.js";
 import { UsageError } from "../errors.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
