@@ -100,6 +100,14 @@ for (const backend of BACKENDS) {
       expect(await runIngest(current().store, options({}))).toBeNull();
     });
 
+    it("refuses a day without a single log file (missing data, not zero downloads)", async () => {
+      await expect(runIngest(current().store, options({ since: "2024-12-30", until: "2025-01-03" }))).rejects.toThrow(
+        /^no log files for 2025-01-03 in .*dated; nothing was stored \(end the run before it with --until 2025-01-02\)$/,
+      );
+      expect(await stored()).toEqual([]);
+      expect(await getValidThru(current().store.db)).toBeNull();
+    });
+
     it("refuses a gap after ValidThru unless allowed", async () => {
       await runIngest(current().store, options({ since: "2024-12-30", until: "2024-12-30" }));
       await expect(runIngest(current().store, options({ since: "2025-01-01" }))).rejects.toThrow(/would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/);
@@ -110,7 +118,7 @@ for (const backend of BACKENDS) {
     it("stores nothing from a run that fails, and records the failure", async () => {
       await runIngest(current().store, options({ since: "2024-12-30" }));
       const before = await stored();
-      await expect(runIngest(current().store, options({ logs: join(DATA, "bad"), since: "2024-12-31", until: "2025-06-02" }))).rejects.toThrow(/cutcutcu/);
+      await expect(runIngest(current().store, options({ logs: join(DATA, "bad"), since: "2025-06-01", until: "2025-06-02", allowGap: true }))).rejects.toThrow(/cutcutcu/);
       expect(await stored()).toEqual(before);
       const [last] = await latestRuns(current().store.db, 1);
       expect(last).toMatchObject({ outcome: "failed", message: expect.stringMatching(/cutcutcu\.gz: cannot read/) });

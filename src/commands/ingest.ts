@@ -1,6 +1,6 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
-import { UsageError } from "../errors.js";
+import { ExitError, UsageError } from "../errors.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { ingestRows, type IngestResult } from "../ingest/replace-days.js";
@@ -66,6 +66,19 @@ async function logFiles(options: IngestCommandOptions, first: IsoDate, last: Iso
   return listLocalLogs(options.logs!, from, to);
 }
 
+/**
+ * CloudFront writes logs every hour: a day without a single file is missing data (a delivery
+ * delay, a wrong prefix), not a day without downloads. Storing it would show zeros on the site.
+ */
+export function requireEveryDay(files: readonly LogFile[], first: IsoDate, last: IsoDate, where: string): void {
+  const present = new Set(files.map((f) => f.date));
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    if (!present.has(day)) {
+      throw new ExitError(`no log files for ${day} in ${where}; nothing was stored (end the run before it with --until ${addDays(day, -1)})`, 1);
+    }
+  }
+}
+
 export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
   const sources = [options.rows, options.logs, options.athena].filter(Boolean).length;
   if (sources !== 1) throw new UsageError("ingest needs one source: --athena, --logs PATH|s3://bucket/prefix or --rows FILE");
@@ -86,6 +99,7 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
       rows = athenaRows(options, days!, (text) => onProgress?.(text));
     } else if (days) {
       const files = await logFiles(options, days[0], days[1]);
+      requireEveryDay(files, days[0], days[1], options.logs!);
       rows = logRows(files, {
         first: days[0],
         last: days[1],
