@@ -150,6 +150,24 @@ Example:
     });
 
   cli
+    .command("nightly")
+    .description("what cron runs: packages update, ingest, build, publish, one summary line")
+    .addOption(new Option("--config <file>", "the run's configuration (see README)").env("WEBSTATS_CONFIG").default("webstats.config.json"))
+    .option("--no-packages", "skip the packages update")
+    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .addHelpText("after", `
+Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site and the
+database are as before that step); 2 nothing to do (up to date, no package changes) or
+another nightly holds the lock.
+
+Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
+  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet`)
+    .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
+      const { nightly } = await import("./commands/nightly.js");
+      await nightly({ ...globals(), ...opts }, out);
+    });
+
+  cli
     .command("publish")
     .description("sync the built tree to S3: upload only what changed, with the legacy Content-Types")
     .requiredOption("--to <s3url>", "s3://bucket/prefix")

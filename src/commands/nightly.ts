@@ -1,0 +1,55 @@
+// What cron runs: packages update, ingest, build, publish, one summary line. Each step is the
+// command of the same name; a failure stops the run (nothing half-done: every step is atomic).
+import { resolve } from "node:path";
+import type { GlobalOptions } from "../config.js";
+import { ExitError } from "../errors.js";
+import { readNightlyConfig } from "../nightly/config.js";
+import { takeRunLock } from "../nightly/run-lock.js";
+import { describeBuild, buildSite } from "./build.js";
+import { describeIngest, runIngest } from "./ingest.js";
+import { packagesUpdate } from "./packages-update.js";
+import { publish } from "./publish.js";
+import { openStore } from "../store/database.js";
+
+export interface NightlyOptions extends GlobalOptions {
+  readonly config: string;
+  readonly packages: boolean;
+  readonly now?: Date;
+  readonly s3Endpoint?: string | undefined;
+}
+
+/** Exit 0 done, 2 nothing to do or already running (thrown as ExitError), 1 failed. */
+export async function nightly(options: NightlyOptions, out: (line: string) => void): Promise<void> {
+  const config = await readNightlyConfig(resolve(options.cwd, options.config));
+  const outDir = resolve(options.cwd, config.out);
+  const release = await takeRunLock(`${outDir}.lock`);
+  if (!release) throw new ExitError(`nightly: another run holds ${outDir}.lock; nothing done`, 2);
+  const summary: string[] = [];
+  try {
+    let packageChanges = 0;
+    if (options.packages && config.packages.update) {
+      packageChanges = await packagesUpdate({ ...options, quiet: true, baseUrl: config.packages.baseUrl }, () => {});
+      summary.push(`${packageChanges} package changes`);
+    }
+    const store = await openStore(options);
+    try {
+      const source = "athena" in config.source
+        ? { athena: true, athenaDatabase: config.source.athena.database, athenaWorkgroup: config.source.athena.workgroup, athenaOutput: config.source.athena.output }
+        : { logs: config.source.logs };
+      const ingested = await runIngest(store, { ...options, ...source, ...(options.now ? { now: options.now } : {}) });
+      if (!ingested && packageChanges === 0) throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
+      if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
+      const built = await buildSite(store, outDir);
+      summary.push(describeBuild(built, config.out).replace(/^build: /, "built "));
+    } finally {
+      await store.close();
+    }
+    if (config.publish) {
+      const published = await publish({ ...options, quiet: true, to: config.publish.to, delete: config.publish.delete, out: outDir, concurrency: 16 }, () => {});
+      summary.push(`published ${published.uploaded} files (${published.unchanged} unchanged, ${published.deleted} deleted)`);
+    }
+    out(`nightly: ${summary.join("; ")}`);
+  } finally {
+    await release();
+  }
+}
