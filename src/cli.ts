@@ -11,6 +11,9 @@ Exit codes:
   2  usage error, or another ingest holds the database lock`;
 
 const out = (line: string) => process.stdout.write(line + "\n");
+
+/** Every command that talks to S3 takes the same endpoint override (tests, S3-compatible stores). */
+const s3EndpointOption = () => new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT");
 const warn = (line: string) => process.stderr.write(line + "\n");
 
 function program(): Command {
@@ -80,7 +83,7 @@ Examples:
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
     .option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails", "0.1%")
     .option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing")
-    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .addOption(s3EndpointOption())
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
 The whole run is one transaction: the days it covers (a rows file: its first..last date; logs:
@@ -154,7 +157,7 @@ Example:
     .description("what cron runs: packages update, ingest, build, publish, one summary line")
     .addOption(new Option("--config <file>", "the run's configuration (see README)").env("WEBSTATS_CONFIG").default("webstats.config.json"))
     .option("--no-packages", "skip the packages update")
-    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .addOption(s3EndpointOption())
     .addHelpText("after", `
 Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site and the
 database are as before that step); 2 nothing to do (up to date, no package changes) or
@@ -175,7 +178,7 @@ Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
     .option("--delete", "remove keys no longer in the tree (only after every upload succeeded)")
     .option("--dry-run", "print the plan, send nothing")
     .option("--concurrency <n>", "uploads at once", "16")
-    .addOption(new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT"))
+    .addOption(s3EndpointOption())
     .addHelpText("after", `
 Files are compared by MD5 with the objects' ETags, so an unchanged tree uploads nothing.
 .html is sent as text/html, .tab and .txt as text/plain (as the legacy server does), with
