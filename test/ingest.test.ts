@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ExitError } from "../src/errors.js";
-import { ingestRows } from "../src/commands/ingest.js";
+import { ingestRows } from "../src/ingest/replace-days.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { inBatches } from "../src/sources/batches.js";
 

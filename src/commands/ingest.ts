@@ -15,7 +15,6 @@ import { openStore, type Store } from "../store/database.js";
 import { getValidThru } from "../store/info.js";
 import { finishRun, startRun } from "../store/ingest-runs.js";
 
-export { ingestRows, type IngestResult } from "../ingest/replace-days.js";
 
 export interface IngestCommandOptions extends GlobalOptions {
   readonly rows?: string | undefined;

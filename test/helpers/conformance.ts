@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../../src/commands/build.js";
-import { ingestRows } from "../../src/commands/ingest.js";
+import { ingestRows } from "../../src/ingest/replace-days.js";
 import { compareTrees, formatComparison, parseAllowList } from "../../src/compare/compare-trees.js";
 import { readPackagesCsv } from "../../src/sources/packages-csv.js";
 import { readRowsFile } from "../../src/sources/rows-file.js";
