@@ -6,9 +6,11 @@ import { EXIT, ExitError, InputError, UsageError } from "./errors.js";
 
 const EXIT_CODES = `
 Exit codes:
-  0  success
-  1  failed: bad input, database or file system error (nothing half-written)
-  2  usage error, or another ingest holds the database lock`;
+  0  success (ingest: also when already up to date)
+  1  failed: bad input, unreadable file, Athena, database, S3 or file system error
+     (nothing half-written)
+  2  usage error or bad configuration, a gap after ValidThru, another ingest or
+     nightly already running, or a nightly with nothing to do`;
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
