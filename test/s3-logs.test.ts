@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IsoDate } from "../src/domain/types.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
-import { listS3Logs, s3Client } from "../src/sources/s3-logs.js";
+import { listS3Logs } from "../src/sources/s3-logs.js";
+import { s3Client } from "../src/sources/aws-clients.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { suiteDir } from "./helpers/temp.js";
 

@@ -1,9 +1,9 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import type { GlobalOptions } from "../config.js";
 import { UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
 import { planPublish } from "../publish/plan.js";
 import { applyPublish, hashTree, listRemote } from "../publish/s3-sync.js";
+import { s3Client } from "../sources/aws-clients.js";
 import { parseS3Url } from "../sources/log-files.js";
 
 export interface PublishOptions extends GlobalOptions {
@@ -23,21 +23,12 @@ export interface PublishReport {
   readonly seconds: number;
 }
 
-function client(endpoint: string | undefined): S3Client {
-  // The SDK's standard retry strategy: backoff with jitter on 5xx, throttling and timeouts.
-  return new S3Client({
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    maxAttempts: 5,
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-  });
-}
-
 export async function publish(options: PublishOptions, out: (line: string) => void): Promise<PublishReport> {
   if (!options.to.startsWith("s3://")) throw new UsageError(`--to ${options.to}: want s3://bucket/prefix`);
   const { bucket, prefix: rawPrefix } = parseS3Url(options.to);
   const prefix = rawPrefix === "" || rawPrefix.endsWith("/") ? rawPrefix : rawPrefix + "/";
   const started = Date.now();
-  const s3 = client(options.s3Endpoint);
+  const s3 = s3Client(options.s3Endpoint);
   try {
     const [local, remote] = await Promise.all([hashTree(options.out), listRemote(s3, bucket, prefix)]);
     const steps = planPublish(local, remote, prefix, Boolean(options.delete));

@@ -127,7 +127,3 @@ export async function* athenaPagedRows(athena: AthenaClient, id: string, options
     token = result.NextToken;
   } while (token);
 }
-
-export function athenaClient(): AthenaClient {
-  return new AthenaClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1" });
-}

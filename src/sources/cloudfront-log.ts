@@ -1,15 +1,15 @@
 // One CloudFront log file → the download rows the Athena view would select from it. The whole
 // file is read before any row is handed on, so a file that breaks half-way (a truncated gzip,
 // a dropped connection) contributes nothing rather than half of itself.
-import { createGunzip } from "node:zlib";
+import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream";
 import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
 import type { IsoDate } from "../domain/types.js";
 import { rowLine } from "./batches.js";
 import { fieldPositions, selectDownloadBytes, type FieldPositions } from "./cloudfront-line.js";
 import type { LogFile, LogLocation } from "./log-files.js";
 import { openS3Object } from "./s3-logs.js";
-import { createReadStream } from "node:fs";
 
 function openLog(location: LogLocation): Promise<Readable> {
   return location.kind === "local" ? Promise.resolve(createReadStream(location.path)) : openS3Object(location.bucket, location.key, location.endpoint);

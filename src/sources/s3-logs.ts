@@ -1,15 +1,9 @@
 // CloudFront logs in S3: listed with pagination, each object streamed, never held whole.
-import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { s3Client } from "./aws-clients.js";
 import type { Readable } from "node:stream";
 import type { IsoDate } from "../domain/types.js";
 import { logDateOf, type LogFile, type S3Location } from "./log-files.js";
-
-/** Credentials come from the environment or AWS's default chain; only the endpoint may be set (tests, S3-compatible stores). */
-export function s3Client(endpoint?: string): S3Client {
-  const config: S3ClientConfig = { region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1" };
-  if (endpoint) Object.assign(config, { endpoint, forcePathStyle: true });
-  return new S3Client(config);
-}
 
 export async function listS3Logs(endpoint: string | undefined, where: S3Location, first: IsoDate, last: IsoDate, pageSize?: number): Promise<LogFile[]> {
   const client = s3Client(endpoint);
