@@ -47,14 +47,14 @@ async function diffAgainstServer(options: DiffOptions, allow: readonly AllowRule
   const differing: Array<{ path: string; differences: Record<string, string> }> = [];
   const allowed: Array<{ path: string; reasons: string[] }> = [];
   const extra: string[] = [];
-  const failed: string[] = [];
   let identical = 0;
   await Promise.all(
     ours.map(async (path) => {
       const theirs = await get(base + path.split("/").map(encodeURIComponent).join("/"));
       progress.update(`diff: ${++done}/${ours.length} files`);
       if (theirs.status === "missing") return void extra.push(path);
-      if (theirs.status === "error") return void failed.push(`${path}: ${theirs.message}`);
+      // A file the server would not give us is a difference we could not rule out.
+      if (theirs.status === "error") return void differing.push({ path, differences: { bytes: `could not fetch: ${theirs.message}` } });
       const differences = compareContents(theirs.body, await readFile(join(options.out, path)), path, new URL(base).pathname);
       const failing = Object.keys(differences);
       if (failing.length === 0) return void identical++;
@@ -64,10 +64,6 @@ async function diffAgainstServer(options: DiffOptions, allow: readonly AllowRule
     }),
   );
   progress.clear();
-  if (failed.length > 0) {
-    // A file the server would not give us is a difference we could not rule out.
-    for (const f of failed) differing.push({ path: f.split(": ")[0]!, differences: { bytes: `could not fetch: ${f.slice(f.indexOf(": ") + 2)}` } });
-  }
   const byPath = <T extends { path: string }>(xs: T[]) => xs.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { compared: ours.length - extra.length, identical, missing: [], extra: extra.sort(), differing: byPath(differing), allowed: byPath(allowed) };
 }
