@@ -41,7 +41,7 @@ for (const backend of BACKENDS) {
     };
 
     it("counts like the legacy views: known packages, counted statuses, distinct IPs per period", async () => {
-      await ingestRows(current().store, rowsOf(file([
+      const result = await ingestRows(current().store, rowsOf(file([
         "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
         "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
@@ -60,6 +60,7 @@ for (const backend of BACKENDS) {
         { category: "bioc", package: "affy", date: "2025-12-31", is_monthly: false, ip_count: 1, download_count: 2 },
       ]);
       expect(s.downloads).toHaveLength(7); // raw rows are kept; the rules apply when summarising
+      expect(result.rows).toBe(7);
       expect(s.validThru).toBe("2025-01-03");
     });
 

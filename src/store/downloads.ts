@@ -3,7 +3,7 @@
 // same days must give the same table, never twice the rows.
 import { sql, type Transaction } from "kysely";
 import type { IsoDate } from "../domain/types.js";
-import { countLines, type RowBatches } from "../sources/batches.js";
+import type { RowBatches } from "../sources/batches.js";
 import type { Database } from "./schema.js";
 
 export interface StagedRows {
@@ -19,10 +19,10 @@ export async function stageRows(trx: Transaction<Database>, batches: RowBatches,
   let count = 0;
   for await (const block of batches) {
     // PostgreSQL splits the block: one parameter per batch, no per-row work here.
-    await sql`insert into ingest_stage (date, "c-ip", "sc-status", category, package)
+    const inserted = await sql`insert into ingest_stage (date, "c-ip", "sc-status", category, package)
       select split_part(l, E'\\t', 1)::date, split_part(l, E'\\t', 2), split_part(l, E'\\t', 3)::int, split_part(l, E'\\t', 4), split_part(l, E'\\t', 5)
       from unnest(string_to_array(${block}, E'\\n')) as l where l <> ''`.execute(trx);
-    count += countLines(block);
+    count += Number(inserted.numAffectedRows ?? 0n);
     onProgress?.(count);
   }
   const span = await sql<{ first: IsoDate | null; last: IsoDate | null }>`select min(date) as first, max(date) as last from ingest_stage`.execute(trx);
