@@ -1,48 +1,24 @@
 // The comparison module must catch every kind of difference the legacy tree could show: each
 // case below changes one thing in a copy of a fixture's golden tree.
-import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compareTrees, parseAllowList } from "../src/compare/compare-trees.js";
-import { extractTarGz, FIXTURES, suiteDir, tempDir } from "./helpers/temp.js";
+import { editedCopy, goldenTreeForSuite, replaceInFile } from "./helpers/golden-tree.js";
 
-let golden: string;
-let cleanup: () => void;
-
-beforeAll(() => {
-  let dir: string;
-  [dir, cleanup] = suiteDir();
-  golden = join(dir, "golden");
-  mkdirSync(golden);
-  extractTarGz(join(FIXTURES, "small-s1", "expected.tar.gz"), golden);
-});
-afterAll(() => cleanup());
-
-function mutated(edit: (root: string) => void): string {
-  const copy = join(tempDir(), "copy");
-  cpSync(golden, copy, { recursive: true });
-  edit(copy);
-  return copy;
-}
-
-const replaceIn = (root: string, path: string, from: string | RegExp, to: string) => {
-  const file = join(root, path);
-  const before = readFileSync(file, "utf8");
-  const after = before.replace(from, to);
-  expect(after, `${path} must contain ${from}`).not.toBe(before);
-  writeFileSync(file, after);
-};
+const goldenTree = goldenTreeForSuite("small-s1");
+const mutated = (edit: (root: string) => void) => editedCopy(goldenTree(), edit);
 
 describe("comparing trees", () => {
   it("finds a tree identical to itself", async () => {
-    const c = await compareTrees(golden, mutated(() => {}), { chart: true });
+    const c = await compareTrees(goldenTree(), mutated(() => {}), { chart: true });
     expect(c.differing).toEqual([]);
     expect(c.identical).toBe(c.compared);
   });
 
   it("treats reformatted HTML with the same content as equal", async () => {
-    const copy = mutated((root) => replaceIn(root, "bioc/a4/index.html", /\n\s+/g, "\n"));
-    expect((await compareTrees(golden, copy, { chart: true })).differing).toEqual([]);
+    const copy = mutated((root) => replaceInFile(root, "bioc/a4/index.html", /\n\s+/g, "\n"));
+    expect((await compareTrees(goldenTree(), copy, { chart: true })).differing).toEqual([]);
   });
 
   it.each([
@@ -55,7 +31,7 @@ describe("comparing trees", () => {
     ["chart", "bioc/affy/index.html", '"unique_ips": 44', '"unique_ips": 45'],
     ["scripts", "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "chart.js"],
   ] as const)("catches a change of %s in %s", async (aspect, path, from, to) => {
-    const c = await compareTrees(golden, mutated((root) => replaceIn(root, path, from, to)), { chart: true });
+    const c = await compareTrees(goldenTree(), mutated((root) => replaceInFile(root, path, from, to)), { chart: true });
     expect(c.differing.map((d) => d.path)).toEqual([path]);
     expect(Object.keys(c.differing[0]!.differences)).toContain(aspect);
   });
@@ -65,22 +41,22 @@ describe("comparing trees", () => {
       rmSync(join(root, "bioc/bioc_packages.txt"));
       appendFileSync(join(root, "bioc/new.tab"), "x");
     });
-    const c = await compareTrees(golden, copy);
+    const c = await compareTrees(goldenTree(), copy);
     expect(c.missing).toEqual(["bioc/bioc_packages.txt"]);
     expect(c.extra).toEqual(["bioc/new.tab"]);
   });
 
   it("allows only the aspects an allow rule names", async () => {
     const allow = parseAllowList("# comment\n\\.html$\tscripts\tour own Chart.js\n");
-    const scriptsOnly = mutated((root) => replaceIn(root, "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "static/chart.js"));
-    const c1 = await compareTrees(golden, scriptsOnly, { chart: true, allow });
+    const scriptsOnly = mutated((root) => replaceInFile(root, "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "static/chart.js"));
+    const c1 = await compareTrees(goldenTree(), scriptsOnly, { chart: true, allow });
     expect(c1.differing).toEqual([]);
     expect(c1.allowed).toEqual([{ path: "bioc/affy/index.html", reasons: ["our own Chart.js"] }]);
     const alsoText = mutated((root) => {
-      replaceIn(root, "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "static/chart.js");
-      replaceIn(root, "bioc/affy/index.html", "release version", "release");
+      replaceInFile(root, "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "static/chart.js");
+      replaceInFile(root, "bioc/affy/index.html", "release version", "release");
     });
-    const c2 = await compareTrees(golden, alsoText, { chart: true, allow });
+    const c2 = await compareTrees(goldenTree(), alsoText, { chart: true, allow });
     expect(c2.differing.map((d) => Object.keys(d.differences).sort())).toEqual([["links", "scripts", "text"]]);
   });
 });

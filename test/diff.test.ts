@@ -1,32 +1,26 @@
 // webstats diff against a legacy-like server on loopback serving a fixture's golden tree, and
 // against the same tree as a folder; "our" tree is a copy with differences made on purpose.
-import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diff } from "../src/commands/diff.js";
-import { extractTarGz, FIXTURES, suiteDir, tempDir } from "./helpers/temp.js";
+import { editedCopy, goldenTreeForSuite, replaceInFile } from "./helpers/golden-tree.js";
 
-let golden: string;
-let cleanup: () => void;
+const golden = goldenTreeForSuite("small-s1");
 let server: Server;
 let base: string;
 const requests = new Map<string, number>();
 
 beforeAll(async () => {
-  let dir: string;
-  [dir, cleanup] = suiteDir();
-  golden = join(dir, "golden");
-  mkdirSync(golden);
-  extractTarGz(join(FIXTURES, "small-s1", "expected.tar.gz"), golden);
   server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url!, "http://x").pathname.replace(/^\/packages\/stats\//, ""));
     const seen = (requests.get(path) ?? 0) + 1;
     requests.set(path, seen);
     if (path === "bioc/affy/affy_stats.tab" && seen === 1) return void res.writeHead(503).end("busy"); // must be retried
-    const body = await readFile(join(golden, path)).catch(() => null);
+    const body = await readFile(join(golden(), path)).catch(() => null);
     if (body) res.writeHead(200).end(body);
     else res.writeHead(404).end("not found");
   });
@@ -35,20 +29,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  cleanup();
 });
 
-function ours(edit: (root: string) => void): string {
-  const root = join(tempDir(), "dist");
-  cpSync(golden, root, { recursive: true });
-  edit(root);
-  return root;
-}
-const change = (root: string, path: string, from: string | RegExp, to: string) => {
-  const before = readFileSync(join(root, path), "utf8");
-  expect(before).toMatch(from);
-  writeFileSync(join(root, path), before.replace(from, to));
-};
+const ours = (edit: (root: string) => void) => editedCopy(golden(), edit);
 const options = (baseArg: string, out: string) => ({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: out, base: baseArg, out, concurrency: 4, rate: 0, timeout: 10 });
 
 describe("webstats diff", () => {
@@ -61,12 +44,12 @@ describe("webstats diff", () => {
 
   it("reports every kind of difference against the server, the first difference of each file", async () => {
     const tree = ours((root) => {
-      change(root, "bioc/a4/a4_stats.tab", "2024\tall\t64\t99", "2024\tall\t64\t98");
-      change(root, "workflows.html", "<TITLE>Download", "<TITLE>Downloads");
-      change(root, "index.html", "Data as of Tue. 17 Jun 2025.", "Data as of Wed. 18 Jun 2025.");
-      change(root, "bioc/goseq/index.html", 'href="goseq_2024_stats.tab"', 'href="goseq_2023_stats.tab"');
-      change(root, "bioc/affy/index.html", '"unique_ips": 44', '"unique_ips": 45');
-      change(root, "bioc/a4/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "../../static/chart.umd.min.js"); // allowed
+      replaceInFile(root, "bioc/a4/a4_stats.tab", "2024\tall\t64\t99", "2024\tall\t64\t98");
+      replaceInFile(root, "workflows.html", "<TITLE>Download", "<TITLE>Downloads");
+      replaceInFile(root, "index.html", "Data as of Tue. 17 Jun 2025.", "Data as of Wed. 18 Jun 2025.");
+      replaceInFile(root, "bioc/goseq/index.html", 'href="goseq_2024_stats.tab"', 'href="goseq_2023_stats.tab"');
+      replaceInFile(root, "bioc/affy/index.html", '"unique_ips": 44', '"unique_ips": 45');
+      replaceInFile(root, "bioc/a4/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "../../static/chart.umd.min.js"); // allowed
       appendFileSync(join(root, "bioc/new_stats.tab"), "x");
     });
     const lines: string[] = [];
@@ -85,7 +68,7 @@ describe("webstats diff", () => {
   it("compares with a folder, reporting files we lack", async () => {
     const tree = ours((root) => writeFileSync(join(root, "bioc/bioc_packages.txt"), "a4"));
     const lines: string[] = [];
-    expect(await diff({ ...options(golden, tree), only: "^bioc/bioc_" }, (l) => lines.push(l))).toBe(false);
+    expect(await diff({ ...options(golden(), tree), only: "^bioc/bioc_" }, (l) => lines.push(l))).toBe(false);
     expect(lines).toContainEqual(expect.stringMatching(/^DIFFERS bioc\/bioc_packages\.txt: line counts differ/));
     expect(lines.at(-1)).toMatch(/^files compared: \d+, .*differing: 1/);
     expect(lines.some((l) => /bioc\/a4\//.test(l))).toBe(false); // --only kept the rest out
