@@ -1,59 +1,95 @@
-// A build that fails part-way leaves the previous tree in place and no half-written folder.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// A build serves a complete tree or none: two slots behind the site folder, each brought up to
+// date by writing only the files whose content changed.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
 import { packSiteData } from "../src/site/pack.js";
 import { startRenderPool } from "../src/site/render-site.js";
-import { writeTreeAtomically } from "../src/site/write-tree.js";
+import { replaceTree, type Slot } from "../src/site/tree-slots.js";
 import type { SiteData } from "../src/summaries/load.js";
 import { tempDir } from "./helpers/temp.js";
 
-const write = (files: Record<string, string>) => async (root: string) => {
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+/** A writer that writes every file it is given, whatever the slot holds, and reports their hashes. */
+const write = (files: Record<string, string>) => async (slot: Slot) => {
   for (const [path, body] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), body);
+    mkdirSync(join(slot.dir, path, ".."), { recursive: true });
+    writeFileSync(join(slot.dir, path), body);
   }
-  return Object.keys(files).length;
+  return { hashes: new Map(Object.entries(files).map(([p, b]) => [p, md5(b)])) };
 };
 
-describe("swapping in a new tree", () => {
-  it("replaces the old tree as a whole", async () => {
+describe("the two slots behind the site folder", () => {
+  it("serve a complete new tree by one rename, and remove what the new tree no longer has", async () => {
     const parent = tempDir();
     const out = join(parent, "dist");
-    mkdirSync(join(out, "gone"), { recursive: true });
-    writeFileSync(join(out, "gone", "old.tab"), "old");
-    const swapped = await writeTreeAtomically(out, write({ "bioc/a/a_stats.tab": "new", "index.html": "<p>x</p>" }));
-    expect(swapped.result).toBe(2);
-    expect(readdirSync(out).sort()).toEqual(["bioc", "index.html"]);
-    expect(readFileSync(join(out, "bioc/a/a_stats.tab"), "utf8")).toBe("new");
-    await swapped.removePrevious();
-    expect(readdirSync(parent)).toEqual(["dist"]);
+    await replaceTree(out, write({ "bioc/a/a_stats.tab": "one", "bioc/gone/index.html": "x", "index.html": "<p>1</p>" }));
+    expect(readlinkSync(out)).toBe("dist.slots/a");
+    await replaceTree(out, write({ "bioc/a/a_stats.tab": "two", "index.html": "<p>2</p>" }));
+    expect(readlinkSync(out)).toBe("dist.slots/b");
+    // Slot a held three files; the third build brings it up to date from its manifest.
+    let held: ReadonlyMap<string, string> = new Map();
+    const third = await replaceTree(out, async (slot) => {
+      held = slot.holds;
+      return write({ "bioc/a/a_stats.tab": "three", "index.html": "<p>1</p>" })(slot);
+    });
+    expect(held).toEqual(new Map([["bioc/a/a_stats.tab", md5("one")], ["bioc/gone/index.html", md5("x")], ["index.html", md5("<p>1</p>")]]));
+    expect(third.removed).toBe(1);
+    expect(readlinkSync(out)).toBe("dist.slots/a");
+    expect(readdirSync(join(out, "bioc")).sort()).toEqual(["a"]); // the emptied folder went too
+    expect(readFileSync(join(out, "bioc/a/a_stats.tab"), "utf8")).toBe("three");
+    expect(readFileSync(join(parent, "dist.slots/a.md5"), "utf8").split("\n").sort()).toEqual(["", `${md5("<p>1</p>")}  index.html`, `${md5("three")}  bioc/a/a_stats.tab`].sort());
   });
 
-  it("keeps the previous tree intact when writing fails part-way", async () => {
+  it("keep the served tree intact when writing fails part-way, and start that slot afresh next time", async () => {
+    const parent = tempDir();
+    const out = join(parent, "dist");
+    await replaceTree(out, write({ "index.html": "first" }));
+    await replaceTree(out, write({ "index.html": "second" }));
+    const failing = async (slot: Slot) => {
+      await write({ "bioc/a/a_stats.tab": "half" })(slot);
+      throw new Error("renderer crashed");
+    };
+    await expect(replaceTree(out, failing)).rejects.toThrow("renderer crashed");
+    expect(readlinkSync(out)).toBe("dist.slots/b");
+    expect(readdirSync(out)).toEqual(["index.html"]);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toBe("second");
+    let held: ReadonlyMap<string, string> | undefined;
+    await replaceTree(out, async (slot) => {
+      held = slot.holds;
+      expect(readdirSync(slot.dir)).toEqual([]); // the half-written files are gone
+      return write({ "index.html": "third" })(slot);
+    });
+    expect(held?.size).toBe(0);
+    expect(readFileSync(join(out, "index.html"), "utf8")).toBe("third");
+  });
+
+  it("take over a plain folder an older webstats wrote", async () => {
     const parent = tempDir();
     const out = join(parent, "dist");
     mkdirSync(out);
-    writeFileSync(join(out, "index.html"), "previous");
-    const failing = async (root: string) => {
-      await write({ "bioc/a/a_stats.tab": "half" })(root);
-      throw new Error("renderer crashed");
-    };
-    await expect(writeTreeAtomically(out, failing)).rejects.toThrow("renderer crashed");
-    expect(readdirSync(parent)).toEqual(["dist"]);
+    writeFileSync(join(out, "old.html"), "old");
+    await replaceTree(out, write({ "index.html": "new" }));
+    expect(readlinkSync(out)).toBe("dist.slots/a");
     expect(readdirSync(out)).toEqual(["index.html"]);
-    expect(readFileSync(join(out, "index.html"), "utf8")).toBe("previous");
+    expect(readdirSync(join(parent, "dist.slots/b"))).toEqual(["old.html"]);
+    await replaceTree(out, write({ "index.html": "newer" }));
+    expect(readdirSync(out)).toEqual(["index.html"]); // slot b had no manifest: started afresh
   });
 
-  it("clears folders a crashed build left behind", async () => {
-    const parent = tempDir();
-    mkdirSync(join(parent, "dist.partial-12345", "bioc"), { recursive: true });
-    mkdirSync(join(parent, "dist.old-12345"), { recursive: true });
-    const swapped = await writeTreeAtomically(join(parent, "dist"), write({ "index.html": "x" }));
-    await swapped.removePrevious();
-    expect(readdirSync(parent)).toEqual(["dist"]);
+  it("refuse a second build while one is writing", async () => {
+    const out = join(tempDir(), "dist");
+    let inner: Promise<unknown> | undefined;
+    await replaceTree(out, async (slot) => {
+      inner = replaceTree(out, write({ "index.html": "second" }));
+      await expect(inner).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/another build is writing/) });
+      return write({ "index.html": "first" })(slot);
+    });
+    expect(readFileSync(join(out, "index.html"), "utf8")).toBe("first");
   });
 });
 
@@ -64,6 +100,7 @@ describe("the render workers", () => {
     categories: CATEGORIES.map((category) => ({
       category,
       combined: category.db === "bioc" ? [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }] : [],
+      last30: new Map(),
       packages: new Map(category.db === "bioc" ? [["affy" as PackageName, [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }]]] : []),
     })),
   };
@@ -72,7 +109,7 @@ describe("the render workers", () => {
     const root = tempDir();
     const pool = startRenderPool();
     try {
-      const result = await pool.render(packSiteData(data), [], root);
+      const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
       // 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs
       expect(result.files).toBe(17);
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
@@ -83,12 +120,40 @@ describe("the render workers", () => {
     }
   });
 
+  it("write only the files whose content differs from what the slot holds", async () => {
+    const root = tempDir();
+    const renderOnce = async (holds: ReadonlyMap<string, string>) => {
+      const pool = startRenderPool(); // a pool renders one tree
+      try {
+        return await pool.render(packSiteData(data), [], { dir: root, holds });
+      } finally {
+        await pool.close();
+      }
+    };
+    const first = await renderOnce(new Map());
+    expect(first.written).toBe(17);
+    for (const [path, hash] of first.hashes) expect(md5(readFileSync(join(root, path), "utf8")), path).toBe(hash);
+    // The manifest claims the slot holds today's files: nothing is written, not even a file
+    // changed behind the manifest's back.
+    writeFileSync(join(root, "bioc/affy/affy_stats.tab"), "edited by hand");
+    const mtime = statSync(join(root, "index.html")).mtimeMs;
+    const again = await renderOnce(first.hashes);
+    expect([again.files, again.written]).toEqual([17, 0]);
+    expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toBe("edited by hand");
+    expect(statSync(join(root, "index.html")).mtimeMs).toBe(mtime);
+    const holds = new Map(first.hashes);
+    holds.set("bioc/affy/affy_stats.tab", md5("edited by hand"));
+    holds.delete("workflows.html");
+    expect((await renderOnce(holds)).written).toBe(2);
+    expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toMatch(/^Year\tMonth/);
+  });
+
   it("report a failure to write instead of hanging", async () => {
     const root = tempDir();
     writeFileSync(join(root, "bioc"), "a file where a folder must go");
     const pool = startRenderPool();
     try {
-      await expect(pool.render(packSiteData(data), [], root)).rejects.toThrow(/rendering the site failed: .*(ENOTDIR|EEXIST)/);
+      await expect(pool.render(packSiteData(data), [], { dir: root, holds: new Map() })).rejects.toThrow(/rendering the site failed: .*(ENOTDIR|EEXIST)/);
     } finally {
       await pool.close();
     }

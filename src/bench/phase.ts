@@ -29,7 +29,7 @@ if (phase === "ingest") {
   detail = { rows: r.rows, first: r.first };
 } else if (phase === "build") {
   const r = await buildSite(store, arg!);
-  detail = { files: r.files, bytes: r.bytes, buildSeconds: r.seconds, cleanupSeconds: r.cleanupSeconds, workers: r.timings };
+  detail = { files: r.files, written: r.written, removed: r.removed, bytes: r.bytes, buildSeconds: r.seconds, workers: r.timings };
 } else {
   throw new Error(`unknown phase ${phase}`);
 }

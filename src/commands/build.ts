@@ -4,16 +4,16 @@ import { createProgress, rate } from "../progress.js";
 import { staticAssets } from "../site/assets.js";
 import type { PackedSiteData } from "../site/pack.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
-import { writeTreeAtomically } from "../site/write-tree.js";
+import { replaceTree } from "../site/tree-slots.js";
 import type { Store } from "../store/database.js";
 import { openStore } from "../store/database.js";
 import { loadPackedSiteData } from "../summaries/load.js";
 
 export interface BuildResult extends RenderResult {
-  /** From the first query until the new tree is in place. */
+  /** Files of the slot's previous tree that the new one no longer has. */
+  readonly removed: number;
+  /** From the first query until the new tree is served. */
   readonly seconds: number;
-  /** Removing the previous tree, after the new one is served. */
-  readonly cleanupSeconds: number;
 }
 
 export async function buildSite(store: Store, outDir: string, onProgress?: (files: number, bytes: number) => void): Promise<BuildResult> {
@@ -21,10 +21,8 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
   const pool = startRenderPool();
   try {
     const packed = await loadPacked(store);
-    const swapped = await writeTreeAtomically(outDir, (temp) => pool.render(packed, staticAssets(), temp, onProgress));
-    const seconds = (performance.now() - started) / 1000;
-    await swapped.removePrevious();
-    return { ...swapped.result, seconds, cleanupSeconds: (performance.now() - started) / 1000 - seconds };
+    const { result, removed } = await replaceTree(outDir, (slot) => pool.render(packed, staticAssets(), slot, onProgress));
+    return { ...result, removed, seconds: (performance.now() - started) / 1000 };
   } finally {
     await pool.close();
   }
@@ -53,6 +51,6 @@ export async function build(options: GlobalOptions & { readonly out: string }, o
 }
 
 export function describeBuild(r: BuildResult, outDir: string): string {
-  return `build: ${r.files.toLocaleString("en-US")} files, ${(r.bytes / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(2)} s → ${outDir}` +
-    (r.cleanupSeconds >= 0.05 ? ` (previous tree removed in ${r.cleanupSeconds.toFixed(2)} s)` : "");
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `build: ${n(r.files)} files, ${(r.bytes / 1e6).toFixed(1)} MB (${n(r.written)} written, ${n(r.removed)} removed, the rest unchanged) in ${r.seconds.toFixed(2)} s → ${outDir}`;
 }

@@ -1,13 +1,14 @@
-// Renders the whole tree into a folder with one worker thread per core (at most 4): rendering
+// Renders the whole tree into a slot with one worker thread per core (at most 4): rendering
 // and creating ~40,000 files is CPU work, in the renderer and in the kernel alike. Workers are
 // started before the data is loaded, so that their start-up overlaps the database queries.
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./pack.js";
-import type { RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
+import { md5, type RenderJob, type RenderMessage, type ShardTimings } from "./render-worker.js";
+import type { Slot, TreeHashes } from "./tree-slots.js";
 
 // Always the compiled worker (lib/site/): from src/site/ under vitest and from lib/site/ alike,
 // ../../ is the project root. `npm test` compiles first.
@@ -17,14 +18,17 @@ type Done = Extract<RenderMessage, { kind: "done" }>;
 
 export interface RenderResult {
   readonly files: number;
+  /** Files whose content changed (or were new), and so were written. */
+  readonly written: number;
   readonly bytes: number;
+  readonly hashes: TreeHashes;
   readonly skipped: readonly string[];
   /** Per worker. */
   readonly timings: readonly ShardTimings[];
 }
 
 export interface RenderPool {
-  render(packed: PackedSiteData, assets: readonly StaticAsset[], root: string, onProgress?: (files: number, bytes: number) => void): Promise<RenderResult>;
+  render(packed: PackedSiteData, assets: readonly StaticAsset[], slot: Slot, onProgress?: (files: number, bytes: number) => void): Promise<RenderResult>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,7 @@ export function startRenderPool(): RenderPool {
   const shards = Math.max(1, Math.min(4, availableParallelism()));
   const workers = Array.from({ length: shards }, () => new Worker(WORKER));
   return {
-    async render(packed, assets, root, onProgress) {
+    async render(packed, assets, slot, onProgress) {
       const progress = new Array<[number, number]>(shards).fill([0, 0]);
       const report = () => onProgress?.(progress.reduce((s, p) => s + p[0], 0), progress.reduce((s, p) => s + p[1], 0));
       const results = await Promise.all(
@@ -47,20 +51,24 @@ export function startRenderPool(): RenderPool {
               });
               worker.on("error", reject);
               worker.on("exit", (code) => reject(new Error(`render worker ${shard} exited with code ${code}`)));
-              worker.postMessage({ packed, root, shard, shards } satisfies RenderJob);
+              worker.postMessage({ packed, root: slot.dir, holds: slot.holds, shard, shards } satisfies RenderJob);
             }),
         ),
       );
+      const hashes = new Map(results.flatMap((r) => r.hashes));
+      let written = results.reduce((s, r) => s + r.written, 0);
+      let bytes = results.reduce((s, r) => s + r.bytes, 0);
       for (const a of assets) {
-        await mkdir(dirname(join(root, a.path)), { recursive: true });
-        await copyFile(a.source, join(root, a.path));
+        const body = await readFile(a.source);
+        const hash = md5(body);
+        hashes.set(a.path, hash);
+        bytes += body.length;
+        if (slot.holds.get(a.path) === hash) continue;
+        await mkdir(dirname(join(slot.dir, a.path)), { recursive: true });
+        await copyFile(a.source, join(slot.dir, a.path));
+        written++;
       }
-      return {
-        files: results.reduce((s, r) => s + r.files, 0) + assets.length,
-        bytes: results.reduce((s, r) => s + r.bytes, 0),
-        skipped: results[0]!.skipped,
-        timings: results.map((r) => r.timings),
-      };
+      return { files: hashes.size, written, bytes, hashes, skipped: results[0]!.skipped, timings: results.map((r) => r.timings) };
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -1,6 +1,7 @@
-// A render worker: plans the whole tree from the shared data, renders and writes its share of
-// the files (every n-th), synchronously: on this job a worker is CPU-bound, and plain sync
-// writes cost less than a promise per file.
+// A render worker: plans the whole tree from the shared data, renders its share of the files
+// (every n-th) and writes those whose content differs from what the slot holds, synchronously:
+// on this job a worker is CPU-bound, and plain sync writes cost less than a promise per file.
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort } from "node:worker_threads";
@@ -10,13 +11,24 @@ import { planSite } from "./tree.js";
 export interface RenderJob {
   readonly packed: PackedSiteData;
   readonly root: string;
+  /** What `root` holds now: path → MD5; files with the same MD5 are not written again. */
+  readonly holds: ReadonlyMap<string, string>;
   readonly shard: number;
   readonly shards: number;
 }
 
 export type RenderMessage =
   | { readonly kind: "progress"; readonly files: number; readonly bytes: number }
-  | { readonly kind: "done"; readonly files: number; readonly bytes: number; readonly skipped: readonly string[]; readonly timings: ShardTimings }
+  | {
+      readonly kind: "done";
+      readonly files: number;
+      readonly written: number;
+      readonly bytes: number;
+      /** path, MD5 of every file of this share. */
+      readonly hashes: ReadonlyArray<readonly [string, string]>;
+      readonly skipped: readonly string[];
+      readonly timings: ShardTimings;
+    }
   | { readonly kind: "failed"; readonly message: string };
 
 /** Where a worker's time went, in seconds: for the benchmark's breakdown. */
@@ -26,32 +38,40 @@ export interface ShardTimings {
   readonly write: number;
 }
 
+export const md5 = (body: Uint8Array): string => createHash("md5").update(body).digest("hex");
+
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed));
   const t1 = performance.now();
   let render = 0;
   const made = new Set<string>();
-  let count = 0;
+  const hashes: Array<readonly [string, string]> = [];
+  let written = 0;
   let bytes = 0;
   for (let i = job.shard; i < files.length; i += job.shards) {
     const file = files[i]!;
-    const path = join(job.root, file.path);
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
     const r0 = performance.now();
-    const body = Buffer.from(file.render(), "utf8");
+    const rendered = file.render();
+    const body = typeof rendered === "string" ? Buffer.from(rendered, "utf8") : rendered;
+    const hash = md5(body);
     render += performance.now() - r0;
-    writeFileSync(path, body);
-    count++;
+    hashes.push([file.path, hash]);
     bytes += body.length;
-    if (count % 1000 === 0) report({ kind: "progress", files: count, bytes });
+    if (job.holds.get(file.path) !== hash) {
+      const path = join(job.root, file.path);
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(path, body);
+      written++;
+    }
+    if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
   }
   const all = performance.now() - t1;
-  report({ kind: "done", files: count, bytes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });
+  report({ kind: "done", files: hashes.length, written, bytes, hashes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });
 }
 
 parentPort?.once("message", (job: RenderJob) => {

@@ -1,0 +1,115 @@
+// The site folder is a symlink to one of two slots, `DIR.slots/a` and `DIR.slots/b`. A build
+// brings the slot that is not served up to date, writing only the files whose content differs
+// from what that slot holds (its MD5 manifest says), removes the files the new tree no longer
+// has, and then points DIR at it with one rename. So the web server and publish never see half
+// a site, a failed build leaves the served tree as it was, unchanged files keep their mtime
+// (the Last-Modified a web server sends), and no build has to delete a whole previous tree.
+import { mkdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { ExitError } from "../errors.js";
+import { takeRunLock } from "../nightly/run-lock.js";
+
+/** Site path (`/`-separated) → MD5 of its content, hex. */
+export type TreeHashes = ReadonlyMap<string, string>;
+
+export interface Slot {
+  /** The folder to bring up to date; not served while the build runs. */
+  readonly dir: string;
+  /** What the folder holds now; empty when unknown (the folder was then emptied). */
+  readonly holds: TreeHashes;
+}
+
+export interface Replaced<T> {
+  readonly result: T;
+  /** Files of the previous tree in that slot that the new tree no longer has. */
+  readonly removed: number;
+}
+
+const SLOTS = [".slots/a", ".slots/b"] as const;
+
+/** Runs `write` against the idle slot; once it returns the slot's new hashes, serves that slot. */
+export async function replaceTree<T extends { readonly hashes: TreeHashes }>(outDir: string, write: (slot: Slot) => Promise<T>): Promise<Replaced<T>> {
+  const target = resolve(outDir);
+  await mkdir(`${target}.slots`, { recursive: true });
+  const release = await takeRunLock(`${target}.slots/build.lock`);
+  if (!release) throw new ExitError(`build: another build is writing ${target}.slots (its pid is in build.lock)`, 2);
+  try {
+    const served = await servedSlot(target);
+    const idle = `${target}${served === SLOTS[0] ? SLOTS[1] : SLOTS[0]}`;
+    const manifest = `${idle}.md5`;
+    const holds = await readManifest(manifest);
+    // From here on the folder no longer matches a manifest: a crash means "start afresh" next time.
+    await rm(manifest, { force: true });
+    if (holds.size === 0) await rm(idle, { recursive: true, force: true });
+    await mkdir(idle, { recursive: true });
+
+    const result = await write({ dir: idle, holds });
+    let removed = 0;
+    for (const path of holds.keys()) {
+      if (result.hashes.has(path)) continue;
+      await unlink(join(idle, path));
+      await removeEmptyParents(idle, path);
+      removed++;
+    }
+    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join(""));
+    await rename(`${manifest}.tmp`, manifest);
+    await serve(target, idle, served);
+    return { result, removed };
+  } finally {
+    await release();
+  }
+}
+
+type Served = (typeof SLOTS)[number] | "folder" | "none";
+
+async function servedSlot(target: string): Promise<Served> {
+  try {
+    const link = await readlink(target);
+    return SLOTS.find((s) => resolve(dirname(target), link) === `${target}${s}`) ?? "none";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return "none";
+    if (code === "EINVAL") return "folder"; // a plain folder: an older webstats, or a copy
+    throw e;
+  }
+}
+
+/** `md5sum` format, so that `md5sum -c` can check a slot by hand. */
+async function readManifest(path: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw e;
+  }
+  const hashes = new Map<string, string>();
+  for (const line of text.split("\n")) if (line) hashes.set(line.slice(34), line.slice(0, 32));
+  return hashes;
+}
+
+async function removeEmptyParents(root: string, path: string): Promise<void> {
+  for (let dir = dirname(path); dir !== "."; dir = dirname(dir)) {
+    try {
+      await rmdir(join(root, dir));
+    } catch {
+      return; // not empty: nor are its parents
+    }
+  }
+}
+
+async function serve(target: string, slot: string, served: Served): Promise<void> {
+  const link = `${target}.slots/link-${process.pid}`;
+  await rm(link, { force: true });
+  await symlink(relative(dirname(target), slot), link);
+  if (served === "folder") {
+    // Once, from the plain folder an older webstats wrote: it becomes the other slot (without
+    // a manifest, so the next build rewrites it). DIR is missing between the two renames.
+    const other = `${target}${slot.endsWith(SLOTS[0]) ? SLOTS[1] : SLOTS[0]}`;
+    await rm(other, { recursive: true, force: true });
+    await rm(`${other}.md5`, { force: true });
+    await rename(target, other);
+  }
+  await rename(link, target);
+}
+
