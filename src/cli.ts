@@ -182,17 +182,20 @@ Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
     .option("--concurrency <n>", "uploads at once", "16")
     .addOption(s3EndpointOption())
     .addHelpText("after", `
-Files are compared by MD5 with the objects' ETags, so an unchanged tree uploads nothing.
-.html is sent as text/html, .tab and .txt as text/plain (as the legacy server does), with
-Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
+Files are compared by MD5 with the objects' ETags (or, where the bucket's ETags are not MD5s,
+with the MD5s the last publish recorded in PREFIX.webstats-publish.json), so an unchanged tree
+uploads nothing. .html is sent as text/html, .tab and .txt as text/plain (as the legacy server
+does), .json as application/json, .ndjson as application/x-ndjson, .gz as application/gzip,
+with Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
 backoff; a run that fails part-way leaves the previous site whole, and the next run finishes.
+Warns when the bucket has no website configuration serving index.html (README, "Serving the site").
 
 Examples:
   $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
   $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
     .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
       const { publish } = await import("./commands/publish.js");
-      await publish({ ...globals(), ...opts, concurrency: Number(opts.concurrency) || 16 }, out);
+      await publish({ ...globals(), ...opts, concurrency: Number(opts.concurrency) || 16 }, out, warn);
     });
 
   cli

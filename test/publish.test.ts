@@ -1,12 +1,13 @@
 // publish against a real S3 API on loopback (s3rver): first publish, unchanged re-publish,
-// a one-file change, --delete, and a failure part-way that the next run finishes.
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+// a one-file change, --delete, a failure part-way that the next run finishes, a bucket whose
+// ETags are not MD5s, and the legacy URLs answered by the bucket's website endpoint.
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutBucketWebsiteCommand, S3Client } from "@aws-sdk/client-s3";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../src/commands/publish.js";
 import { listRemote } from "../src/publish/s3-sync.js";
-import { createServer, request as httpRequest } from "node:http";
+import { createServer, get as httpGet, request as httpRequest, type IncomingMessage, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { extractTarGz, FIXTURES, suiteDir } from "./helpers/temp.js";
@@ -19,7 +20,7 @@ let tree: string;
 beforeAll(async () => {
   [dir, cleanup] = suiteDir();
   mkdirSync(join(dir, "s3"));
-  server = await startS3Server(join(dir, "s3"), ["site"]);
+  server = await startS3Server(join(dir, "s3"), ["site", "plain"]);
   tree = join(dir, "dist");
   mkdirSync(tree);
   extractTarGz(join(FIXTURES, "small-s1", "expected.tar.gz"), tree);
@@ -70,25 +71,18 @@ describe("publish", () => {
     rmSync(join(next, "workflows.html")); // stale on the server: must survive the failed run
     // In front of S3, a proxy that starts answering 503 to every upload after the 50th.
     let puts = 0;
-    const target = new URL(server.endpoint);
-    const proxy = createServer((req, res) => {
-      if (req.method === "PUT" && ++puts > 50) {
-        req.resume();
-        return void res.writeHead(503).end();
-      }
-      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode!, r.headers);
-        r.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    try {
-      const failing = run({ delete: true, out: next, s3Endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
-      await expect(failing).rejects.toThrow();
-    } finally {
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    }
+    await throughProxy(
+      (req, res, forward) => {
+        if (req.method === "PUT" && ++puts > 50) {
+          req.resume();
+          return void res.writeHead(503).end();
+        }
+        forward();
+      },
+      async (endpoint) => {
+        await expect(run({ delete: true, out: next, s3Endpoint: endpoint })).rejects.toThrow();
+      },
+    );
     const keys = (await listRemote(s3(), "site", "packages/stats/")).map((o) => o.key);
     expect(keys).toContain("packages/stats/workflows.html"); // nothing deleted by the failed run
     const uploadedBefore = keys.filter((k) => /bioc\/p\d+\//.test(k)).length;
@@ -99,4 +93,95 @@ describe("publish", () => {
     expect(finish.deleted).toBe(1);
     expect(await run({ delete: true, out: next })).toMatchObject({ uploaded: 0, deleted: 0 });
   });
+
+  it("knows unchanged objects in a bucket whose ETags are not MD5s (SSE-KMS), by its publish manifest", async () => {
+    // A proxy that makes every ETag look like SSE-KMS's: not the MD5 of the content.
+    const opaque = (etag: string) => [...etag].reverse().join("");
+    await throughProxy(
+      (req, res, forward) =>
+        forward((r, body) => {
+          const headers = { ...r.headers };
+          if (typeof headers.etag === "string") headers.etag = `"${opaque(headers.etag.replace(/"/g, ""))}"`;
+          const text = body.toString("utf8").replace(/<ETag>(&quot;|")([0-9a-f]+)(&quot;|")<\/ETag>/g, (_m, q1: string, e: string, q2: string) => `<ETag>${q1}${opaque(e)}${q2}</ETag>`);
+          delete headers["content-length"];
+          res.writeHead(r.statusCode!, headers).end(text);
+        }),
+      async (endpoint) => {
+        const kms = (extra: object = {}) => run({ to: "s3://site/kms/", s3Endpoint: endpoint, ...extra });
+        expect((await kms()).uploaded).toBe(331);
+        expect(await kms()).toMatchObject({ uploaded: 0, unchanged: 331 });
+        writeFileSync(join(tree, "bioc/a4/a4_stats.tab"), "changed again");
+        expect(await kms()).toMatchObject({ uploaded: 1, unchanged: 330 });
+        // Without the manifest nothing proves an object unchanged: everything goes again.
+        await s3().send(new DeleteObjectCommand({ Bucket: "site", Key: "kms/.webstats-publish.json" }));
+        expect((await kms()).uploaded).toBe(331);
+        expect((await kms({ delete: true })).deleted).toBe(0); // the manifest itself is never a stale key
+      },
+    );
+  });
+
+  it("leaves every legacy URL answering through the bucket's website endpoint (index documents, a redirect for a package without its slash)", async () => {
+    const golden = join(dir, "golden");
+    mkdirSync(golden);
+    extractTarGz(join(FIXTURES, "small-s1", "expected.tar.gz"), golden);
+    const manifest = readFileSync(join(golden, "manifest.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+    rmSync(join(golden, "manifest.tsv"));
+    await s3().send(new PutBucketWebsiteCommand({ Bucket: "site", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
+    const warnings: string[] = [];
+    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, to: "s3://site/packages/stats/", out: golden, concurrency: 8, s3Endpoint: server.endpoint, delete: true }, () => {}, (w) => warnings.push(w));
+    expect(warnings).toEqual([]);
+    const aliases = manifest.flatMap(([, , , , file, aliases]) => (aliases ? aliases.split(" ").map((alias) => [alias, file!] as const) : []));
+    expect(aliases.length).toBeGreaterThan(50);
+    for (const [alias, file] of aliases) {
+      const first = await website(alias);
+      const final = alias.endsWith("/") ? first : (expect([first.status, first.location], alias).toEqual([302, `${alias}/`]), await website(first.location!));
+      expect(final.status, alias).toBe(200);
+      expect(final.body, alias).toBe(readFileSync(join(golden, file), "utf8"));
+    }
+  });
+
+  it("warns when the bucket serves no index documents", async () => {
+    const warnings: string[] = [];
+    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, to: "s3://plain/x/", out: tree, concurrency: 8, s3Endpoint: server.endpoint }, () => {}, (w) => warnings.push(w));
+    expect(warnings).toEqual([expect.stringMatching(/^publish: bucket plain has no website configuration with index document index\.html/)]);
+  });
 });
+
+/** GET through s3rver's website endpoint of bucket `site`, as a browser would ask the host. */
+function website(path: string): Promise<{ status: number; location: string | undefined; body: string }> {
+  const { hostname, port } = new URL(server.endpoint);
+  return new Promise((resolve, reject) => {
+    httpGet({ hostname, port, path, headers: { host: "site.s3-website-us-east-1.amazonaws.com" } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, location: res.headers.location, body: Buffer.concat(chunks).toString("utf8") }));
+    }).on("error", reject);
+  });
+}
+
+type Forward = (rewrite?: (upstream: IncomingMessage, body: Buffer) => void) => void;
+
+/** Runs `body` against a proxy in front of s3rver whose handler decides what to pass on. */
+async function throughProxy(handle: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], forward: Forward) => void, body: (endpoint: string) => Promise<void>): Promise<void> {
+  const target = new URL(server.endpoint);
+  const proxy = createServer((req, res) =>
+    handle(req, res, (rewrite) => {
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        if (!rewrite) {
+          res.writeHead(r.statusCode!, r.headers);
+          return void r.pipe(res);
+        }
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => rewrite(r, Buffer.concat(chunks)));
+      });
+      req.pipe(upstream);
+    }),
+  );
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  try {
+    await body(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  }
+}

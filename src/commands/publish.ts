@@ -2,7 +2,7 @@ import type { GlobalOptions } from "../config.js";
 import { UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
 import { planPublish } from "../publish/plan.js";
-import { applyPublish, hashTree, listRemote } from "../publish/s3-sync.js";
+import { applyPublish, hashTree, hasWebsiteIndex, listRemote, readPublishManifest } from "../publish/s3-sync.js";
 import { s3Client } from "../sources/aws-clients.js";
 import { parseS3Url } from "../sources/log-files.js";
 
@@ -23,15 +23,15 @@ export interface PublishReport {
   readonly seconds: number;
 }
 
-export async function publish(options: PublishOptions, out: (line: string) => void): Promise<PublishReport> {
+export async function publish(options: PublishOptions, out: (line: string) => void, warn: (line: string) => void = out): Promise<PublishReport> {
   if (!options.to.startsWith("s3://")) throw new UsageError(`--to ${options.to}: want s3://bucket/prefix`);
   const { bucket, prefix: rawPrefix } = parseS3Url(options.to);
   const prefix = rawPrefix === "" || rawPrefix.endsWith("/") ? rawPrefix : rawPrefix + "/";
   const started = Date.now();
   const s3 = s3Client(options.s3Endpoint);
   try {
-    const [local, remote] = await Promise.all([hashTree(options.out), listRemote(s3, bucket, prefix)]);
-    const steps = planPublish(local, remote, prefix, Boolean(options.delete));
+    const [local, remote, manifest] = await Promise.all([hashTree(options.out), listRemote(s3, bucket, prefix), readPublishManifest(s3, bucket, prefix)]);
+    const steps = planPublish(local, remote, prefix, Boolean(options.delete), manifest);
     const unchanged = steps.filter((s) => s.kind === "keep").length;
     if (options.dryRun) {
       if (!options.quiet) for (const s of steps) if (s.kind !== "keep") out(s.kind === "upload" ? `  upload ${s.key} (${s.reason})` : `  delete ${s.key}`);
@@ -41,9 +41,12 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
       return { uploaded: 0, unchanged, deleted: 0, bytes: 0, seconds: (Date.now() - started) / 1000 };
     }
     const progress = createProgress(process.stderr, options.quiet);
-    const applied = await applyPublish(s3, bucket, options.out, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
+    const applied = await applyPublish(s3, bucket, prefix, options.out, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
     progress.clear();
     const report = { ...applied, unchanged, seconds: (Date.now() - started) / 1000 };
+    if ((await hasWebsiteIndex(s3, bucket)) === false) {
+      warn(`publish: bucket ${bucket} has no website configuration with index document index.html: /${prefix}, bioc/ and bioc/PKG will not answer (README, "Serving the site")`);
+    }
     out(`publish: ${report.uploaded} uploaded (${(report.bytes / 1e6).toFixed(1)} MB), ${unchanged} unchanged, ${report.deleted} deleted → ${options.to} in ${report.seconds.toFixed(1)} s`);
     return report;
   } finally {
