@@ -9,8 +9,8 @@ Exit codes:
   0  success (ingest: also when already up to date)
   1  failed: bad input, unreadable file, Athena, database, S3 or file system error
      (nothing half-written)
-  2  usage error or bad configuration, a gap after ValidThru, another ingest or
-     nightly already running, or a nightly with nothing to do`;
+  2  usage error or bad configuration, a gap after ValidThru, another ingest,
+     build or nightly already running, or a nightly with nothing to do`;
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
@@ -145,8 +145,13 @@ Example:
   cli
     .command("build")
     .description("render the whole /packages/stats/ tree (HTML, .tab, .txt, static/) from the database")
-    .option("--out <dir>", "output folder; replaced as a whole only once the new tree is complete", "dist")
+    .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree", "dist")
     .addHelpText("after", `
+DIR is a symlink to DIR.slots/a or DIR.slots/b. A build brings the slot not served up to date,
+writing only the files whose content changed, then points DIR at it with one rename: the web
+server never sees half a tree, and a failed build leaves the served one as it was. Exit 2 when
+another build is writing the same slots.
+
 Example:
   $ webstats build --out dist && python3 -m http.server -d dist 8080`)
     .action(async (opts: { out: string }) => {
