@@ -110,8 +110,8 @@ describe("the render workers", () => {
     const pool = startRenderPool();
     try {
       const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
-      // 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs
-      expect(result.files).toBe(17);
+      // explore.html, 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs
+      expect(result.files).toBe(18);
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
         "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" + [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`).join("") + "2025\tall\t2\t3",
       );
@@ -131,7 +131,7 @@ describe("the render workers", () => {
       }
     };
     const first = await renderOnce(new Map());
-    expect(first.written).toBe(17);
+    expect(first.written).toBe(18);
     for (const [path, hash] of first.hashes) expect(md5(readFileSync(join(root, path), "utf8")), path).toBe(hash);
     // The manifest claims the slot holds today's files: nothing is written, not even a file
     // changed behind the manifest's back.

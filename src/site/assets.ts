@@ -1,5 +1,5 @@
-// static/: our stylesheet and chart script, and Chart.js copied from node_modules, so that no
-// page depends on a third-party CDN.
+// static/: our stylesheet and scripts, and Chart.js and Bootstrap's CSS copied from
+// node_modules, so that no page depends on a third-party CDN.
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,9 @@ export function staticAssets(): StaticAsset[] {
   return [
     { path: "static/webstats.css", source: ASSETS + "webstats.css" },
     { path: "static/barchart.js", source: ASSETS + "barchart.js" },
+    { path: "static/explore.js", source: ASSETS + "explore.js" },
+    // Bootstrap 5's stylesheet for explore.html (no Bootstrap JavaScript is used).
+    { path: "static/bootstrap.min.css", source: require.resolve("bootstrap/dist/css/bootstrap.min.css") },
     // chart.js's "exports" hides dist/; its package entry lives in that same folder.
     { path: "static/chart.umd.min.js", source: dirname(require.resolve("chart.js")) + "/chart.umd.min.js" },
   ];

@@ -6,6 +6,7 @@ import type { PackageName, PeriodCounts } from "../domain/types.js";
 import { unsafeNameReason } from "../sources/packages-csv.js";
 import type { CategoryData, SiteData } from "../summaries/load.js";
 import { yearsWithRows } from "./blocks.js";
+import { EXPLORE_PAGE, explorePageView, renderExplorePage } from "./explore.js";
 import { renderCategoryPage, renderStatsPage } from "./render.js";
 import { computeScores } from "./scores.js";
 import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
@@ -29,6 +30,7 @@ export function planSite(data: SiteData): SitePlan {
   const add = (path: string, render: () => string) => files.push({ path, render });
   const lastVersion = new Map(data.packages.map((p) => [p.name as string, p.lastVersion]));
 
+  add(EXPLORE_PAGE, () => renderExplorePage(explorePageView(data.validThru)));
   add("bioc/bioc_packages.txt", () => renderPackageList(sortByCollation(data.packages, (p) => p.name).map((p) => p.name)));
 
   for (const cd of data.categories) {
