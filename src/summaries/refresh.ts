@@ -2,7 +2,7 @@
 // legacy views' rules (v_stats, v_categorystats): only (package, category) pairs known in
 // `packages`, only statuses 200, 301, 302, 307, 308; distinct IPs per period (per category,
 // not summed, for categorystats).
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import { dateParts, isoDate } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
@@ -25,12 +25,21 @@ export function affectedPeriods(first: IsoDate, last: IsoDate): AffectedPeriods 
   };
 }
 
+/**
+ * `bioc_web_downloads d join packages p … where …`: the rows that count as downloads, for a
+ * query to continue with `and d.date …` and group. One rule for stats, categorystats and the
+ * API's last-30-days counts.
+ */
+export function countedDownloads(): RawBuilder<unknown> {
+  const statuses = sql.join(COUNTED_STATUSES.map((s) => sql.lit(s)));
+  return sql`bioc_web_downloads d join packages p on p.package = d.package and p.category = d.category
+    where d."sc-status" in (${statuses})`;
+}
+
 export async function refreshSummaries(trx: Transaction<Database> | Kysely<Database>, periods: AffectedPeriods): Promise<void> {
   const [mFrom, mTo] = periods.months;
   const [yFrom, yTo] = periods.years;
-  const statuses = sql.join(COUNTED_STATUSES.map((s) => sql.lit(s)));
-  const counted = sql`bioc_web_downloads d join packages p on p.package = d.package and p.category = d.category
-    where d."sc-status" in (${statuses})`;
+  const counted = countedDownloads();
   const inPeriods = (t: "stats" | "categorystats") =>
     sql`delete from ${sql.table(t)} where (is_monthly and date >= ${mFrom} and date < ${mTo}) or (not is_monthly and date >= ${yFrom} and date < ${yTo})`;
 
