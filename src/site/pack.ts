@@ -12,7 +12,13 @@ type Slice = readonly [number, number];
 export interface PackedSiteData {
   readonly validThru: IsoDate;
   readonly packages: readonly PackageRecord[];
-  readonly categories: ReadonlyArray<{ readonly db: DbCategory; readonly combined: Slice; readonly packages: ReadonlyArray<readonly [string, number, number]> }>;
+  readonly categories: ReadonlyArray<{
+    readonly db: DbCategory;
+    readonly combined: Slice;
+    readonly packages: ReadonlyArray<readonly [string, number, number]>;
+    /** [name, downloads, distinct IPs] of the last 30 days. */
+    readonly last30: ReadonlyArray<readonly [string, number, number]>;
+  }>;
   readonly ints: Int32Array;
 }
 
@@ -67,6 +73,7 @@ export function packSiteData(data: SiteData): PackedSiteData {
       db: c.category.db,
       combined: put(c.combined),
       packages: [...c.packages].map(([name, rows]) => [name, ...put(rows)] as const),
+      last30: [...c.last30].map(([name, n]) => [name, n.downloads, n.ips] as const),
     })),
     ints,
   };
@@ -89,6 +96,7 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
       category: CATEGORIES.find((x) => x.db === c.db)!,
       combined: take(c.combined),
       packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, take([start, count])])),
+      last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
     })),
   };
 }

@@ -1,21 +1,22 @@
 // The plan of the whole /packages/stats/ tree: every path and how to render it. Nothing is
 // rendered until a writer asks, so the plan of ~40,000 files stays small.
-import type { Category } from "../domain/categories.js";
+import type { Category, CategoryKey } from "../domain/categories.js";
 import { sortByCollation } from "../domain/order.js";
 import type { PackageName, PeriodCounts } from "../domain/types.js";
 import { unsafeNameReason } from "../sources/packages-csv.js";
 import type { CategoryData, SiteData } from "../summaries/load.js";
+import { planApi } from "./api/plan-api.js";
 import { yearsWithRows } from "./blocks.js";
 import { EXPLORE_PAGE, explorePageView, renderExplorePage } from "./explore.js";
 import { renderCategoryPage, renderStatsPage } from "./render.js";
-import { computeScores } from "./scores.js";
+import { computeScores, type Score } from "./scores.js";
 import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
 import { categoryPageView, statsPageView } from "./views.js";
 
 export interface SiteFile {
   /** Relative to the site root, `/`-separated. */
   readonly path: string;
-  render(): string;
+  render(): string | Uint8Array;
 }
 
 export interface SitePlan {
@@ -33,9 +34,10 @@ export function planSite(data: SiteData): SitePlan {
   add(EXPLORE_PAGE, () => renderExplorePage(explorePageView(data.validThru)));
   add("bioc/bioc_packages.txt", () => renderPackageList(sortByCollation(data.packages, (p) => p.name).map((p) => p.name)));
 
+  const scoresOf = new Map<CategoryKey, Score[]>(data.categories.map((cd) => [cd.category.key, computeScores(cd.packages, data.validThru)]));
   for (const cd of data.categories) {
     const { category } = cd;
-    const scores = computeScores(cd.packages, data.validThru);
+    const scores = scoresOf.get(category.key)!;
     const page = () => renderCategoryPage(categoryPageView(category, scores, data.validThru));
     add(category.indexPage, page);
     if (category.key === "bioc") add("bioc.html", page);
@@ -60,6 +62,7 @@ export function planSite(data: SiteData): SitePlan {
       );
     }
   }
+  files.push(...planApi(data, scoresOf));
   return { files, skipped };
 }
 

@@ -2,10 +2,12 @@
 import { sql, type Kysely } from "kysely";
 import { CATEGORIES, categoryOfDb, type Category, type DbCategory } from "../domain/categories.js";
 import { PackBuilder, type PackedSiteData } from "../site/pack.js";
-import type { IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
+import { addDays } from "../domain/dates.js";
+import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
 import type { PackageRecord } from "../sources/packages-csv.js";
 import { getValidThru } from "../store/info.js";
 import type { Database } from "../store/schema.js";
+import { countedDownloads } from "./refresh.js";
 
 export interface CategoryData {
   readonly category: Category;
@@ -13,6 +15,8 @@ export interface CategoryData {
   readonly combined: readonly PeriodCounts[];
   /** stats rows per package (unordered: every consumer sorts in TypeScript). */
   readonly packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>;
+  /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
+  readonly last30: ReadonlyMap<PackageName, Counts>;
 }
 
 export interface SiteData {
@@ -28,6 +32,11 @@ export interface SiteData {
 const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)::int,
   case when is_monthly then extract(month from date)::int else 0 end, ip_count, download_count), ',')`;
 
+/** ValidThru-29 .. ValidThru, both included. */
+export function lastThirtyDays(validThru: IsoDate): { from: IsoDate; to: IsoDate } {
+  return { from: addDays(validThru, -29), to: validThru };
+}
+
 function ints(text: string): number[] {
   return text.split(",").map(Number);
 }
@@ -36,15 +45,20 @@ function ints(text: string): number[] {
 export async function loadPackedSiteData(db: Kysely<Database>): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
-  const [packages, stats, combined] = await Promise.all([
+  const days = lastThirtyDays(validThru);
+  const [packages, stats, combined, last30] = await Promise.all([
     db.selectFrom("packages").select(["package", "category", "first_version", "last_version"]).execute(),
     db.selectFrom("stats").select(["category", "package", packedRows.as("rows")]).groupBy(["category", "package"]).execute(),
     db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute(),
+    sql<{ category: string; package: string; downloads: string | number; ips: string | number }>`select d.category, d.package,
+      count(*) as downloads, count(distinct d."c-ip") as ips
+      from ${countedDownloads()} and d.date >= ${days.from} and d.date <= ${days.to} group by 1, 2`.execute(db),
   ]);
   const builder = new PackBuilder();
-  const perCategory = new Map<DbCategory, { combined: readonly [number, number]; packages: Array<readonly [string, number, number]> }>(
-    CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [] }]),
-  );
+  const perCategory = new Map<
+    DbCategory,
+    { combined: readonly [number, number]; packages: Array<readonly [string, number, number]>; last30: Array<readonly [string, number, number]> }
+  >(CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [] }]));
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
     if (c) perCategory.get(c.db)!.packages.push([row.package, ...builder.add(ints(row.rows))]);
@@ -52,6 +66,10 @@ export async function loadPackedSiteData(db: Kysely<Database>): Promise<PackedSi
   for (const row of combined) {
     const c = categoryOfDb(row.category);
     if (c) perCategory.get(c.db)!.combined = builder.add(ints(row.rows));
+  }
+  for (const row of last30.rows) {
+    const c = categoryOfDb(row.category);
+    if (c) perCategory.get(c.db)!.last30.push([row.package, Number(row.downloads), Number(row.ips)]);
   }
   return {
     validThru,

@@ -1,0 +1,22 @@
+// api/v1/categories/KEY.json: a category's combined series (categorystats) and its top list.
+import type { Category } from "../../domain/categories.js";
+import type { PeriodCounts } from "../../domain/types.js";
+import { topByRank, type Score } from "../scores.js";
+import { monthlySeries, yearlySeries } from "./series.js";
+import { SCHEMA_VERSION, type ApiContext } from "./summaries.js";
+
+export function renderCategoryJson(ctx: ApiContext, category: Category, combined: readonly PeriodCounts[], scores: readonly Score[]): string {
+  let packageCount = 0;
+  for (const p of ctx.packages) if (p.category.key === category.key) packageCount++;
+  return JSON.stringify({
+    schemaVersion: SCHEMA_VERSION,
+    lastUpdatedOn: ctx.lastUpdatedOn,
+    category: category.key,
+    label: category.label,
+    packageCount,
+    scoreWindow: ctx.scoreWindow,
+    top: topByRank(scores, category.topN).map((s) => ({ rank: s.rank, name: s.name, score: s.score })),
+    monthly: monthlySeries(combined, ctx.validThru),
+    yearly: yearlySeries(combined, ctx.validThru),
+  });
+}

@@ -1,0 +1,97 @@
+// What every API file shares: one PackageSummary per package of the four categories, in
+// collation order, with the category pages' scores and ranks.
+import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../../domain/categories.js";
+import { compareCollation } from "../../domain/order.js";
+import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
+import { unsafeNameReason } from "../../sources/packages-csv.js";
+import { lastThirtyDays, type SiteData } from "../../summaries/load.js";
+import { scoreWindow, type Score } from "../scores.js";
+import { monthLabel, totalDownloads } from "./series.js";
+import { decodeRelease } from "./versions.js";
+
+export const SCHEMA_VERSION = 1;
+export const API_ROOT = "api/v1";
+
+export interface PackageSummary {
+  readonly name: string;
+  readonly category: CategoryKey;
+  readonly firstVersion: string | null;
+  readonly lastVersion: string | null;
+  readonly inCurrentRelease: boolean;
+  readonly score: number | null;
+  readonly rank: number | null;
+  readonly totalDownloads: number;
+  readonly last30Days: { readonly downloads: number; readonly distinctIPs: number };
+  readonly page: string | null;
+  readonly json: string;
+}
+
+export interface ApiPackage {
+  readonly summary: PackageSummary;
+  readonly category: Category;
+  /** Its stats rows, unordered; empty when it has none. */
+  readonly rows: readonly PeriodCounts[];
+}
+
+export interface ApiContext {
+  readonly lastUpdatedOn: IsoDate;
+  readonly validThru: IsoDate;
+  readonly scoreWindow: { readonly from: string; readonly to: string };
+  readonly last30Days: { readonly from: IsoDate; readonly to: IsoDate };
+  /** Collation order of the name, then category key. */
+  readonly packages: readonly ApiPackage[];
+}
+
+export const packageJsonPath = (key: CategoryKey, name: string): string => `${API_ROOT}/packages/${key}/${name}.json`;
+
+export function scoreWindowLabels(validThru: IsoDate): { from: string; to: string } {
+  const w = scoreWindow(validThru);
+  return { from: monthLabel(w.first), to: monthLabel(w.last) };
+}
+
+/**
+ * Every row of `packages` whose category is one of the four and whose name can be a file name
+ * (the tree skips the others too), with its scores from `scores` (per category key, as the
+ * category pages compute them).
+ */
+export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, readonly Score[]>): ApiContext {
+  const byCategory = new Map(data.categories.map((cd) => [cd.category.key, cd]));
+  const scoreOf = new Map<string, Score>();
+  for (const [key, list] of scores) for (const s of list) scoreOf.set(`${key}/${s.name}`, s);
+  const packages: ApiPackage[] = [];
+  for (const p of data.packages) {
+    const category = categoryOfDb(p.category);
+    if (!category || unsafeNameReason(p.name)) continue;
+    const cd = byCategory.get(category.key);
+    const rows = cd?.packages.get(p.name) ?? [];
+    const n = cd?.last30.get(p.name as PackageName);
+    const s = scoreOf.get(`${category.key}/${p.name}`);
+    const lastVersion = decodeRelease(p.lastVersion);
+    packages.push({
+      category,
+      rows,
+      summary: {
+        name: p.name,
+        category: category.key,
+        firstVersion: decodeRelease(p.firstVersion),
+        lastVersion,
+        inCurrentRelease: lastVersion === null,
+        score: s?.score ?? null,
+        rank: s?.rank ?? null,
+        totalDownloads: totalDownloads(rows),
+        last30Days: { downloads: n?.downloads ?? 0, distinctIPs: n?.ips ?? 0 },
+        page: rows.length > 0 ? `${category.key}/${p.name}/` : null,
+        json: packageJsonPath(category.key, p.name),
+      },
+    });
+  }
+  const keyOrder = new Map(CATEGORIES.map((c, i) => [c.key, i]));
+  packages.sort((a, b) => compareCollation(a.summary.name, b.summary.name) || keyOrder.get(a.category.key)! - keyOrder.get(b.category.key)!);
+  return {
+    lastUpdatedOn: data.validThru,
+    validThru: data.validThru,
+    scoreWindow: scoreWindowLabels(data.validThru),
+    last30Days: lastThirtyDays(data.validThru),
+    packages,
+  };
+}

@@ -1,0 +1,318 @@
+// The static JSON API built from the small-s1 fixture, checked against what the code under
+// test does not produce: the legacy server's golden .tab files and category pages, the
+// fixture's raw download rows (last 30 days counted here, from the spec's rules), and the JSON
+// Schemas in assets/api/v1/.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSite } from "../src/commands/build.js";
+import { ingestRows } from "../src/ingest/replace-days.js";
+import { inBatches } from "../src/sources/batches.js";
+import { readPackagesCsv } from "../src/sources/packages-csv.js";
+import { readRowsFile } from "../src/sources/rows-file.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
+import { extractTarGz, FIXTURES, suiteDir } from "./helpers/temp.js";
+
+const FIXTURE = join(FIXTURES, "small-s1");
+const SCHEMAS = new URL("../assets/api/v1/", import.meta.url).pathname;
+const KEYS: Record<string, string> = { bioc: "bioc", annotation: "data-annotation", experiment: "data-experiment", workflows: "workflows" };
+const PREFIX: Record<string, string> = { bioc: "bioc", "data-annotation": "annotation", "data-experiment": "experiment", workflows: "workflows" };
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const COUNTED = new Set(["200", "301", "302", "307", "308"]); // the spec's statuses, typed again on purpose
+
+// The spec's collation order, written out here rather than imported.
+const collator = new Intl.Collator("en-US", { ignorePunctuation: true });
+const collate = (a: string, b: string) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+interface Point {
+  downloads: number;
+  distinctIPs: number;
+}
+interface Summary {
+  name: string;
+  category: string;
+  firstVersion: string | null;
+  lastVersion: string | null;
+  inCurrentRelease: boolean;
+  score: number | null;
+  rank: number | null;
+  totalDownloads: number;
+  last30Days: Point;
+  page: string | null;
+  json: string;
+}
+interface PackageFile extends Summary {
+  monthly: Array<Point & { month: string }>;
+  yearly: Array<Point & { year: number }>;
+}
+interface ExportRecord extends Point {
+  package: string;
+  category: string;
+  month: string;
+}
+
+/** A golden `*_stats.tab`: month `YYYY-MM` → counts, year → counts of its `all` line. */
+function parseStatsTab(text: string): { monthly: Map<string, Point>; yearly: Map<number, Point> } {
+  const monthly = new Map<string, Point>();
+  const yearly = new Map<number, Point>();
+  const [header, ...lines] = text.split("\n");
+  expect(header).toBe("Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads");
+  for (const line of lines) {
+    const [year, mon, ips, downloads] = line.split("\t");
+    const point = { distinctIPs: Number(ips), downloads: Number(downloads) };
+    if (mon === "all") yearly.set(Number(year), point);
+    else monthly.set(`${year}-${String(MONTHS.indexOf(mon!) + 1).padStart(2, "0")}`, point);
+  }
+  return { monthly, yearly };
+}
+
+function readCsv(text: string): string[][] {
+  return text.split("\n").filter((l) => l !== "").map((l) => l.split(","));
+}
+
+function isoPlusDays(iso: string, days: number): string {
+  const t = new Date(`${iso}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + days);
+  return t.toISOString().slice(0, 10);
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+describe("the JSON API of small-s1", () => {
+  const backend = BACKENDS[0]!; // PGlite: the API reads the same tables on both databases
+  let work: string;
+  let cleanup: () => void;
+  let created: CreatedStore;
+  let dist: string;
+  let golden: string;
+  let validThru: string;
+  let packagesCsv: string[][];
+  let index: { schemaVersion: number; lastUpdatedOn: string; scoreWindow: { from: string; to: string }; last30Days: { from: string; to: string }; packages: Summary[] };
+  const api = (p: string) => join(dist, "api/v1", p);
+
+  beforeAll(async () => {
+    [work, cleanup] = suiteDir();
+    golden = join(work, "expected");
+    dist = join(work, "dist");
+    (await import("node:fs")).mkdirSync(golden);
+    extractTarGz(join(FIXTURE, "expected.tar.gz"), golden);
+    created = await backend.create();
+    await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
+    await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
+    await buildSite(created.store, dist);
+    validThru = readJson<{ validThru: string }>(join(FIXTURE, "info.json")).validThru;
+    packagesCsv = readCsv(readFileSync(join(FIXTURE, "packages.csv"), "utf8").replaceAll('""', "")).slice(1);
+    index = readJson(api("packages.json"));
+  }, 120_000);
+
+  afterAll(async () => {
+    await created?.store.close();
+    await created?.drop();
+    cleanup?.();
+  });
+
+  it("validates every file against its JSON Schema", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true });
+    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
+    addFormats(ajv);
+    // the schemas the tree serves are the ones in assets/
+    const served = readdirSync(api("schemas")).sort();
+    expect(served).toEqual(readdirSync(SCHEMAS).sort());
+    for (const name of served) {
+      expect(readFileSync(api(`schemas/${name}`), "utf8")).toBe(readFileSync(join(SCHEMAS, name), "utf8"));
+      ajv.addSchema(readJson(join(SCHEMAS, name)), name);
+    }
+    const check = (schema: string, data: unknown, what: string) => {
+      const ok = ajv.validate(schema, data);
+      expect(ok ? [] : ajv.errors, `${what} against ${schema}`).toEqual([]);
+    };
+    const all = filesUnder(join(dist, "api/v1")).map((f) => f.slice(join(dist, "api/v1/").length));
+    let checked = 0;
+    for (const path of all) {
+      if (path.startsWith("schemas/")) continue;
+      checked++;
+      if (path === "packages.json") check("packages.schema.json", readJson(api(path)), path);
+      else if (path.startsWith("packages/")) check("package.schema.json", readJson(api(path)), path);
+      else if (path.startsWith("categories/")) check("category.schema.json", readJson(api(path)), path);
+      else if (path === "export/index.json") check("export-index.schema.json", readJson(api(path)), path);
+      else if (path.startsWith("export/pages/")) {
+        for (const line of readFileSync(api(path), "utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
+      } else if (path === "export/stats.ndjson.gz") {
+        for (const line of gunzipSync(readFileSync(api(path))).toString("utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
+      } else if (path !== "export/stats.csv.gz") throw new Error(`a file no schema covers: ${path}`);
+    }
+    expect(checked).toBe(1 + packagesCsv.length + 4 + 1 + 1 + 2);
+    // and the schemas are strict enough to refuse a wrong file
+    const pkg = readJson<PackageFile>(api(index.packages[0]!.json.slice("api/v1/".length)));
+    expect(ajv.validate("package.schema.json", { ...pkg, extra: 1 })).toBe(false);
+    expect(ajv.validate("package.schema.json", { ...pkg, category: "annotation" })).toBe(false);
+    expect(ajv.validate("package.schema.json", { ...pkg, monthly: [{ month: "2024-13", downloads: 1, distinctIPs: 1 }] })).toBe(false);
+  });
+
+  it("lists every package of the packages table once, in collation order, with decoded releases", () => {
+    expect(index.lastUpdatedOn).toBe(validThru);
+    expect(index.last30Days).toEqual({ from: isoPlusDays(validThru, -29), to: validThru });
+    const expected = packagesCsv
+      .map(([name, category, first, last]) => ({ name: name!, category: KEYS[category!]!, first: first!, last: last || null }))
+      .sort((a, b) => collate(a.name, b.name));
+    expect(index.packages.map((p) => [p.name, p.category])).toEqual(expected.map((p) => [p.name, p.category]));
+    const release = (s: string) => `${s[0]}.${Number(s.slice(1))}`;
+    for (const [i, p] of index.packages.entries()) {
+      const e = expected[i]!;
+      expect(p.firstVersion).toBe(release(e.first));
+      expect(p.lastVersion).toBe(e.last === null ? null : release(e.last));
+      expect(p.inCurrentRelease).toBe(e.last === null);
+      expect(p.json).toBe(`api/v1/packages/${p.category}/${p.name}.json`);
+    }
+    expect(index.packages.some((p) => !p.inCurrentRelease)).toBe(true);
+  });
+
+  it("gives every package the monthly and yearly numbers of its golden .tab file", () => {
+    let withRows = 0;
+    for (const s of index.packages) {
+      const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string }>(join(dist, s.json));
+      const { monthly, yearly, schemaVersion, lastUpdatedOn, ...summary } = file;
+      expect(summary, s.name).toEqual(s);
+      expect([schemaVersion, lastUpdatedOn]).toEqual([1, validThru]);
+      const tab = join(golden, s.category, s.name, `${s.name}_stats.tab`);
+      if (!existsSync(tab)) {
+        expect([s.page, monthly, yearly, s.totalDownloads], s.name).toEqual([null, [], [], 0]);
+        continue;
+      }
+      withRows++;
+      expect(s.page).toBe(`${s.category}/${s.name}/`);
+      expect(existsSync(join(golden, s.page!, "index.html"))).toBe(true);
+      const g = parseStatsTab(readFileSync(tab, "utf8"));
+      // monthly: from the first month with downloads through ValidThru's month, zeros where the .tab has none
+      const withDownloads = [...g.monthly].filter(([, p]) => p.downloads > 0).map(([m]) => m).sort();
+      expect(monthly[0]!.month, s.name).toBe(withDownloads[0]);
+      expect(monthly.at(-1)!.month).toBe(validThru.slice(0, 7));
+      for (const [i, point] of monthly.entries()) {
+        if (i > 0) expect(point.month > monthly[i - 1]!.month).toBe(true);
+        const { month, ...counts } = point;
+        expect(counts, `${s.name} ${month}`).toEqual(g.monthly.get(month) ?? { downloads: 0, distinctIPs: 0 });
+      }
+      expect(monthly.filter((p) => p.downloads > 0).map((p) => p.month)).toEqual(withDownloads);
+      // yearly: the .tab's `all` lines, zeros for years without one, through ValidThru's year
+      const years = [...g.yearly.keys()].sort();
+      expect(yearly.map((p) => p.year)).toEqual(Array.from({ length: Number(validThru.slice(0, 4)) - years[0]! + 1 }, (_, i) => years[0]! + i));
+      for (const { year, ...counts } of yearly) expect(counts, `${s.name} ${year}`).toEqual(g.yearly.get(year) ?? { downloads: 0, distinctIPs: 0 });
+      expect(s.totalDownloads).toBe([...g.yearly.values()].reduce((a, p) => a + p.downloads, 0));
+    }
+    expect(withRows).toBeGreaterThan(30);
+  });
+
+  it("scores packages as the golden scores files do, and ranks them consistently", () => {
+    for (const key of Object.values(KEYS)) {
+      const [, ...lines] = readFileSync(join(golden, key, `${PREFIX[key]}_pkg_scores.tab`), "utf8").trimEnd().split("\n");
+      const scores = new Map(lines.map((l) => l.split("\t")).map(([n, s]) => [n!, Number(s)]));
+      const mine = index.packages.filter((p) => p.category === key);
+      for (const p of mine) {
+        expect(p.score, `${key}/${p.name}`).toBe(scores.get(p.name) ?? null);
+        expect(p.rank === null).toBe(p.score === null);
+      }
+      expect(mine.filter((p) => p.score !== null).length).toBe(scores.size);
+      const scored = mine.filter((p) => p.rank !== null).sort((a, b) => a.rank! - b.rank!);
+      if (scored.length > 0) expect(scored[0]!.rank).toBe(1);
+      for (let i = 1; i < scored.length; i++) expect(scored[i]!.score!).toBeLessThanOrEqual(scored[i - 1]!.score!);
+    }
+  });
+
+  it("gives each category its golden combined numbers and the top list of its golden page", () => {
+    for (const key of Object.values(KEYS)) {
+      const c = readJson<{ category: string; packageCount: number; scoreWindow: unknown; top: Array<{ rank: number; name: string; score: number }>; monthly: PackageFile["monthly"]; yearly: PackageFile["yearly"] }>(api(`categories/${key}.json`));
+      expect(c.category).toBe(key);
+      expect(c.packageCount).toBe(index.packages.filter((p) => p.category === key).length);
+      expect(c.scoreWindow).toEqual(index.scoreWindow);
+      const g = parseStatsTab(readFileSync(join(golden, key, `${key}_stats.tab`), "utf8"));
+      for (const { month, ...counts } of c.monthly) expect(counts, `${key} ${month}`).toEqual(g.monthly.get(month) ?? { downloads: 0, distinctIPs: 0 });
+      expect(c.monthly.filter((p) => p.downloads > 0).length).toBe([...g.monthly.values()].filter((p) => p.downloads > 0).length);
+      for (const { year, ...counts } of c.yearly) expect(counts, `${key} ${year}`).toEqual(g.yearly.get(year) ?? { downloads: 0, distinctIPs: 0 });
+      expect(c.yearly.filter((p) => g.yearly.has(p.year)).length).toBe(g.yearly.size);
+      // the golden category page's top list: rank cell, then `NAME&nbsp;(SCORE)` linking to KEY/NAME/
+      const html = readFileSync(join(golden, key === "bioc" ? "index.html" : `${key}.html`), "utf8");
+      const top = [...html.matchAll(/text-align: right">(\d+)<\/td>\s*<td>\s*<a href="[^"/]+\/([^"/]+)\/">\s*([^&<]+)&nbsp;\((\d+)\)/g)].map((m) => {
+        expect(m[2]).toBe(m[3]!.trim());
+        return { rank: Number(m[1]), name: m[2]!, score: Number(m[4]) };
+      });
+      top.sort((a, b) => a.rank - b.rank || collate(a.name, b.name));
+      // The page shows 3 * floor(n / 3) of the first n = min(topN, scored) by rank (three
+      // columns); the API lists all n.
+      const topN = { bioc: 75, "data-annotation": 30, "data-experiment": 15, workflows: 0 }[key]!;
+      const scored = index.packages.filter((p) => p.category === key && p.rank !== null).length;
+      expect(c.top.length).toBe(Math.min(topN, scored));
+      expect(top.length).toBe(3 * Math.floor(c.top.length / 3));
+      expect(c.top.slice(0, top.length), key).toEqual(top);
+      for (const t of c.top) expect(index.packages.find((p) => p.name === t.name && p.category === key)).toMatchObject({ rank: t.rank, score: t.score });
+      for (let i = 1; i < c.top.length; i++) expect(c.top[i]!.rank).toBeGreaterThanOrEqual(c.top[i - 1]!.rank);
+      if (key !== "workflows") expect(top.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("counts the last 30 days as the raw download rows do", () => {
+    const known = new Set(packagesCsv.map(([name, category]) => `${category}\t${name}`));
+    const from = isoPlusDays(validThru, -29);
+    const counts = new Map<string, { downloads: number; ips: Set<string> }>();
+    const rows = gunzipSync(readFileSync(join(FIXTURE, "downloads.tsv.gz"))).toString("utf8").split("\n").slice(1);
+    for (const line of rows) {
+      if (!line) continue;
+      const [date, ip, status, category, pkg] = line.split("\t") as [string, string, string, string, string];
+      if (date < from || date > validThru || !COUNTED.has(status) || !known.has(`${category}\t${pkg}`)) continue;
+      const c = counts.get(pkg) ?? { downloads: 0, ips: new Set<string>() };
+      c.downloads++;
+      c.ips.add(ip);
+      counts.set(pkg, c);
+    }
+    expect(counts.size).toBeGreaterThan(10);
+    for (const p of index.packages) {
+      const c = counts.get(p.name);
+      expect(p.last30Days, p.name).toEqual({ downloads: c?.downloads ?? 0, distinctIPs: c?.ips.size ?? 0 });
+    }
+  });
+
+  it("exports the per-package records in full (NDJSON, CSV) and in pages that add up", () => {
+    const fromPackages: ExportRecord[] = [];
+    for (const s of index.packages) {
+      const file = readJson<PackageFile>(join(dist, s.json));
+      for (const p of file.monthly) if (p.downloads > 0) fromPackages.push({ package: s.name, category: s.category, month: p.month, downloads: p.downloads, distinctIPs: p.distinctIPs });
+    }
+    const sorted = [...fromPackages].sort((a, b) => collate(a.package, b.package) || a.category.localeCompare(b.category) || a.month.localeCompare(b.month));
+    expect(fromPackages).toEqual(sorted); // packages.json is in collation order already
+
+    const ndjson = gunzipSync(readFileSync(api("export/stats.ndjson.gz"))).toString("utf8");
+    expect(ndjson.endsWith("\n")).toBe(true);
+    expect(ndjson.trimEnd().split("\n").map((l) => JSON.parse(l) as ExportRecord)).toEqual(sorted);
+
+    const csv = gunzipSync(readFileSync(api("export/stats.csv.gz"))).toString("utf8");
+    const [header, ...rows] = readCsv(csv);
+    expect(header).toEqual(["package", "category", "month", "downloads", "distinctIPs"]);
+    expect(rows).toEqual(sorted.map((r) => [r.package, r.category, r.month, String(r.downloads), String(r.distinctIPs)]));
+
+    const exportIndex = readJson<{ lastUpdatedOn: string; records: number; pageSize: number; pages: Array<{ path: string; records: number }>; full: { ndjson: string; csv: string } }>(api("export/index.json"));
+    expect(exportIndex.lastUpdatedOn).toBe(validThru);
+    expect(exportIndex.records).toBe(sorted.length);
+    expect(exportIndex.pageSize).toBe(10_000);
+    expect(exportIndex.pages.reduce((a, p) => a + p.records, 0)).toBe(sorted.length);
+    expect(exportIndex.full).toEqual({ ndjson: "stats.ndjson.gz", csv: "stats.csv.gz" });
+    let joined = "";
+    for (const [i, page] of exportIndex.pages.entries()) {
+      expect(page.path).toBe(`pages/stats-${String(i + 1).padStart(5, "0")}.ndjson`);
+      const text = readFileSync(api(`export/${page.path}`), "utf8");
+      expect(text.split("\n").length - 1).toBe(page.records);
+      if (i < exportIndex.pages.length - 1) expect(page.records).toBe(exportIndex.pageSize);
+      joined += text;
+    }
+    expect(joined).toBe(ndjson);
+    expect(readdirSync(api("export/pages")).length).toBe(exportIndex.pages.length);
+  });
+});
