@@ -10,8 +10,9 @@
   var MAX_CHOSEN = 8;
   var TABLE_PAGE = 100;
   var SEARCH_LIMIT = 12;
-  // Okabe–Ito, colour-blind safe, each at least 3:1 against white (yellow replaced).
-  var COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8B6F00"];
+  // After Okabe–Ito (colour-blind safe), darkened where needed so that each line has at least
+  // 3:1 contrast against white; every other series is dashed as well.
+  var COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#A86A00", "#7A4FB0", "#000000", "#595959"];
   var DASHES = [[], [6, 3], [], [2, 2], [], [8, 3, 2, 3], [], [4, 4]];
 
   var numberFormat = new Intl.NumberFormat("en-US");
