@@ -2,7 +2,7 @@
 import { gunzipSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { IsoDate, PeriodCounts } from "../../src/domain/types.js";
-import { csvField, pageRanges } from "../../src/site/api/exports.js";
+import { csvField, exportOrder, pageRanges, renderNdjsonPage, type ExportEntry } from "../../src/site/api/exports.js";
 import { gzipPieces } from "../../src/site/api/gzip.js";
 import { seriesJson } from "../../src/site/api/package-json.js";
 import { monthlySeries, totalDownloads, yearlySeries } from "../../src/site/api/series.js";
@@ -80,6 +80,23 @@ describe("export pages", () => {
       { start: 20, count: 5 },
     ]);
     expect(() => pageRanges(5, 0)).toThrow(RangeError);
+  });
+
+  it("run month by month, so that a new month only adds records at the end", () => {
+    // months as indices (year * 12 + month - 1): 2024-01 = 24288
+    const entry = (name: string, months: number[]): ExportEntry => ({ name, category: "bioc", months: Int32Array.from(months.flatMap((m, i) => [m, i + 1, 1])) });
+    const page = (entries: ExportEntry[], start: number, count: number) => renderNdjsonPage({ entries, order: exportOrder(entries) }, { start, count });
+    const before = [entry("affy", [24288, 24289]), entry("limma", [24288, 24290])];
+    expect(page(before, 0, 4).trimEnd().split("\n").map((l) => (JSON.parse(l) as { package: string; month: string })).map((r) => `${r.month} ${r.package}`)).toEqual([
+      "2024-01 affy",
+      "2024-01 limma",
+      "2024-02 affy",
+      "2024-03 limma",
+    ]);
+    expect(page(before, 2, 1)).toBe('{"package":"affy","category":"bioc","month":"2024-02","downloads":2,"distinctIPs":1}\n');
+    const after = [entry("affy", [24288, 24289, 24291]), entry("limma", [24288, 24290, 24291])];
+    expect(page(after, 0, 4)).toBe(page(before, 0, 4));
+    expect(page(after, 4, 2)).toMatch(/^\{"package":"affy",.*"month":"2024-04".*\n\{"package":"limma",.*"month":"2024-04"/);
   });
 
   it("quote CSV fields only when needed", () => {

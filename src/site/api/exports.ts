@@ -1,6 +1,8 @@
-// The bulk exports: one record per package and month with a stats row, sorted by package
-// (collation), category, month. Full files (NDJSON and CSV, gzipped) and uncompressed NDJSON
-// pages of PAGE_SIZE records; api/v1/export/index.json lists the pages.
+// The bulk exports: one record per package and month with a stats row, sorted by month, then
+// package (collation), category. Full files (NDJSON and CSV, gzipped) and uncompressed NDJSON
+// pages of PAGE_SIZE records; api/v1/export/index.json lists the pages. Month first, so that a
+// new day only adds records at the end: every page but the last stays the same (a nightly build
+// writes, and publish uploads, one page, and clients fetch only the pages they lack).
 import { monthIndex } from "../scores.js";
 import { gzipPieces } from "./gzip.js";
 import { monthLabel } from "./series.js";
@@ -89,47 +91,65 @@ export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/**
+ * Export order as one number per record, `month index * entries + entry index`, ascending:
+ * entries are in package (collation), category order already, and hold a month once.
+ */
+export function exportOrder(entries: readonly ExportEntry[]): Float64Array {
+  let total = 0;
+  for (const e of entries) total += e.months.length / 3;
+  const keys = new Float64Array(total);
+  let k = 0;
+  entries.forEach((e, j) => {
+    for (let o = 0; o < e.months.length; o += 3) keys[k++] = e.months[o]! * entries.length + j;
+  });
+  return keys.sort();
+}
+
 /** Records [start, start + count) as text, in pieces of about `piece` records. */
-function* lines(entries: readonly ExportEntry[], format: Format, start = 0, count = Infinity, piece = PAGE_SIZE): Generator<string> {
-  const end = start + count;
-  let at = 0; // index of the entry's first record
+function* lines(entries: readonly ExportEntry[], order: Float64Array, format: Format, start = 0, count = Infinity, piece = PAGE_SIZE): Generator<string> {
+  const n = entries.length;
+  // Each entry's records come in its own (ascending) month order: a cursor per entry finds them.
+  const cursor = new Int32Array(n);
+  for (let r = 0; r < start && r < order.length; r++) cursor[order[r]! % n]! += 3;
+  const prefixes: Array<string | undefined> = new Array(n);
+  const end = Math.min(order.length, start + count);
   let text = "";
   let inText = 0;
-  for (const e of entries) {
-    const n = e.months.length / 3;
-    if (at + n <= start) {
-      at += n;
-      continue;
+  for (let r = start; r < end; r++) {
+    const j = order[r]! % n;
+    const e = entries[j]!;
+    const o = cursor[j]!;
+    cursor[j] = o + 3;
+    text += format.line((prefixes[j] ??= format.prefix(e)), label(e.months[o]!), e.months[o + 1]!, e.months[o + 2]!);
+    if (++inText === piece) {
+      yield text;
+      text = "";
+      inText = 0;
     }
-    if (at >= end) break;
-    const prefix = format.prefix(e);
-    for (let i = Math.max(0, start - at); i < n && at + i < end; i++) {
-      const o = i * 3;
-      text += format.line(prefix, label(e.months[o]!), e.months[o + 1]!, e.months[o + 2]!);
-      if (++inText === piece) {
-        yield text;
-        text = "";
-        inText = 0;
-      }
-    }
-    at += n;
   }
   if (text) yield text;
 }
 
-export function renderNdjsonPage(entries: readonly ExportEntry[], page: PageRange): string {
-  return [...lines(entries, NDJSON, page.start, page.count)].join("");
+/** The export's records, in export order. */
+export interface ExportTable {
+  readonly entries: readonly ExportEntry[];
+  readonly order: Float64Array;
 }
 
-export function renderNdjsonGz(entries: readonly ExportEntry[], level = GZIP_LEVEL): Uint8Array {
-  return gzipPieces(lines(entries, NDJSON), level);
+export function renderNdjsonPage(table: ExportTable, page: PageRange): string {
+  return [...lines(table.entries, table.order, NDJSON, page.start, page.count)].join("");
 }
 
-export function renderCsvGz(entries: readonly ExportEntry[], level = GZIP_LEVEL): Uint8Array {
+export function renderNdjsonGz(table: ExportTable, level = GZIP_LEVEL): Uint8Array {
+  return gzipPieces(lines(table.entries, table.order, NDJSON), level);
+}
+
+export function renderCsvGz(table: ExportTable, level = GZIP_LEVEL): Uint8Array {
   return gzipPieces(
     (function* () {
       yield CSV_HEADER + "\n";
-      yield* lines(entries, CSV);
+      yield* lines(table.entries, table.order, CSV);
     })(),
     level,
   );

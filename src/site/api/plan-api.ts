@@ -7,7 +7,7 @@ import type { SiteData } from "../../summaries/load.js";
 import type { Score } from "../scores.js";
 import type { SiteFile } from "../tree.js";
 import { renderCategoryJson } from "./category-json.js";
-import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonGz, renderNdjsonPage, type ExportEntry } from "./exports.js";
+import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonGz, renderNdjsonPage, exportOrder, type ExportTable } from "./exports.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
 import { API_ROOT, apiContext } from "./summaries.js";
 
@@ -27,8 +27,12 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
   const files: SiteFile[] = [];
   const add = (path: string, render: () => string | Uint8Array) => files.push({ path: `${API_ROOT}/${path}`, render });
   const ctx = apiContext(data, scores);
-  let entries: ExportEntry[] | undefined; // sorted once per worker, on first use
-  const exported = () => (entries ??= exportEntries(ctx));
+  let table: ExportTable | undefined; // sorted once per worker, on first use
+  const exported = (): ExportTable => {
+    if (table) return table;
+    const entries = exportEntries(ctx);
+    return (table = { entries, order: exportOrder(entries) });
+  };
 
   add("packages.json", () => renderPackagesIndex(ctx));
   for (const cd of data.categories) {
