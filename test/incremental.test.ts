@@ -15,6 +15,7 @@ import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
+import { servedHashes } from "../src/site/tree-slots.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { FIXTURES, suiteDir } from "./helpers/temp.js";
 
@@ -61,6 +62,7 @@ describe("one more day", () => {
     await ingestRows(store, inBatches(readRowsFile(day)));
     const built = await buildSite(store, out);
     const after = await hashes(out);
+    expect(await servedHashes(out)).toEqual(after); // what publish reads instead of hashing every file
     const changed = [...after].filter(([p, h]) => before.get(p) !== h).map(([p]) => p).sort();
     const gone = [...before.keys()].filter((p) => !after.has(p));
     expect([built.written, built.removed]).toEqual([changed.length, gone.length]);

@@ -6,7 +6,6 @@
 export interface LocalFile {
   readonly path: string;
   readonly md5: string;
-  readonly size: number;
 }
 
 export interface RemoteObject {
@@ -22,7 +21,7 @@ export type PublishManifest = ReadonlyMap<string, readonly [md5: string, etag: s
 export const MANIFEST_NAME = ".webstats-publish.json";
 
 export type PublishStep =
-  | { readonly kind: "upload"; readonly path: string; readonly key: string; readonly md5: string; readonly size: number; readonly reason: "new" | "changed" }
+  | { readonly kind: "upload"; readonly path: string; readonly key: string; readonly md5: string; readonly reason: "new" | "changed" }
   | { readonly kind: "keep"; readonly path: string; readonly md5: string; readonly etag: string }
   | { readonly kind: "delete"; readonly key: string };
 
@@ -37,7 +36,7 @@ export function planPublish(local: readonly LocalFile[], remote: readonly Remote
     const recorded = manifest.get(f.path);
     const remoteMd5 = recorded && recorded[1] === etag ? recorded[0] : etag;
     if (etag !== undefined && remoteMd5 === f.md5) steps.push({ kind: "keep", path: f.path, md5: f.md5, etag });
-    else steps.push({ kind: "upload", path: f.path, key, md5: f.md5, size: f.size, reason: etag === undefined ? "new" : "changed" });
+    else steps.push({ kind: "upload", path: f.path, key, md5: f.md5, reason: etag === undefined ? "new" : "changed" });
   }
   if (withDelete) for (const r of remote) if (!wanted.has(r.key)) steps.push({ kind: "delete", key: r.key });
   return steps;

@@ -62,6 +62,15 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
 
 type Served = (typeof SLOTS)[number] | "folder" | "none";
 
+/** What the served slot holds, by its manifest; null when `outDir` is not a slot of a build. */
+export async function servedHashes(outDir: string): Promise<TreeHashes | null> {
+  const target = resolve(outDir);
+  const served = await servedSlot(target);
+  if (served === "folder" || served === "none") return null;
+  const hashes = await readManifest(`${target}${served}.md5`);
+  return hashes.size > 0 ? hashes : null;
+}
+
 async function servedSlot(target: string): Promise<Served> {
   try {
     const link = await readlink(target);
