@@ -1,7 +1,8 @@
 // One measured phase of the benchmark, in its own process so that its peak RSS is its own.
-// Usage: node lib/bench/phase.js ingest|build DATABASE_URL|pglite:DIR ARG
+// Usage: node lib/bench/phase.js ingest|day|build|publish DATABASE_URL|pglite:DIR ARG [ARG2]
 // Prints one JSON line: seconds, peak RSS and what the phase did.
 import { buildSite } from "../commands/build.js";
+import { publish } from "../commands/publish.js";
 import { ingestRows } from "../ingest/replace-days.js";
 import { readPackagesCsv } from "../sources/packages-csv.js";
 import { readRowsFile } from "../sources/rows-file.js";
@@ -30,6 +31,10 @@ if (phase === "ingest") {
 } else if (phase === "build") {
   const r = await buildSite(store, arg!);
   detail = { files: r.files, written: r.written, removed: r.removed, bytes: r.bytes, buildSeconds: r.seconds, workers: r.timings };
+} else if (phase === "publish") {
+  // ARG = the site folder, ARG2 = the S3 endpoint; bucket `site`, as the legacy URLs lie.
+  const r = await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: ".", to: "s3://site/packages/stats/", out: arg!, delete: true, concurrency: 16, s3Endpoint: packagesFile }, () => {});
+  detail = { uploaded: r.uploaded, unchanged: r.unchanged, deleted: r.deleted, bytes: r.bytes };
 } else {
   throw new Error(`unknown phase ${phase}`);
 }

@@ -1,6 +1,7 @@
 // npm run bench: the large synthetic dataset, ingested and built on a real PostgreSQL server
 // (the one scripts/with-postgres.mjs starts, or DATABASE_URL) and on PGlite; prints the figures.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { ensureBenchLogs } from "./cloudfront-logs.js";
 import { fileURLToPath } from "node:url";
@@ -18,9 +19,13 @@ interface PhaseResult {
   peakRssMB: number;
   rows?: number;
   files?: number;
+  written?: number;
+  removed?: number;
   bytes?: number;
   buildSeconds?: number;
-  cleanupSeconds?: number;
+  uploaded?: number;
+  unchanged?: number;
+  deleted?: number;
   workers?: Array<{ plan: number; render: number; write: number }>;
 }
 
@@ -32,18 +37,36 @@ function runPhase(args: string[]): PhaseResult {
 
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function report(label: string, ingest: PhaseResult, builds: PhaseResult[]): void {
+function reportIngest(label: string, ingest: PhaseResult): void {
   console.log(`\n${label}`);
   console.log(`  ingest  ${fmt(ingest.rows!)} rows in ${fmt(ingest.seconds, 1)} s = ${fmt(ingest.rows! / ingest.seconds)} rows/s, peak RSS ${fmt(ingest.peakRssMB)} MB`);
-  builds.forEach((b, i) => {
-    const s = b.buildSeconds!;
-    console.log(
-      `  build ${i + 1} ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB in ${fmt(s, 2)} s = ${fmt(b.files! / s)} files/s, ` +
-        `${fmt(b.bytes! / 1e6 / s, 1)} MB/s, peak RSS ${fmt(b.peakRssMB)} MB; then ${fmt(b.cleanupSeconds!, 2)} s removing the previous tree`,
-    );
-    const w = b.workers!.map((x) => `${fmt(x.plan, 2)}/${fmt(x.render, 2)}/${fmt(x.write, 2)}`).join(", ");
-    console.log(`          per worker, seconds spent planning/rendering/writing: ${w}`);
-  });
+}
+
+function reportBuild(label: string, b: PhaseResult): void {
+  const s = b.buildSeconds!;
+  console.log(
+    `  ${label}: ${fmt(b.files!)} files, ${fmt(b.bytes! / 1e6, 1)} MB, ${fmt(b.written!)} written, ${fmt(b.removed!)} removed, in ${fmt(s, 2)} s ` +
+      `(${fmt(b.files! / s)} files/s), peak RSS ${fmt(b.peakRssMB)} MB`,
+  );
+  const w = b.workers!.map((x) => `${fmt(x.plan, 2)}/${fmt(x.render, 2)}/${fmt(x.write, 2)}`).join(", ");
+  console.log(`      per worker, seconds planning/rendering+hashing/writing: ${w}`);
+}
+
+function reportPublish(label: string, p: PhaseResult): void {
+  console.log(`  ${label}: ${fmt(p.uploaded!)} uploaded (${fmt(p.bytes! / 1e6, 1)} MB), ${fmt(p.unchanged!)} unchanged, ${fmt(p.deleted!)} deleted, in ${fmt(p.seconds, 2)} s, peak RSS ${fmt(p.peakRssMB)} MB`);
+}
+
+/** s3rver on loopback (the tests' helper script), for the publish phases. */
+async function startS3(dir: string): Promise<{ endpoint: string; stop: () => void }> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  // s3rver takes any credentials; the publish phases find these through the SDK's default chain.
+  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  process.env.AWS_REGION = "us-east-1";
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", ROOT + "test/helpers/s3-server.mjs", dir, "site"], { stdio: ["ignore", "pipe", "inherit"] });
+  const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
+  return { endpoint: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() };
 }
 
 async function main(): Promise<void> {
@@ -64,21 +87,34 @@ async function main(): Promise<void> {
     const url = new URL(serverUrl);
     url.pathname = "/webstats_bench";
     const ingest = runPhase(["ingest", url.href, data.rowsFile, data.packagesFile]);
-    const day = runPhase(["day", url.href, "", ""]);
-    console.log(`\nPostgreSQL: one more day (${fmt(day.rows!)} rows) ingested and re-summarised in ${fmt(day.seconds, 2)} s (target ≤ 1 s)`);
-    const builds = [1, 2, 3].map(() => runPhase(["build", url.href, `${DIR}/dist-pg`]));
-    report(`PostgreSQL server (${url.host})`, ingest, builds);
+    reportIngest(`PostgreSQL server (${url.host})`, ingest);
+    const site = `${DIR}/dist-pg`;
+    for (const leftover of [site, `${site}.slots`]) rmSync(leftover, { recursive: true, force: true });
+    const builds = [1, 2].map(() => runPhase(["build", url.href, site]));
+    builds.forEach((b, i) => reportBuild(`full build ${i + 1} (slot ${"ab"[i]}, empty)`, b));
+    reportBuild("build again, nothing changed", runPhase(["build", url.href, site]));
+    const s3 = await startS3(`${DIR}/s3`);
+    try {
+      reportPublish("publish to s3rver, first time", runPhase(["publish", url.href, site, s3.endpoint]));
+      reportPublish("publish again, nothing changed (target: no uploads, ≤ 5 s)", runPhase(["publish", url.href, site, s3.endpoint]));
+      const day = runPhase(["day", url.href, "", ""]);
+      console.log(`  one more day (${fmt(day.rows!)} rows) ingested and re-summarised in ${fmt(day.seconds, 2)} s (target ≤ 1 s)`);
+      reportBuild("nightly rebuild after that day (target ≤ 3 s, only changed files written)", runPhase(["build", url.href, site]));
+      reportPublish("publish after that day", runPhase(["publish", url.href, site, s3.endpoint]));
+    } finally {
+      s3.stop();
+    }
     // What the disk alone costs for this tree, and what we cost without the disk.
     execFileSync("sync");
     t = performance.now();
-    execFileSync("cp", ["-r", `${DIR}/dist-pg`, `${DIR}/dist-copy`]);
+    execFileSync("cp", ["-rL", site, `${DIR}/dist-copy`]);
     const copySeconds = (performance.now() - t) / 1000;
     rmSync(`${DIR}/dist-copy`, { recursive: true, force: true });
     console.log(`  same machine, same run: \`cp -r\` of the built tree takes ${fmt(copySeconds, 2)} s (the file system's floor for ${fmt(builds[0]!.files!)} files)`);
     if (existsSync("/dev/shm")) {
       const shm = [1, 2].map(() => runPhase(["build", url.href, `/dev/shm/webstats-bench-dist`]));
-      rmSync("/dev/shm/webstats-bench-dist", { recursive: true, force: true });
-      console.log(`  into tmpfs (/dev/shm, no disk): ${shm.map((b) => `${fmt(b.buildSeconds!, 2)} s`).join(", ")}, peak RSS ${fmt(Math.max(...shm.map((b) => b.peakRssMB)))} MB`);
+      for (const leftover of ["", ".slots"]) rmSync(`/dev/shm/webstats-bench-dist${leftover}`, { recursive: true, force: true });
+      console.log(`  full builds into tmpfs (/dev/shm, no disk): ${shm.map((b) => `${fmt(b.buildSeconds!, 2)} s`).join(", ")}, peak RSS ${fmt(Math.max(...shm.map((b) => b.peakRssMB)))} MB`);
     }
   } else {
     console.log("\nPostgreSQL: skipped (no DATABASE_URL; run through `npm run bench` to get a throwaway server)");
@@ -100,9 +136,9 @@ async function main(): Promise<void> {
   const pgliteDir = `${DIR}/pglite`;
   rmSync(pgliteDir, { recursive: true, force: true });
   t = performance.now();
-  const ingest = runPhase(["ingest", `pglite:${pgliteDir}`, data.rowsFile, data.packagesFile]);
-  const builds = [1, 2].map(() => runPhase(["build", `pglite:${pgliteDir}`, `${DIR}/dist-pglite`]));
-  report(`PGlite (${pgliteDir})`, ingest, builds);
+  reportIngest(`PGlite (${pgliteDir})`, runPhase(["ingest", `pglite:${pgliteDir}`, data.rowsFile, data.packagesFile]));
+  for (const leftover of ["", ".slots"]) rmSync(`${DIR}/dist-pglite${leftover}`, { recursive: true, force: true });
+  reportBuild("full build", runPhase(["build", `pglite:${pgliteDir}`, `${DIR}/dist-pglite`]));
   console.log(`\ntargets: full build ≤ 3 s on PostgreSQL, peak RSS ≤ 300 MB (the legacy renderer: ~51 s for a tree this size on this machine, as measured for issue 3)`);
 }
 
