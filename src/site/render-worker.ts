@@ -1,5 +1,5 @@
 // A render worker: plans the whole tree from the shared data, renders its share of the files
-// (every n-th) and writes those whose content differs from what the slot holds, synchronously:
+// (every n-th, and groups of files that share work) and writes those whose content differs from what the slot holds, synchronously:
 // on this job a worker is CPU-bound, and plain sync writes cost less than a promise per file.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -40,6 +40,14 @@ export interface ShardTimings {
 
 export const md5 = (body: Uint8Array): string => createHash("md5").update(body).digest("hex");
 
+/** Every n-th file; files tagged `together` all to the worker their tag picks. */
+function shardOf(key: number | string, shards: number): number {
+  if (typeof key === "number") return key % shards;
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return h % shards;
+}
+
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed));
@@ -49,8 +57,9 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   const hashes: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
-  for (let i = job.shard; i < files.length; i += job.shards) {
+  for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
+    if (shardOf(file.together ?? i, job.shards) !== job.shard) continue;
     const r0 = performance.now();
     const rendered = file.render();
     const body = typeof rendered === "string" ? Buffer.from(rendered, "utf8") : rendered;

@@ -17,6 +17,8 @@ export interface SiteFile {
   /** Relative to the site root, `/`-separated. */
   readonly path: string;
   render(): string | Uint8Array;
+  /** Files with the same tag are rendered by one worker, because they share work (see render-worker.ts). */
+  readonly together?: string;
 }
 
 export interface SitePlan {

@@ -10,7 +10,9 @@ import { SCHEMA_VERSION, type ApiContext } from "./summaries.js";
 
 export const PAGE_SIZE = 10_000;
 export const CSV_HEADER = "package,category,month,downloads,distinctIPs";
-export const GZIP_LEVEL = 4;
+// Level 1: on the benchmark's 40 MB of NDJSON, 8% larger than level 4 and a quarter faster;
+// these files are rebuilt every night and downloaded rarely.
+export const GZIP_LEVEL = 1;
 
 export interface PageRange {
   readonly start: number;
@@ -141,8 +143,9 @@ export function renderNdjsonPage(table: ExportTable, page: PageRange): string {
   return [...lines(table.entries, table.order, NDJSON, page.start, page.count)].join("");
 }
 
-export function renderNdjsonGz(table: ExportTable, level = GZIP_LEVEL): Uint8Array {
-  return gzipPieces(lines(table.entries, table.order, NDJSON), level);
+/** The full NDJSON file from the texts of all its pages, in order (the same text as the pages). */
+export function renderNdjsonGz(pageTexts: Iterable<string>, level = GZIP_LEVEL): Uint8Array {
+  return gzipPieces(pageTexts, level);
 }
 
 export function renderCsvGz(table: ExportTable, level = GZIP_LEVEL): Uint8Array {

@@ -38,13 +38,29 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
   for (const cd of data.categories) {
     add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, scores.get(cd.category.key) ?? []));
   }
-  // The heavy files first and apart, so that workers taking every n-th file share them out.
-  add("export/stats.ndjson.gz", () => renderNdjsonGz(exported()));
-  add("export/stats.csv.gz", () => renderCsvGz(exported()));
   const records = countRecords(ctx);
   const pages = pageRanges(records, PAGE_SIZE);
+  // The pages and the full NDJSON file are the same text: one worker makes it once. The full
+  // file comes first and leaves each page's text behind until that page is rendered.
+  const pageTexts = new Map<number, string>();
+  const pageText = (i: number) => renderNdjsonPage(exported(), pages[i]!);
+  const ndjson = (path: string, render: () => string | Uint8Array) => files.push({ path: `${API_ROOT}/${path}`, render, together: "export-ndjson" });
+  ndjson("export/stats.ndjson.gz", () =>
+    renderNdjsonGz(
+      (function* () {
+        for (let i = 0; i < pages.length; i++) yield pageTexts.set(i, pageText(i)).get(i)!;
+      })(),
+    ),
+  );
+  add("export/stats.csv.gz", () => renderCsvGz(exported()));
   add("export/index.json", () => renderExportIndex(ctx, records, pages));
-  pages.forEach((page, i) => add(`export/${pagePath(i + 1)}`, () => renderNdjsonPage(exported(), page)));
+  pages.forEach((_, i) =>
+    ndjson(`export/${pagePath(i + 1)}`, () => {
+      const text = pageTexts.get(i) ?? pageText(i);
+      pageTexts.delete(i);
+      return text;
+    }),
+  );
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
   return files;
