@@ -40,14 +40,6 @@ export interface ShardTimings {
 
 export const md5 = (body: Uint8Array): string => createHash("md5").update(body).digest("hex");
 
-/** Every n-th file; files tagged `together` all to the worker their tag picks. */
-function shardOf(key: number | string, shards: number): number {
-  if (typeof key === "number") return key % shards;
-  let h = 0;
-  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
-  return h % shards;
-}
-
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed));
@@ -57,9 +49,12 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   const hashes: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
+  // Every n-th file; the files of a `together` group go where the group's first file goes.
+  const groupAt = new Map<string, number>();
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    if (shardOf(file.together ?? i, job.shards) !== job.shard) continue;
+    const at = file.together === undefined ? i : (groupAt.get(file.together) ?? groupAt.set(file.together, i).get(file.together)!);
+    if (at % job.shards !== job.shard) continue;
     const r0 = performance.now();
     const rendered = file.render();
     const body = typeof rendered === "string" ? Buffer.from(rendered, "utf8") : rendered;

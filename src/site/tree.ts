@@ -17,7 +17,7 @@ export interface SiteFile {
   /** Relative to the site root, `/`-separated. */
   readonly path: string;
   render(): string | Uint8Array;
-  /** Files with the same tag are rendered by one worker, because they share work (see render-worker.ts). */
+  /** Files with the same tag are rendered by one worker (the one their first file falls to), because they share work. */
   readonly together?: string;
 }
 
