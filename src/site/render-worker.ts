@@ -38,7 +38,7 @@ export interface ShardTimings {
   readonly write: number;
 }
 
-export const md5 = (body: Uint8Array): string => createHash("md5").update(body).digest("hex");
+export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
@@ -56,12 +56,13 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     const at = file.together === undefined ? i : (groupAt.get(file.together) ?? groupAt.set(file.together, i).get(file.together)!);
     if (at % job.shards !== job.shard) continue;
     const r0 = performance.now();
-    const rendered = file.render();
-    const body = typeof rendered === "string" ? Buffer.from(rendered, "utf8") : rendered;
+    // Strings are hashed and written as they are: a Buffer per file (~140 MB a build) would
+    // cost a copy and, above all, garbage collections.
+    const body = file.render();
     const hash = md5(body);
     render += performance.now() - r0;
     hashes.push([file.path, hash]);
-    bytes += body.length;
+    bytes += typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
     if (job.holds.get(file.path) !== hash) {
       const path = join(job.root, file.path);
       const dir = dirname(path);
