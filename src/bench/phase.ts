@@ -28,8 +28,8 @@ if (phase === "ingest") {
   const rows = syntheticDownloads({ packages, from: day, to: day, seed: 99, targetRows: Math.round(BENCH_ROWS / 5479) });
   const r = await ingestRows(store, inBatches(rows), { days: [day, day] });
   detail = { rows: r.rows, first: r.first };
-} else if (phase === "build") {
-  const r = await buildSite(store, arg!);
+} else if (phase === "build" || phase === "build-without-api") {
+  const r = await buildSite(store, arg!, undefined, { api: phase === "build" });
   detail = { files: r.files, written: r.written, removed: r.removed, bytes: r.bytes, buildSeconds: r.seconds, workers: r.timings };
 } else if (phase === "publish") {
   // ARG = the site folder, ARG2 = the S3 endpoint; bucket `site`, as the legacy URLs lie.

@@ -3,6 +3,7 @@ import { ExitError } from "../errors.js";
 import { createProgress, rate } from "../progress.js";
 import { staticAssets } from "../site/assets.js";
 import type { PackedSiteData } from "../site/pack.js";
+import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { replaceTree } from "../site/tree-slots.js";
 import type { Store } from "../store/database.js";
@@ -16,9 +17,9 @@ export interface BuildResult extends RenderResult {
   readonly seconds: number;
 }
 
-export async function buildSite(store: Store, outDir: string, onProgress?: (files: number, bytes: number) => void): Promise<BuildResult> {
+export async function buildSite(store: Store, outDir: string, onProgress?: (files: number, bytes: number) => void, plan?: PlanOptions): Promise<BuildResult> {
   const started = performance.now();
-  const pool = startRenderPool();
+  const pool = startRenderPool(plan);
   try {
     const packed = await loadPacked(store);
     const { result, removed } = await replaceTree(outDir, (slot) => pool.render(packed, staticAssets(), slot, onProgress));

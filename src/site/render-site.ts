@@ -9,6 +9,7 @@ import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./pack.js";
 import { md5, type RenderJob, type RenderMessage, type ShardTimings } from "./render-worker.js";
 import type { Slot, TreeHashes } from "./tree-slots.js";
+import type { PlanOptions } from "./tree.js";
 
 // Always the compiled worker (lib/site/): from src/site/ under vitest and from lib/site/ alike,
 // ../../ is the project root. `npm test` compiles first.
@@ -32,7 +33,7 @@ export interface RenderPool {
   close(): Promise<void>;
 }
 
-export function startRenderPool(): RenderPool {
+export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
   const shards = Math.max(1, Math.min(4, availableParallelism()));
   const workers = Array.from({ length: shards }, () => new Worker(WORKER));
   return {
@@ -51,7 +52,7 @@ export function startRenderPool(): RenderPool {
               });
               worker.on("error", reject);
               worker.on("exit", (code) => reject(new Error(`render worker ${shard} exited with code ${code}`)));
-              worker.postMessage({ packed, root: slot.dir, holds: slot.holds, shard, shards } satisfies RenderJob);
+              worker.postMessage({ packed, root: slot.dir, holds: slot.holds, shard, shards, plan } satisfies RenderJob);
             }),
         ),
       );

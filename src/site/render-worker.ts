@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./pack.js";
-import { planSite } from "./tree.js";
+import { planSite, type PlanOptions } from "./tree.js";
 
 export interface RenderJob {
   readonly packed: PackedSiteData;
@@ -15,6 +15,7 @@ export interface RenderJob {
   readonly holds: ReadonlyMap<string, string>;
   readonly shard: number;
   readonly shards: number;
+  readonly plan: PlanOptions;
 }
 
 export type RenderMessage =
@@ -42,7 +43,7 @@ export const md5 = (body: string | Uint8Array): string => createHash("md5").upda
 
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
-  const { files, skipped } = planSite(unpackSiteData(job.packed));
+  const { files, skipped } = planSite(unpackSiteData(job.packed), job.plan);
   const t1 = performance.now();
   let render = 0;
   const made = new Set<string>();
