@@ -3,7 +3,7 @@
 // that did not change keep their Last-Modified.
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
@@ -15,7 +15,7 @@ import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
-import { servedHashes } from "../src/site/tree-slots.js";
+import { servedTree } from "../src/site/tree-slots.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { FIXTURES, suiteDir } from "./helpers/temp.js";
 
@@ -62,7 +62,9 @@ describe("one more day", () => {
     await ingestRows(store, inBatches(readRowsFile(day)));
     const built = await buildSite(store, out);
     const after = await hashes(out);
-    expect(await servedHashes(out)).toEqual(after); // what publish reads instead of hashing every file
+    const served = await servedTree(out); // what publish reads instead of hashing every file
+    expect(served.hashes).toEqual(after);
+    expect(served.dir).toBe(realpathSync(out));
     const changed = [...after].filter(([p, h]) => before.get(p) !== h).map(([p]) => p).sort();
     const gone = [...before.keys()].filter((p) => !after.has(p));
     expect([built.written, built.removed]).toEqual([changed.length, gone.length]);

@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
 import { planPublish } from "../publish/plan.js";
 import { applyPublish, hashTree, hasWebsiteIndex, listRemote, readPublishManifest } from "../publish/s3-sync.js";
+import { servedTree } from "../site/tree-slots.js";
 import { s3Client } from "../sources/aws-clients.js";
 import { parseS3Url } from "../sources/log-files.js";
 
@@ -30,7 +31,9 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
   const started = Date.now();
   const s3 = s3Client(options.s3Endpoint);
   try {
-    const [local, remote, manifest] = await Promise.all([hashTree(options.out), listRemote(s3, bucket, prefix), readPublishManifest(s3, bucket, prefix)]);
+    // One slot for the whole run, even if a build serves the other one meanwhile.
+    const tree = await servedTree(options.out);
+    const [local, remote, manifest] = await Promise.all([hashTree(tree.dir, tree.hashes), listRemote(s3, bucket, prefix), readPublishManifest(s3, bucket, prefix)]);
     const steps = planPublish(local, remote, prefix, Boolean(options.delete), manifest);
     const unchanged = steps.filter((s) => s.kind === "keep").length;
     if (options.dryRun) {
@@ -41,7 +44,7 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
       return { uploaded: 0, unchanged, deleted: 0, bytes: 0, seconds: (Date.now() - started) / 1000 };
     }
     const progress = createProgress(process.stderr, options.quiet);
-    const applied = await applyPublish(s3, bucket, prefix, options.out, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
+    const applied = await applyPublish(s3, bucket, prefix, tree.dir, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
     progress.clear();
     const report = { ...applied, unchanged, seconds: (Date.now() - started) / 1000 };
     if ((await hasWebsiteIndex(s3, bucket)) === false) {

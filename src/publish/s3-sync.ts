@@ -8,12 +8,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { listTree } from "../compare/compare-trees.js";
-import { servedHashes } from "../site/tree-slots.js";
+import type { TreeHashes } from "../site/tree-slots.js";
 import { cacheControlOf, contentTypeOf, MANIFEST_NAME, type LocalFile, type PublishManifest, type PublishStep, type RemoteObject } from "./plan.js";
 
-/** The site's files and their MD5s: from the build's manifest of the served slot, or by reading every file. */
-export async function hashTree(root: string): Promise<LocalFile[]> {
-  const built = await servedHashes(root);
+/** The site's files and their MD5s: `built` (a build's manifest) if given, or by reading every file. */
+export async function hashTree(root: string, built: TreeHashes | null = null): Promise<LocalFile[]> {
   if (built) return [...built].map(([path, md5]) => ({ path, md5 })).sort((a, b) => (a.path < b.path ? -1 : 1));
   const limit = pLimit(16);
   const paths = [...(await listTree(root))].sort();

@@ -62,13 +62,16 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
 
 type Served = (typeof SLOTS)[number] | "folder" | "none";
 
-/** What the served slot holds, by its manifest; null when `outDir` is not a slot of a build. */
-export async function servedHashes(outDir: string): Promise<TreeHashes | null> {
+/**
+ * The folder served now, to read from while later builds go on (a build never writes the
+ * served slot), and what it holds by its manifest: null when `outDir` is a plain folder.
+ */
+export async function servedTree(outDir: string): Promise<{ readonly dir: string; readonly hashes: TreeHashes | null }> {
   const target = resolve(outDir);
   const served = await servedSlot(target);
-  if (served === "folder" || served === "none") return null;
+  if (served === "folder" || served === "none") return { dir: target, hashes: null };
   const hashes = await readManifest(`${target}${served}.md5`);
-  return hashes.size > 0 ? hashes : null;
+  return { dir: `${target}${served}`, hashes: hashes.size > 0 ? hashes : null };
 }
 
 async function servedSlot(target: string): Promise<Served> {
