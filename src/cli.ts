@@ -32,7 +32,12 @@ Examples:
   $ DATABASE_URL=postgres://webstats@db/webstats webstats build --out dist
 ${EXIT_CODES}`)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Cron must stay quiet: the AWS SDK's notice that it will want Node.js 22 from 2027 on is
+    // for whoever runs webstats by hand (the README says so too).
+    .hook("preAction", () => {
+      if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    });
 
   const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd());
 

@@ -21,6 +21,16 @@ describe("webstats CLI", () => {
     expect(r.stdout).toMatch(/Example/);
   });
 
+  it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)("stays quiet with --quiet: one error line, no AWS SDK notice about Node.js versions", () => {
+    const cwd = tempDir();
+    // No credentials, nothing on port 1: the publish fails, and says so in one line.
+    const publish = ["publish", "--to", "s3://site/x/", "--out", ".", "--s3-endpoint", "http://127.0.0.1:1"];
+    const quiet = webstats(["--quiet", ...publish], cwd);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^webstats: /)]);
+    expect(webstats(publish, cwd).stderr).toMatch(/NodeVersionSupportWarning/); // by hand, the notice shows
+  });
+
   it("lists the exit codes in the main help", () => {
     expect(webstats(["--help"]).stdout).toMatch(/Exit codes:[\s\S]*0 +success[\s\S]*1 +failed[\s\S]*2 +usage/);
   });
