@@ -61,37 +61,42 @@ describe("publish", () => {
     expect(keys).not.toContain("packages/stats/bioc/a4/a4_2021_stats.tab");
   });
 
-  it("leaves the previous site whole when the server fails part-way, and the next run finishes", async () => {
-    const next = join(dir, "next");
+  // After the 50th upload the server answers 503 to every upload, or is gone (connections dropped).
+  it.each([
+    ["answers 503", "busy/", (res: Parameters<RequestListener>[1]) => void res.writeHead(503).end()],
+    ["goes away", "gone/", (res: Parameters<RequestListener>[1]) => void res.socket?.destroy()],
+  ] as const)("leaves the previous site whole when the server %s part-way, and the next run finishes", async (_how, prefix, fail) => {
+    const to = `s3://site/${prefix}`;
+    expect((await run({ to })).uploaded).toBeGreaterThan(300); // the previous site
+    const next = join(dir, `next-${prefix.slice(0, -1)}`);
     cpSync(tree, next, { recursive: true });
     for (let i = 0; i < 300; i++) {
       mkdirSync(join(next, "bioc", `p${i}`), { recursive: true });
       writeFileSync(join(next, "bioc", `p${i}`, "index.html"), `<p>${i}</p>`);
     }
     rmSync(join(next, "workflows.html")); // stale on the server: must survive the failed run
-    // In front of S3, a proxy that starts answering 503 to every upload after the 50th.
     let puts = 0;
     await throughProxy(
       (req, res, forward) => {
         if (req.method === "PUT" && ++puts > 50) {
           req.resume();
-          return void res.writeHead(503).end();
+          return fail(res);
         }
         forward();
       },
       async (endpoint) => {
-        await expect(run({ delete: true, out: next, s3Endpoint: endpoint })).rejects.toThrow();
+        await expect(run({ to, delete: true, out: next, s3Endpoint: endpoint })).rejects.toThrow();
       },
     );
-    const keys = (await listRemote(s3(), "site", "packages/stats/")).map((o) => o.key);
-    expect(keys).toContain("packages/stats/workflows.html"); // nothing deleted by the failed run
+    const keys = (await listRemote(s3(), "site", prefix)).map((o) => o.key);
+    expect(keys).toContain(`${prefix}workflows.html`); // nothing deleted by the failed run
     const uploadedBefore = keys.filter((k) => /bioc\/p\d+\//.test(k)).length;
     expect(uploadedBefore).toBeGreaterThanOrEqual(40);
     expect(uploadedBefore).toBeLessThan(300);
-    const finish = await run({ delete: true, out: next });
+    const finish = await run({ to, delete: true, out: next });
     expect(finish.uploaded).toBe(300 - uploadedBefore);
     expect(finish.deleted).toBe(1);
-    expect(await run({ delete: true, out: next })).toMatchObject({ uploaded: 0, deleted: 0 });
+    expect(await run({ to, delete: true, out: next })).toMatchObject({ uploaded: 0, deleted: 0 });
   });
 
   it("knows unchanged objects in a bucket whose ETags are not MD5s (SSE-KMS), by its publish manifest", async () => {
