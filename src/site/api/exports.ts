@@ -143,11 +143,6 @@ export function renderNdjsonPage(table: ExportTable, page: PageRange): string {
   return [...lines(table.entries, table.order, NDJSON, page.start, page.count)].join("");
 }
 
-/** The full NDJSON file from the texts of all its pages, in order (the same text as the pages). */
-export function renderNdjsonGz(pageTexts: Iterable<string>, level = GZIP_LEVEL): Uint8Array {
-  return gzipPieces(pageTexts, level);
-}
-
 export function renderCsvGz(table: ExportTable, level = GZIP_LEVEL): Uint8Array {
   return gzipPieces(
     (function* () {

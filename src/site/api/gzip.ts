@@ -7,21 +7,32 @@ import { constants, crc32, deflateRawSync } from "node:zlib";
 /** MTIME 0 and OS "unknown": the same input always gives the same bytes. */
 const HEADER = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
 
-export function gzipPieces(pieces: Iterable<string>, level = 6): Uint8Array {
-  const out: Uint8Array[] = [HEADER];
-  let crc = 0;
-  let size = 0;
-  for (const piece of pieces) {
-    if (piece.length === 0) continue;
-    const bytes = Buffer.from(piece, "utf8");
-    crc = crc32(bytes, crc);
-    size += bytes.length;
-    out.push(deflateRawSync(bytes, { level, finishFlush: constants.Z_SYNC_FLUSH }));
+export function gzipPieces(pieces: Iterable<string | Uint8Array>, level = 6): Uint8Array {
+  const gz = new GzipBuilder(level);
+  for (const piece of pieces) gz.add(piece);
+  return gz.finish();
+}
+
+/** The same, a piece at a time: only the deflated pieces are kept. */
+export class GzipBuilder {
+  private readonly out: Uint8Array[] = [HEADER];
+  private crc = 0;
+  private size = 0;
+
+  constructor(private readonly level = 6) {}
+
+  add(piece: string | Uint8Array): void {
+    if (piece.length === 0) return;
+    const bytes = typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
+    this.crc = crc32(bytes, this.crc);
+    this.size += bytes.length;
+    this.out.push(deflateRawSync(bytes, { level: this.level, finishFlush: constants.Z_SYNC_FLUSH }));
   }
-  out.push(deflateRawSync(Buffer.alloc(0), { level, finishFlush: constants.Z_FINISH }));
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc >>> 0, 0);
-  trailer.writeUInt32LE(size % 2 ** 32, 4);
-  out.push(trailer);
-  return Buffer.concat(out);
+
+  finish(): Uint8Array {
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(this.crc >>> 0, 0);
+    trailer.writeUInt32LE(this.size % 2 ** 32, 4);
+    return Buffer.concat([...this.out, deflateRawSync(Buffer.alloc(0), { level: this.level, finishFlush: constants.Z_FINISH }), trailer]);
+  }
 }
