@@ -1,7 +1,7 @@
 // A build serves a complete tree or none: two slots behind the site folder, each brought up to
 // date by writing only the files whose content changed.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
@@ -12,7 +12,7 @@ import { replaceTree, type Slot } from "../src/site/tree-slots.js";
 import type { SiteData } from "../src/summaries/load.js";
 import { tempDir } from "./helpers/temp.js";
 
-const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+const md5 = (s: string | Buffer) => createHash("md5").update(s).digest("hex");
 
 /** A writer that writes every file it is given, whatever the slot holds, and reports their hashes. */
 const write = (files: Record<string, string>) => async (slot: Slot) => {
@@ -143,11 +143,19 @@ describe("the render workers", () => {
     expect([again.files, again.written]).toEqual([34, 0]);
     expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toBe("edited by hand");
     expect(statSync(join(root, "index.html")).mtimeMs).toBe(mtime);
+    // Rewritten in place: a longer file is cut to size, a file gone behind the manifest's back
+    // is made again, a file the manifest does not know is written.
+    const long = "x".repeat(100_000);
+    writeFileSync(join(root, "bioc/affy/affy_stats.tab"), long);
+    rmSync(join(root, "bioc/affy/affy_2025_stats.tab"));
     const holds = new Map(first.hashes);
-    holds.set("bioc/affy/affy_stats.tab", md5("edited by hand"));
+    holds.set("bioc/affy/affy_stats.tab", md5(long));
+    holds.set("bioc/affy/affy_2025_stats.tab", md5("gone"));
     holds.delete("workflows.html");
-    expect((await renderOnce(holds)).written).toBe(2);
-    expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toMatch(/^Year\tMonth/);
+    const third = await renderOnce(holds);
+    expect(third.written).toBe(3);
+    for (const [path, hash] of third.hashes) expect(md5(readFileSync(join(root, path))), path).toBe(hash);
+    expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toMatch(/^Year\tMonth[^x]*$/);
   });
 
   it("report a failure to write instead of hanging", async () => {

@@ -2,7 +2,7 @@
 // (every n-th, and groups of files that share work) and writes those whose content differs from what the slot holds, synchronously:
 // on this job a worker is CPU-bound, and plain sync writes cost less than a promise per file.
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./pack.js";
@@ -41,6 +41,29 @@ export interface ShardTimings {
 
 export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
+/**
+ * Rewrites a file the slot holds in place, then cuts it to size. Truncating it first, as a
+ * plain write does, frees its blocks only to allocate them again: on a disk mounted with
+ * `discard` that is 5–10 times slower (measured: 6,000 files of 20 kB, 0.37–0.85 s against
+ * 0.08–0.09 s).
+ */
+function overwrite(path: string, body: string | Uint8Array, size: number): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r+");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return false; // gone behind the manifest's back
+    throw e;
+  }
+  try {
+    writeFileSync(fd, body); // at offset 0; a descriptor is not truncated
+    ftruncateSync(fd, size);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed), job.plan);
@@ -63,18 +86,21 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     const hash = md5(body);
     render += performance.now() - r0;
     hashes.push([file.path, hash]);
-    bytes += typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
-    if (job.holds.get(file.path) !== hash) {
-      const path = join(job.root, file.path);
+    if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
+    const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
+    bytes += size;
+    const held = job.holds.get(file.path);
+    if (held === hash) continue;
+    const path = join(job.root, file.path);
+    if (held === undefined || !overwrite(path, body, size)) {
       const dir = dirname(path);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
       writeFileSync(path, body);
-      written++;
     }
-    if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
+    written++;
   }
   const all = performance.now() - t1;
   report({ kind: "done", files: hashes.length, written, bytes, hashes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });
