@@ -31,6 +31,12 @@ describe("webstats CLI", () => {
     expect(webstats(publish, cwd).stderr).toMatch(/NodeVersionSupportWarning/); // by hand, the notice shows
   });
 
+  it("exits 1 with one line naming a rows file that is not there (regression: an unhandled stream error crashed with a stack trace)", () => {
+    const r = webstats(["ingest", "--rows", "missing.tsv"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^webstats: missing\.tsv: cannot read: ENOENT: no such file or directory[^\n]*$/);
+  });
+
   it("lists the exit codes in the main help", () => {
     expect(webstats(["--help"]).stdout).toMatch(/Exit codes:[\s\S]*0 +success[\s\S]*1 +failed[\s\S]*2 +usage/);
   });

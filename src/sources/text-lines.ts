@@ -19,8 +19,12 @@ async function isGzip(path: string): Promise<boolean> {
 }
 
 async function openText(path: string): Promise<Readable> {
+  // Opened (and so checked) before the stream exists: a stream's open error has no listener yet.
+  const gzip = await isGzip(path).catch((e: Error) => {
+    throw new InputError(path, null, `cannot read: ${e.message}`);
+  });
   const file = createReadStream(path);
-  if (!(await isGzip(path))) return file;
+  if (!gzip) return file;
   // pipeline() passes a read error of the file on to the gunzip stream we iterate.
   return pipeline(file, createGunzip(), () => {});
 }
