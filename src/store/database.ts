@@ -47,6 +47,11 @@ async function openPg(url: string): Promise<Store> {
         oid === DATE_OID ? parseDate : oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server ends while it sits idle (a restart, an administrator, a dropped
+  // database) must not take the process down with an unhandled 'error' event: the pool drops
+  // it, and the next query gets a new one or fails with the reason.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const where = new URL(url);
   return { db, description: `PostgreSQL at ${where.host}${where.pathname}`, close: () => db.destroy() };
