@@ -3,12 +3,11 @@
 // run leaves the previous site whole and the next run finishes the job. The publish manifest
 // records what each object holds, also after a failed run, for buckets whose ETags are not MD5s.
 import { DeleteObjectsCommand, GetBucketWebsiteCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { listTree } from "../compare/compare-trees.js";
-import type { TreeHashes } from "../site/tree-slots.js";
+import { md5, type TreeHashes } from "../site/tree-slots.js";
 import { cacheControlOf, contentTypeOf, MANIFEST_NAME, type LocalFile, type PublishManifest, type PublishStep, type RemoteObject } from "./plan.js";
 
 /** The site's files and their MD5s: `built` (a build's manifest) if given, or by reading every file. */
@@ -20,7 +19,7 @@ export async function hashTree(root: string, built: TreeHashes | null = null): P
     paths.map((path) =>
       limit(async () => {
         const body = await readFile(join(root, path));
-        return { path, md5: createHash("md5").update(body).digest("hex") };
+        return { path, md5: md5(body) };
       }),
     ),
   );

@@ -1,14 +1,14 @@
 // Renders the whole tree into a slot with one worker thread per core (at most 4): rendering
 // and creating ~40,000 files is CPU work, in the renderer and in the kernel alike. Workers are
 // started before the data is loaded, so that their start-up overlaps the database queries.
-import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./pack.js";
-import { md5, type RenderJob, type RenderMessage, type ShardTimings } from "./render-worker.js";
-import type { Slot, TreeHashes } from "./tree-slots.js";
+import type { RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
+import { md5, type Slot, type TreeHashes } from "./tree-slots.js";
 import type { PlanOptions } from "./tree.js";
 
 // Always the compiled worker (lib/site/): from src/site/ under vitest and from lib/site/ alike,
@@ -66,7 +66,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         bytes += body.length;
         if (slot.holds.get(a.path) === hash) continue;
         await mkdir(dirname(join(slot.dir, a.path)), { recursive: true });
-        await copyFile(a.source, join(slot.dir, a.path));
+        await writeFile(join(slot.dir, a.path), body);
         written++;
       }
       return { files: hashes.size, written, bytes, hashes, skipped: results[0]!.skipped, timings: results.map((r) => r.timings) };

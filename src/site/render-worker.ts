@@ -1,12 +1,13 @@
 // A render worker: plans the whole tree from the shared data, renders its share of the files
-// (every n-th, and groups of files that share work) and writes those whose content differs from what the slot holds, synchronously:
-// on this job a worker is CPU-bound, and plain sync writes cost less than a promise per file.
-import { createHash } from "node:crypto";
+// (every n-th, and groups of files that share work) and writes those whose content differs
+// from what the slot holds, synchronously: on this job a worker is CPU-bound, and plain sync
+// writes cost less than a promise per file.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./pack.js";
 import { planSite, type PlanOptions } from "./tree.js";
+import { md5 } from "./tree-slots.js";
 
 export interface RenderJob {
   readonly packed: PackedSiteData;
@@ -38,8 +39,6 @@ export interface ShardTimings {
   readonly render: number;
   readonly write: number;
 }
-
-export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
 /**
  * Rewrites a file the slot holds in place, then cuts it to size. Truncating it first, as a

@@ -4,6 +4,7 @@
 // has, and then points DIR at it with one rename. So the web server and publish never see half
 // a site, a failed build leaves the served tree as it was, unchanged files keep their mtime
 // (the Last-Modified a web server sends), and no build has to delete a whole previous tree.
+import { createHash } from "node:crypto";
 import { mkdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { ExitError } from "../errors.js";
@@ -11,6 +12,9 @@ import { takeRunLock } from "../nightly/run-lock.js";
 
 /** Site path (`/`-separated) → MD5 of its content, hex. */
 export type TreeHashes = ReadonlyMap<string, string>;
+
+/** A file's entry in TreeHashes; also what S3 reports as a single-part upload's ETag. */
+export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
 export interface Slot {
   /** The folder to bring up to date; not served while the build runs. */
