@@ -56,6 +56,11 @@ function reportPublish(label: string, p: PhaseResult): void {
   console.log(`  ${label}: ${fmt(p.uploaded!)} uploaded (${fmt(p.bytes! / 1e6, 1)} MB), ${fmt(p.unchanged!)} unchanged, ${fmt(p.deleted!)} deleted, in ${fmt(p.seconds, 2)} s, peak RSS ${fmt(p.peakRssMB)} MB`);
 }
 
+/** Removes built sites and their slots, so that the next build starts from empty slots. */
+function fresh(...sites: string[]): void {
+  for (const site of sites) for (const x of ["", ".slots"]) rmSync(site + x, { recursive: true, force: true });
+}
+
 /** s3rver on loopback (the tests' helper script), for the publish phases. */
 async function startS3(dir: string): Promise<{ endpoint: string; stop: () => void }> {
   rmSync(dir, { recursive: true, force: true });
@@ -90,7 +95,6 @@ async function main(): Promise<void> {
     reportIngest(`PostgreSQL server (${url.host})`, ingest);
     const site = `${DIR}/dist-pg`;
     const bare = `${DIR}/dist-pg-without-api`;
-    const fresh = (...dirs: string[]) => { for (const d of dirs) for (const x of ["", ".slots"]) rmSync(d + x, { recursive: true, force: true }); };
     // Each pair: the same code with and without the JSON API and exports (issue 6), one after the other.
     const pair = (label: string) => {
       const without = runPhase(["build-without-api", url.href, bare]);
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
   rmSync(pgliteDir, { recursive: true, force: true });
   t = performance.now();
   reportIngest(`PGlite (${pgliteDir})`, runPhase(["ingest", `pglite:${pgliteDir}`, data.rowsFile, data.packagesFile]));
-  for (const leftover of ["", ".slots"]) rmSync(`${DIR}/dist-pglite${leftover}`, { recursive: true, force: true });
+  fresh(`${DIR}/dist-pglite`);
   reportBuild("full build", runPhase(["build", `pglite:${pgliteDir}`, `${DIR}/dist-pglite`]));
   console.log(
     "\ntargets: full build ≤ 3 s on PostgreSQL, peak RSS ≤ 300 MB (issue 3; the legacy renderer: ~51 s for a tree this size on this machine); " +
