@@ -29,3 +29,13 @@ export class ExitError extends Error {
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Another process holds a lock this command needs (a writer of the database, a build). Exit 2. */
+export class LockHeld extends Error {
+  override readonly name = "LockHeld";
+}
+
+/** An ingest would leave days missing between ValidThru and its first day. Exit 2. */
+export class GapAfterValidThru extends Error {
+  override readonly name = "GapAfterValidThru";
+}

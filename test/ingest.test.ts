@@ -2,15 +2,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { ExitError } from "../src/errors.js";
+import { LockHeld } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { inBatches } from "../src/sources/batches.js";
 
 const rowsOf = (path: string) => inBatches(readRowsFile(path));
-import type { Store } from "../src/store/database.js";
+import { openStore, type Store } from "../src/store/database.js";
 import { getValidThru } from "../src/store/info.js";
 import { migrate } from "../src/store/migrate.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
@@ -93,20 +92,17 @@ for (const backend of BACKENDS) {
       expect(await snapshot(current().store)).toEqual(before);
     });
 
-    it.runIf(backend.name === "PostgreSQL")("refuses to run beside another ingest (exit 2), and writes nothing", async () => {
+    it.runIf(backend.name === "PostgreSQL")("refuses to run beside another writer (LockHeld, exit 2), and writes nothing", async () => {
       const before = await snapshot(current().store);
-      const other = new pg.Client({ connectionString: current().url });
-      await other.connect();
+      const other = await openStore({ databaseUrl: current().url, dataDir: current().dataDir });
       try {
-        await other.query("begin");
-        await other.query("select pg_advisory_xact_lock(7420002)"); // what a running ingest holds
+        await other.lockWriter(); // what a running ingest, summarize or packages command holds
         const error = await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]))).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(ExitError);
-        expect(error).toMatchObject({ code: 2, message: "another webstats ingest is running on this database; try again when it has finished" });
+        expect(error).toBeInstanceOf(LockHeld);
+        expect((error as Error).message).toMatch(/^another webstats command is writing to PostgreSQL at .*\(webstats writer \(pid \d+\)\); nothing done/);
         expect(await snapshot(current().store)).toEqual(before);
       } finally {
-        await other.query("rollback");
-        await other.end();
+        await other.close();
       }
     });
 

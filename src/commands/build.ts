@@ -7,7 +7,7 @@ import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { replaceTree } from "../site/tree-slots.js";
 import type { Store } from "../store/database.js";
-import { openStore } from "../store/database.js";
+import { withStore } from "./with-store.js";
 import { loadPackedSiteData } from "../summaries/load.js";
 
 export interface BuildResult extends RenderResult {
@@ -30,25 +30,25 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
 }
 
 async function loadPacked(store: Store): Promise<PackedSiteData> {
-  const data = await loadPackedSiteData(store.db);
+  const data = await loadPackedSiteData(store);
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
   return data;
 }
 
 export async function build(options: GlobalOptions & { readonly out: string }, out: (line: string) => void, warn: (line: string) => void): Promise<BuildResult> {
-  const store = await openStore(options);
-  const progress = createProgress(process.stderr, options.quiet);
-  const started = Date.now();
-  try {
-    const result = await buildSite(store, options.out, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`));
-    progress.clear();
-    for (const s of result.skipped) warn(`build: skipped ${s}`);
-    out(describeBuild(result, options.out));
-    return result;
-  } finally {
-    progress.clear();
-    await store.close();
-  }
+  return withStore(options, "read", async (store) => {
+    const progress = createProgress(process.stderr, options.quiet);
+    const started = Date.now();
+    try {
+      const result = await buildSite(store, options.out, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`));
+      progress.clear();
+      for (const s of result.skipped) warn(`build: skipped ${s}`);
+      out(describeBuild(result, options.out));
+      return result;
+    } finally {
+      progress.clear();
+    }
+  });
 }
 
 export function describeBuild(r: BuildResult, outDir: string): string {

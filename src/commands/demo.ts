@@ -3,7 +3,7 @@ import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
 import { createProgress, rate } from "../progress.js";
 import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources/synthetic-downloads.js";
-import { openStore } from "../store/database.js";
+import { withStore } from "./with-store.js";
 import { inBatches } from "../sources/batches.js";
 import { upsertPackages } from "../store/packages.js";
 import { buildSite, describeBuild } from "./build.js";
@@ -15,24 +15,24 @@ const TO = "2025-11-15" as IsoDate;
 /** A few hundred real package names over seven years, ingested and built: what a newcomer runs first. */
 export async function demo(options: GlobalOptions & { readonly out: string; readonly dataDirGiven: boolean }, out: (line: string) => void): Promise<void> {
   const dataDir = options.dataDirGiven ? options.dataDir : join(options.cwd, ".webstats/demo");
-  const store = await openStore({ ...options, dataDir });
-  const progress = createProgress(process.stderr, options.quiet);
-  try {
-    const packages = pickPackages(realPackageHistory(), 300, FROM, 1);
-    await upsertPackages(store.db, packages);
-    const started = Date.now();
-    const rows = syntheticDownloads({ packages, from: FROM, to: TO, seed: 1, targetRows: 250_000 });
-    const ingested = await ingestRows(store, inBatches(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
-    progress.clear();
-    out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
-    progress.clear();
-    out(describeBuild(built, options.out));
-    const shown = relative(options.cwd, join(options.cwd, options.out)) || ".";
-    out(`\nLook at it:  python3 -m http.server --directory ${shown} 8080   then open http://localhost:8080/`);
-    out(`Database:    ${store.description}`);
-  } finally {
-    progress.clear();
-    await store.close();
-  }
+  await withStore({ ...options, dataDir }, "write", async (store) => {
+    const progress = createProgress(process.stderr, options.quiet);
+    try {
+      const packages = pickPackages(realPackageHistory(), 300, FROM, 1);
+      await upsertPackages(store.db, packages);
+      const started = Date.now();
+      const rows = syntheticDownloads({ packages, from: FROM, to: TO, seed: 1, targetRows: 250_000 });
+      const ingested = await ingestRows(store, inBatches(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
+      progress.clear();
+      out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
+      progress.clear();
+      out(describeBuild(built, options.out));
+      const shown = relative(options.cwd, join(options.cwd, options.out)) || ".";
+      out(`\nLook at it:  python3 -m http.server --directory ${shown} 8080   then open http://localhost:8080/`);
+      out(`Database:    ${store.description}`);
+    } finally {
+      progress.clear();
+    }
+  });
 }

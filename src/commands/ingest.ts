@@ -11,10 +11,11 @@ import { inBatches, type RowBatches } from "../sources/batches.js";
 import { listS3Logs } from "../sources/s3-logs.js";
 import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../sources/athena.js";
 import { athenaClient, s3Client } from "../sources/aws-clients.js";
-import { addDays } from "../domain/dates.js";
-import { openStore, type Store } from "../store/database.js";
+import { addDays, toIsoDate } from "../domain/dates.js";
+import type { Store } from "../store/database.js";
+import { withStore } from "./with-store.js";
 import { getValidThru } from "../store/info.js";
-import { finishRun, startRun } from "../store/ingest-runs.js";
+import { abandonRuns, finishRun, startRun } from "../store/ingest-runs.js";
 
 
 export interface IngestCommandOptions extends GlobalOptions {
@@ -84,9 +85,12 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   if (sources !== 1) throw new UsageError("ingest needs one source: --athena, --logs PATH|s3://bucket/prefix or --rows FILE");
   const started = Date.now();
   const source = options.athena ? `athena:${options.athenaDatabase ?? "default"}.v_bioc_web_downloads` : (options.rows ?? options.logs)!;
+  const now = options.now ?? new Date();
   let days: [IsoDate, IsoDate] | null = null;
+  await store.lockWriter();
+  await abandonRuns(store.db);
   if (!options.rows) {
-    days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now: options.now ?? new Date() }, await getValidThru(store.db));
+    days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now }, await getValidThru(store.db));
     if (!days) return null;
   } else if (options.since || options.until) {
     throw new UsageError("--since/--until choose the days for --athena or --logs; a rows file always covers its own dates");
@@ -112,6 +116,9 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
     }
     const result = await ingestRows(store, rows, {
       ...(days ? { days } : {}),
+      source,
+      allowGap: Boolean(options.allowGap),
+      latest: addDays(toIsoDate(now), 1),
       onProgress: log ? undefined : (n) => onProgress?.(`ingest: ${rate(n, "rows", started)}`),
     });
     const summary: IngestSummary = { ...result, source, seconds: (Date.now() - started) / 1000, log };
@@ -132,7 +139,10 @@ async function* athenaRows(options: IngestCommandOptions, [first, last]: [IsoDat
 }
 
 export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
-  const store = await openStore(options);
+  return withStore(options, "write", (store) => report(store, options, out));
+}
+
+async function report(store: Store, options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
   const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
   try {
     const summary = await runIngest(store, options, (text) => progress.update(text));
@@ -146,6 +156,5 @@ export async function ingest(options: IngestCommandOptions, out: (line: string) 
     return summary;
   } finally {
     progress.clear();
-    await store.close();
   }
 }

@@ -7,9 +7,10 @@ import { readNightlyConfig } from "../nightly/config.js";
 import { takeRunLock } from "../nightly/run-lock.js";
 import { describeBuild, buildSite } from "./build.js";
 import { describeIngest, runIngest } from "./ingest.js";
-import { packagesUpdate } from "./packages-update.js";
+import { applyManifest } from "./packages-update.js";
 import { publish } from "./publish.js";
-import { openStore } from "../store/database.js";
+import { fetchManifest } from "../sources/bioc-manifests.js";
+import { withStore } from "./with-store.js";
 
 export interface NightlyOptions extends GlobalOptions {
   readonly config: string;
@@ -26,13 +27,14 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
   if (!release) throw new ExitError(`nightly: another run holds ${outDir}.lock; nothing done`, 2);
   const summary: string[] = [];
   try {
-    let packageChanges = 0;
-    if (options.packages && config.packages.update) {
-      packageChanges = await packagesUpdate({ ...options, quiet: true, baseUrl: config.packages.baseUrl }, () => {});
-      summary.push(`${packageChanges} package changes`);
-    }
-    const store = await openStore(options);
-    try {
+    const manifest = options.packages && config.packages.update ? await fetchManifest(config.packages.baseUrl) : null;
+    // One store and one writer lock for the whole chain: no other writer slips in between steps.
+    await withStore(options, "write", async (store) => {
+      let packageChanges = 0;
+      if (manifest) {
+        packageChanges = await applyManifest(store, manifest, { ...options, quiet: true, baseUrl: config.packages.baseUrl }, () => {});
+        summary.push(`${packageChanges} package changes`);
+      }
       const source = "athena" in config.source
         ? { athena: true, athenaDatabase: config.source.athena.database, athenaWorkgroup: config.source.athena.workgroup, athenaOutput: config.source.athena.output }
         : { logs: config.source.logs };
@@ -41,9 +43,7 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
       if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
       const built = await buildSite(store, outDir);
       summary.push(describeBuild(built, config.out).replace(/^build: /, "built "));
-    } finally {
-      await store.close();
-    }
+    });
     if (config.publish) {
       const published = await publish({ ...options, quiet: true, to: config.publish.to, delete: config.publish.delete, out: outDir, concurrency: 16 }, () => {});
       summary.push(`published ${published.uploaded} files (${published.unchanged} unchanged, ${published.deleted} deleted)`);

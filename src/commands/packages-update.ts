@@ -1,9 +1,10 @@
 import type { GlobalOptions } from "../config.js";
 import { ExitError } from "../errors.js";
 import { describeChange, planPackagesUpdate } from "../packages/plan-update.js";
-import { fetchManifest } from "../sources/bioc-manifests.js";
+import { fetchManifest, type Manifest } from "../sources/bioc-manifests.js";
 import { applyPackageChanges, readPackages } from "../store/apply-package-changes.js";
-import { openStore } from "../store/database.js";
+import type { Store } from "../store/database.js";
+import { withStore } from "./with-store.js";
 
 /** More changes than this in one run smells of a broken manifest, not of a release: refused without --force. */
 export const MAX_CHANGES = 50;
@@ -16,23 +17,24 @@ export interface PackagesUpdateOptions extends GlobalOptions {
 
 export async function packagesUpdate(options: PackagesUpdateOptions, out: (line: string) => void): Promise<number> {
   const manifest = await fetchManifest(options.baseUrl);
-  const store = await openStore(options);
-  try {
-    const changes = planPackagesUpdate(await readPackages(store.db), manifest);
-    const counts = ["add", "remove", "reinstate"].map((k) => `${changes.filter((c) => c.kind === k).length} ${k === "add" ? "added" : k === "remove" ? "removed" : "reinstated"}`);
-    if (!options.quiet || options.dryRun) for (const c of changes) out(`  ${describeChange(c)}`);
-    const summary = `packages update: ${counts.join(", ")} (release ${manifest.release}, devel ${manifest.devel}, ${manifest.packages.size} packages in devel)`;
-    if (options.dryRun) {
-      out(`${summary}; dry run, nothing written`);
-      return changes.length;
-    }
-    if (changes.length > MAX_CHANGES && !options.force) {
-      throw new ExitError(`packages update: ${changes.length} changes is more than ${MAX_CHANGES}; nothing written (check the manifests, then rerun with --force)`, 1);
-    }
-    await applyPackageChanges(store.db, changes);
-    out(summary);
+  return withStore(options, options.dryRun ? "read" : "write", (store) => applyManifest(store, manifest, options, out));
+}
+
+/** The plan from the manifest against the packages table, printed, and applied unless a dry run. */
+export async function applyManifest(store: Store, manifest: Manifest, options: PackagesUpdateOptions, out: (line: string) => void): Promise<number> {
+  const changes = planPackagesUpdate(await readPackages(store.db), manifest);
+  const counts = ["add", "remove", "reinstate"].map((k) => `${changes.filter((c) => c.kind === k).length} ${k === "add" ? "added" : k === "remove" ? "removed" : "reinstated"}`);
+  if (!options.quiet || options.dryRun) for (const c of changes) out(`  ${describeChange(c)}`);
+  const summary = `packages update: ${counts.join(", ")} (release ${manifest.release}, devel ${manifest.devel}, ${manifest.packages.size} packages in devel)`;
+  if (options.dryRun) {
+    out(`${summary}; dry run, nothing written`);
     return changes.length;
-  } finally {
-    await store.close();
   }
+  if (changes.length > MAX_CHANGES && !options.force) {
+    throw new ExitError(`packages update: ${changes.length} changes is more than ${MAX_CHANGES}; nothing written (check the manifests, then rerun with --force)`, 1);
+  }
+  await store.lockWriter();
+  await applyPackageChanges(store.db, changes);
+  out(summary);
+  return changes.length;
 }

@@ -1,14 +1,13 @@
 import { sql } from "kysely";
 import type { GlobalOptions } from "../config.js";
-import { openStore } from "../store/database.js";
+import { withStore } from "./with-store.js";
 import { getValidThru } from "../store/info.js";
 import { latestRuns } from "../store/ingest-runs.js";
 
 const TABLES = ["bioc_web_downloads", "packages", "stats", "categorystats", "webstats_ingest_runs"] as const;
 
 export async function status(options: GlobalOptions & { readonly runs: number }, out: (line: string) => void): Promise<void> {
-  const store = await openStore(options);
-  try {
+  await withStore(options, "read", async (store) => {
     out(`database:  ${store.description}`);
     out(`ValidThru: ${(await getValidThru(store.db)) ?? "(nothing ingested yet)"}`);
     for (const table of TABLES) {
@@ -28,7 +27,5 @@ export async function status(options: GlobalOptions & { readonly runs: number },
           `${r.finished_at ? `, finished ${new Date(r.finished_at).toISOString()}` : ""}${skipped}${r.message ? ` — ${r.message}` : ""}`,
       );
     }
-  } finally {
-    await store.close();
-  }
+  });
 }

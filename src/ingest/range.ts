@@ -3,7 +3,7 @@
 // the site would show them as zero downloads.
 import { addDays, parseIsoDate, toIsoDate } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
-import { ExitError, UsageError } from "../errors.js";
+import { GapAfterValidThru, UsageError } from "../errors.js";
 
 export interface RangeRequest {
   readonly since?: string | undefined;
@@ -29,9 +29,8 @@ export function resolveRange(request: RangeRequest, validThru: IsoDate | null): 
     throw new UsageError(`--until ${until} is before --since ${since}`);
   }
   if (validThru && since > addDays(validThru, 1) && !request.allowGap) {
-    throw new ExitError(
+    throw new GapAfterValidThru(
       `--since ${since} would leave ${addDays(validThru, 1)}..${addDays(since, -1)} missing after ValidThru ${validThru}; ingest those days first, or pass --allow-gap`,
-      2,
     );
   }
   return [since, until];

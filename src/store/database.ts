@@ -1,15 +1,30 @@
 // Opens the store: a PostgreSQL server through `pg` when a URL is given, else embedded PGlite
 // in a data folder. Both get the same migrations and the same kysely code.
+//
+// One writer per database: every command that writes takes the writer lock (a session advisory
+// lock, the same SQL on both stores) and a second writer gets LockHeld at once. PGlite is one
+// process's WASM instance, so its advisory locks cannot see another process: its data folder
+// also gets a lock file for as long as the store is open, whatever the command.
 import { mkdir } from "node:fs/promises";
-import { Kysely, PostgresDialect } from "kysely";
+import { dirname } from "node:path";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { LockHeld } from "../errors.js";
+import { takeLock } from "../nightly/run-lock.js";
 import { migrate } from "./migrate.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import type { Database } from "./schema.js";
 
 export interface Store {
   readonly db: Kysely<Database>;
-  /** For messages: "PostgreSQL at host/db" or "PGlite in DIR". */
+  /** For messages: "PostgreSQL at host:port/db" or "PGlite in DIR". */
   readonly description: string;
+  /**
+   * Takes this database's one writer lock for as long as the store is open (again: a no-op).
+   * LockHeld when another process holds it.
+   */
+  lockWriter(): Promise<void>;
+  /** Runs `read` in one REPEATABLE READ READ ONLY transaction: every query sees one state. */
+  readSnapshot<T>(read: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,6 +41,10 @@ const INT8_OID = 20;
 const parseDate = (s: string): string => s;
 const parseInt8 = (s: string): number => Number(s);
 
+// Any fixed number, other than the migrations' (store/migrate.ts): the session advisory lock of the one writer.
+const WRITER_LOCK = 7_420_003;
+const tryWriterLock = sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(WRITER_LOCK)}) as locked`;
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPg(options.databaseUrl) : await openPglite(options.dataDir);
   try {
@@ -37,37 +56,106 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
+function snapshotReader(db: Kysely<Database>): Store["readSnapshot"] {
+  return (read) => db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only").execute(read);
+}
+
+/** `host:port/db` of a URL, without the user or password. */
+export function serverName(url: string): string {
+  const where = new URL(url);
+  return `${where.hostname}:${where.port || "5432"}${where.pathname}`;
+}
+
 async function openPg(url: string): Promise<Store> {
   const { default: pg } = await import("pg");
-  const pool = new pg.Pool({
+  const config = {
     connectionString: url,
-    max: 4,
+    application_name: "webstats",
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
         oid === DATE_OID ? parseDate : oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+  const pool = new pg.Pool({ ...config, max: 4 });
   // A connection the server ends while it sits idle (a restart, an administrator, a dropped
   // database) must not take the process down with an unhandled 'error' event: the pool drops
   // it, and the next query gets a new one or fails with the reason.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const where = new URL(url);
-  return { db, description: `PostgreSQL at ${where.host}${where.pathname}`, close: () => db.destroy() };
+  const description = `PostgreSQL at ${serverName(url)}`;
+  // The writer lock lives in a session of its own, outside the pool, so it is held exactly as
+  // long as this store and leaves the pool's connections to the work.
+  let lockSession: InstanceType<typeof pg.Client> | null = null;
+  return {
+    db,
+    description,
+    readSnapshot: snapshotReader(db),
+    async lockWriter() {
+      if (lockSession) return;
+      const session = new pg.Client({ ...config, application_name: `webstats writer (pid ${process.pid})` });
+      session.on("error", () => {});
+      await session.connect();
+      const { rows } = await session.query<{ locked: boolean }>(tryWriterLock.compile(db).sql);
+      if (!rows[0]?.locked) {
+        const holder = await session
+          .query<{ application_name: string }>(
+            `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+             where l.locktype = 'advisory' and l.objid = ${WRITER_LOCK} and l.granted limit 1`,
+          )
+          .then((r) => r.rows[0]?.application_name, () => undefined);
+        await session.end();
+        throw new LockHeld(`another webstats command is writing to ${description}${holder ? ` (${holder})` : ""}; nothing done, try again when it has finished`);
+      }
+      lockSession = session;
+    },
+    async close() {
+      await db.destroy();
+      await lockSession?.end().catch(() => {});
+    },
+  };
 }
 
 async function openPglite(dataDir: string): Promise<Store> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { parsers: { [DATE_OID]: parseDate, [INT8_OID]: parseInt8 } });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return {
-    db,
-    description: `PGlite in ${dataDir}`,
-    close: async () => {
-      await db.destroy();
-      await pglite.close();
-    },
-  };
+  await mkdir(dirname(dataDir), { recursive: true });
+  const lock = await takeLock(`${dataDir}.lock`);
+  if ("heldBy" in lock) {
+    throw new LockHeld(`the PGlite data folder ${dataDir} is in use by another webstats (pid ${lock.heldBy.pid}); nothing done, try again when it has finished`);
+  }
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    await mkdir(dataDir, { recursive: true });
+    const pglite = await PGlite.create(dataDir, { parsers: { [DATE_OID]: parseDate, [INT8_OID]: parseInt8 } });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    let locked = false;
+    return {
+      db,
+      description: `PGlite in ${dataDir}`,
+      readSnapshot: snapshotReader(db),
+      async lockWriter() {
+        // Always granted (the folder's lock keeps other processes out); the same SQL as on a server.
+        if (!locked) locked = Boolean((await tryWriterLock.execute(db)).rows[0]?.locked);
+      },
+      async close() {
+        try {
+          await db.destroy();
+          await pglite.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+const LOST = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH", "57P01", "57P02", "57P03", "08000", "08003", "08006"]);
+
+/** True for errors that mean the server went away or cannot be reached, not that a statement failed. */
+export function isConnectionLost(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (typeof err?.code === "string" && LOST.has(err.code)) return true;
+  return typeof err?.message === "string" && /Connection terminated|not queryable|connection error/i.test(err.message);
 }

@@ -12,6 +12,20 @@ export interface RunReport {
   readonly skippedFiles: readonly string[];
 }
 
+/**
+ * Runs still marked `running` when the caller holds the writer lock: their process is gone
+ * (killed, crashed, its server connection lost), since a live one would hold the lock. Marked
+ * `abandoned`; their transaction never committed, so nothing of them is stored.
+ */
+export async function abandonRuns(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .updateTable("webstats_ingest_runs")
+    .set({ outcome: "abandoned", finished_at: sql<string>`now()`, message: "its process ended before the run finished (killed or crashed); nothing of it was stored" })
+    .where("outcome", "=", "running")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function startRun(db: Kysely<Database>, source: string, first: IsoDate | null, last: IsoDate | null): Promise<number> {
   const r = await db.insertInto("webstats_ingest_runs").values({ source, first_date: first, last_date: last }).returning("id").executeTakeFirstOrThrow();
   return r.id;

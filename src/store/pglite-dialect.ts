@@ -11,6 +11,7 @@ import {
   type Driver,
   type Kysely,
   type QueryResult,
+  type TransactionSettings,
 } from "kysely";
 
 class PGliteConnection implements DatabaseConnection {
@@ -53,8 +54,10 @@ class PGliteDriver implements Driver {
     return this.connection;
   }
 
-  async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw("begin"));
+  // As kysely's PostgresDriver does, so a snapshot read is the same SQL on both stores.
+  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const mode = [settings.isolationLevel && `isolation level ${settings.isolationLevel}`, settings.accessMode].filter(Boolean).join(" ");
+    await conn.executeQuery(CompiledQuery.raw(mode ? `start transaction ${mode}` : "begin"));
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {

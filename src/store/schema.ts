@@ -56,7 +56,7 @@ export interface IngestRunsTable {
   skipped_files: Generated<string>;
   started_at: Generated<string>;
   finished_at: string | null;
-  outcome: Generated<"running" | "ok" | "failed">;
+  outcome: Generated<"running" | "ok" | "failed" | "abandoned">;
   message: string | null;
 }
 

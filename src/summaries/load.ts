@@ -1,11 +1,12 @@
 // Reads everything the site is made of in a few queries.
-import { sql, type Kysely } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { CATEGORIES, categoryOfDb, type Category, type DbCategory } from "../domain/categories.js";
 import { PackBuilder, type PackedSiteData } from "../site/pack.js";
 import { addDays } from "../domain/dates.js";
 import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
 import type { PackageRecord } from "../sources/packages-csv.js";
 import { getValidThru } from "../store/info.js";
+import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { countedDownloads } from "./refresh.js";
 
@@ -41,19 +42,32 @@ function ints(text: string): number[] {
   return text.split(",").map(Number);
 }
 
-/** Everything a build needs, packed for the render workers; null before the first ingest. */
-export async function loadPackedSiteData(db: Kysely<Database>): Promise<PackedSiteData | null> {
+/** Called between two of the loader's reads (tests: a write committed there must not show). */
+export type BetweenReads = (read: string) => Promise<void>;
+
+/**
+ * Everything a build needs, packed for the render workers; null before the first ingest. All
+ * reads see one snapshot of the database: an ingest committing meanwhile must not give a page
+ * whose "Data as of" and numbers come from two states.
+ */
+export async function loadPackedSiteData(store: Pick<Store, "readSnapshot">, betweenReads: BetweenReads = async () => {}): Promise<PackedSiteData | null> {
+  return store.readSnapshot((trx) => readSiteData(trx, betweenReads));
+}
+
+async function readSiteData(db: Transaction<Database>, betweenReads: BetweenReads): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
+  await betweenReads("ValidThru");
   const days = lastThirtyDays(validThru);
-  const [packages, stats, combined, last30] = await Promise.all([
-    db.selectFrom("packages").select(["package", "category", "first_version", "last_version"]).execute(),
-    db.selectFrom("stats").select(["category", "package", packedRows.as("rows")]).groupBy(["category", "package"]).execute(),
-    db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute(),
-    sql<{ category: string; package: string; downloads: string | number; ips: string | number }>`select d.category, d.package,
+  const packages = await db.selectFrom("packages").select(["package", "category", "first_version", "last_version"]).execute();
+  await betweenReads("packages");
+  const stats = await db.selectFrom("stats").select(["category", "package", packedRows.as("rows")]).groupBy(["category", "package"]).execute();
+  await betweenReads("stats");
+  const combined = await db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute();
+  await betweenReads("categorystats");
+  const last30 = await sql<{ category: string; package: string; downloads: string | number; ips: string | number }>`select d.category, d.package,
       count(*) as downloads, count(distinct d."c-ip") as ips
-      from ${countedDownloads()} and d.date >= ${days.from} and d.date <= ${days.to} group by 1, 2`.execute(db),
-  ]);
+      from ${countedDownloads()} and d.date >= ${days.from} and d.date <= ${days.to} group by 1, 2`.execute(db);
   const builder = new PackBuilder();
   const perCategory = new Map<
     DbCategory,

@@ -1,0 +1,245 @@
+// Issue 10's defects, each pinned by a regression test named after it: one writer per database
+// on both stores, one snapshot per build, runs that died marked as such, stale locks, strict
+// dates, and a lost server named.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { withStore } from "../src/commands/with-store.js";
+import { ExitError, GapAfterValidThru, InputError } from "../src/errors.js";
+import { ingestRows } from "../src/ingest/replace-days.js";
+import { takeLock } from "../src/nightly/run-lock.js";
+import { inBatches } from "../src/sources/batches.js";
+import { parsePackagesCsv } from "../src/sources/packages-csv.js";
+import { readRowsFile } from "../src/sources/rows-file.js";
+import { openStore, type Store } from "../src/store/database.js";
+import { loadPackedSiteData } from "../src/summaries/load.js";
+import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+import { tempDir } from "./helpers/temp.js";
+
+const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
+const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
+const PACKAGES_CSV = "package,category,first_version,last_version\naffy,bioc,108,\nGO.db,annotation,108,\n";
+const PACKAGES = parsePackagesCsv(PACKAGES_CSV, "p.csv");
+
+function rowsFile(dir: string, lines: readonly string[], name = "rows.tsv"): string {
+  const path = join(dir, name);
+  writeFileSync(path, [HEADER, ...lines].join("\n") + "\n");
+  return path;
+}
+
+/** A rows file large enough that its ingest runs for a few seconds. */
+function bigRowsFile(dir: string): { path: string; rows: number } {
+  const lines: string[] = [];
+  for (let i = 0; i < 150_000; i++) lines.push(`2025-01-${String((i % 28) + 1).padStart(2, "0")}\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\t200\tbioc\taffy`);
+  return { path: rowsFile(dir, lines, "big.tsv"), rows: lines.length };
+}
+
+const rowsOf = (path: string) => inBatches(readRowsFile(path));
+
+function cli(args: readonly string[], cwd: string, databaseUrl: string | undefined): ChildProcess {
+  const env = { ...process.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  return spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  let stderr = "";
+  let stdout = "";
+  child.stderr!.on("data", (d) => (stderr += d));
+  child.stdout!.on("data", (d) => (stdout += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr, stdout })));
+}
+
+function cliSync(args: readonly string[], cwd: string, databaseUrl: string | undefined) {
+  const env = { ...process.env };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete env.DATABASE_URL;
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
+  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function counts(store: Store) {
+  const q = async (text: string) => (await sql.raw(text).execute(store.db)).rows[0] as Record<string, number>;
+  return {
+    ...(await q("select count(*)::int as downloads from bioc_web_downloads")),
+    ...(await q("select coalesce(sum(download_count), 0)::int as monthly from stats where is_monthly")),
+    ...(await q("select count(*)::int as runs from webstats_ingest_runs where outcome = 'ok'")),
+  };
+}
+
+describe("one writer per PGlite data folder (regression: two commands on one folder corrupted it)", () => {
+  it("two concurrent ingests on one folder: the second exits 2 at once, the folder opens afterwards holding exactly the first run's result", async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, "db");
+    writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
+    expect(cliSync(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined).code).toBe(0);
+    const big = bigRowsFile(dir);
+    const first = cli(["--data-dir", dataDir, "--quiet", "ingest", "--rows", big.path], dir, undefined);
+    const firstDone = finished(first);
+    await until(() => existsSync(`${dataDir}.lock`), "the first ingest to lock the folder");
+    const second = await finished(cli(["--data-dir", dataDir, "ingest", "--rows", big.path], dir, undefined));
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim()).toMatch(new RegExp(`^webstats: the PGlite data folder ${dataDir} is in use by another webstats \\(pid ${first.pid}\\); nothing done`));
+    expect(first.exitCode).toBe(null); // it did not wait for the first to finish
+    const summarize = await finished(cli(["--data-dir", dataDir, "summarize"], dir, undefined));
+    expect(summarize.code).toBe(2);
+    expect((await firstDone).code).toBe(0);
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    const store = await openStore({ dataDir });
+    try {
+      expect(await counts(store)).toEqual({ downloads: big.rows, monthly: big.rows, runs: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("takes over a lock whose process is gone, or whose pid now belongs to another process (a restarted container)", async () => {
+    const dir = tempDir();
+    const path = join(dir, "x.lock");
+    const boot = spawnSync("cat", ["/proc/sys/kernel/random/boot_id"], { encoding: "utf8" }).stdout.trim() || null;
+    // pid 1 is alive, but it started long before this lock's "owner" did.
+    writeFileSync(path, JSON.stringify({ pid: 1, start: "999999999999", boot, host: hostname() }));
+    const a = await takeLock(path);
+    expect("release" in a).toBe(true);
+    // A live owner's lock is never taken.
+    const b = await takeLock(path);
+    expect(b).toEqual({ heldBy: { pid: process.pid, host: hostname() } });
+    if ("release" in a) await a.release();
+    // A pid that no longer exists (the bare-pid format of older webstats).
+    writeFileSync(path, "2147483000");
+    const c = await takeLock(path);
+    expect("release" in c).toBe(true);
+    if ("release" in c) await c.release();
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!backend.available)(`data safety on ${backend.name}`, () => {
+    const current = freshStorePerTest(backend, PACKAGES);
+
+    it.runIf(backend.name === "PostgreSQL")("every command that writes exits 2 while another holds the writer lock (regression: summarize and ingest interleaved, stats_pkey violated)", async () => {
+      const { url, dataDir } = current();
+      const dir = tempDir();
+      writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
+      const rows = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
+      const before = await counts(current().store);
+      const ingest = await openStore({ databaseUrl: url, dataDir });
+      try {
+        await ingest.lockWriter(); // what a running ingest holds from its start to its end
+        for (const args of [["summarize"], ["packages", "import", "packages.csv"], ["ingest", "--rows", rows], ["demo", "--out", "site"]]) {
+          const r = cliSync(args, dir, url);
+          expect({ args, code: r.code }).toEqual({ args, code: 2 });
+          expect(r.stderr.trim()).toMatch(/^webstats: another webstats command is writing to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(webstats writer \(pid \d+\)\); nothing done, try again when it has finished$/);
+        }
+        expect(await counts(current().store)).toEqual(before);
+      } finally {
+        await ingest.close();
+      }
+      // Released with its store: the next writer goes ahead.
+      expect(cliSync(["summarize"], dir, url).code).toBe(0);
+    });
+
+    it.runIf(backend.name === "PostgreSQL")("a build reads one snapshot (regression: 'Data as of 17 Jun' with 18 June's downloads)", async () => {
+      const { store, url, dataDir } = current();
+      const dir = tempDir();
+      const writer = await openStore({ databaseUrl: url, dataDir });
+      let committed = false;
+      try {
+        await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-16\t1.1.1.1\t200\tbioc\taffy", "2025-06-17\t2.2.2.2\t200\tbioc\taffy"])));
+        const before = await loadPackedSiteData(store);
+        const during = await loadPackedSiteData(store, async (read) => {
+          if (read !== "ValidThru") return;
+          await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-18\t3.3.3.3\t200\tbioc\taffy", "2025-06-18\t4.4.4.4\t200\tannotation\tGO.db"], "day.tsv")));
+          committed = true;
+        });
+        expect(committed).toBe(true);
+        expect(during).toEqual(before);
+        // The ingest did commit: the next build sees it (so the equality above could have failed).
+        expect((await loadPackedSiteData(store))!.validThru).toBe("2025-06-18");
+      } finally {
+        await writer.close();
+      }
+    });
+
+    it("marks a run whose process died as abandoned, and status shows it (regression: it stayed 'running' forever)", async () => {
+      const { store } = current();
+      await store.db.insertInto("webstats_ingest_runs").values({ source: "killed.tsv", first_date: "2025-01-01", last_date: "2025-01-01" }).execute();
+      const dir = tempDir();
+      const path = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
+      const { runIngest } = await import("../src/commands/ingest.js");
+      await runIngest(store, { ...globalsFor(current()), rows: path });
+      const runs = await store.db.selectFrom("webstats_ingest_runs").select(["source", "outcome", "message"]).orderBy("id").execute();
+      expect(runs).toEqual([
+        { source: "killed.tsv", outcome: "abandoned", message: "its process ended before the run finished (killed or crashed); nothing of it was stored" },
+        { source: path, outcome: "ok", message: null },
+      ]);
+      const { status } = await import("../src/commands/status.js");
+      await store.close();
+      const lines: string[] = [];
+      await status({ ...globalsFor(current()), runs: 5 }, (l) => lines.push(l));
+      expect(lines.join("\n")).toMatch(/#1 abandoned 2025-01-01\.\.2025-01-01 killed\.tsv .* — its process ended before the run finished/);
+      current().store = await openStore({ databaseUrl: current().url, dataDir: current().dataDir });
+    });
+
+    it("refuses rows dated after tomorrow (regression: one row of 2099-12-31 moved ValidThru there for good)", async () => {
+      const { store } = current();
+      const dir = tempDir();
+      await ingestRows(store, rowsOf(rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      const error = await ingestRows(store, rowsOf(rowsFile(dir, ["2025-01-02\t1.1.1.1\t200\tbioc\taffy", "2099-12-31\t1.1.1.1\t200\tbioc\taffy"], "future.tsv")), {
+        latest: "2025-01-03" as never,
+        source: "future.tsv",
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe("future.tsv: rows dated up to 2099-12-31, after 2025-01-03 (tomorrow, UTC): a wrong date or clock; nothing stored");
+      expect(await counts(store)).toMatchObject({ downloads: 1 });
+      expect((await loadPackedSiteData(store))!.validThru).toBe("2025-01-01");
+    });
+
+    it("refuses a rows file that leaves days missing after ValidThru unless allowed, as the other sources do", async () => {
+      const { store } = current();
+      const dir = tempDir();
+      await ingestRows(store, rowsOf(rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      const later = rowsFile(dir, ["2025-01-05\t1.1.1.1\t200\tbioc\taffy"], "later.tsv");
+      const error = await ingestRows(store, rowsOf(later), { source: "later.tsv" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GapAfterValidThru);
+      expect((error as Error).message).toBe("later.tsv starts on 2025-01-05, which would leave 2025-01-02..2025-01-04 missing after ValidThru 2025-01-01; ingest those days first, or pass --allow-gap");
+      expect(await counts(store)).toMatchObject({ downloads: 1 });
+      await ingestRows(store, rowsOf(later), { allowGap: true });
+      expect(await counts(store)).toMatchObject({ downloads: 2 });
+      // An older day is a backfill, never a gap.
+      await ingestRows(store, rowsOf(rowsFile(dir, ["2024-12-01\t1.1.1.1\t200\tbioc\taffy"], "old.tsv")));
+      expect(await counts(store)).toMatchObject({ downloads: 3 });
+    });
+
+    it.runIf(backend.name === "PostgreSQL")("names the server that went away and says nothing of the transaction was written", async () => {
+      const { url, dataDir } = current();
+      const error = await withStore({ databaseUrl: url, dataDir }, "write", async (store) => {
+        await sql`select pg_terminate_backend(pg_backend_pid())`.execute(store.db);
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExitError);
+      expect((error as ExitError).code).toBe(1);
+      expect((error as Error).message).toMatch(
+        /^lost the connection to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(terminating connection due to administrator command\); the transaction open then was rolled back, so nothing of it was written$/,
+      );
+      const unreachable = await withStore({ databaseUrl: "postgres://webstats@127.0.0.1:1/x", dataDir }, "read", async () => {}).catch((e: unknown) => e);
+      expect((unreachable as Error).message).toMatch(/^cannot reach PostgreSQL at 127\.0\.0\.1:1\/x \(.*ECONNREFUSED.*\); nothing done$/);
+    });
+  });
+}
+
+function globalsFor(created: { url: string | undefined; dataDir: string }) {
+  return { databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: created.dataDir };
+}
