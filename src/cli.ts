@@ -2,7 +2,7 @@
 // imports each command lazily, and maps errors to exit codes. Only this file decides exit codes.
 import { Command, CommanderError, Option } from "commander";
 import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
-import { EXIT, ExitError, GapAfterValidThru, InputError, LockHeld, UsageError } from "./errors.js";
+import { EXIT, ExitError, GapAfterValidThru, InputError, LockHeld, NeedsSummarize, UsageError } from "./errors.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -259,7 +259,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof UsageError || e instanceof LockHeld || e instanceof GapAfterValidThru) {
+    if (e instanceof UsageError || e instanceof LockHeld || e instanceof GapAfterValidThru || e instanceof NeedsSummarize) {
       warn(`webstats: ${e.message}`);
       return EXIT.usage;
     }

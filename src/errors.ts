@@ -39,3 +39,8 @@ export class LockHeld extends Error {
 export class GapAfterValidThru extends Error {
   override readonly name = "GapAfterValidThru";
 }
+
+/** webstats' summary tables are not complete (never filled, or a summarize was interrupted). Exit 2. */
+export class NeedsSummarize extends Error {
+  override readonly name = "NeedsSummarize";
+}

@@ -160,11 +160,11 @@ for (const backend of BACKENDS) {
       try {
         await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-16\t1.1.1.1\t200\tbioc\taffy", "2025-06-17\t2.2.2.2\t200\tbioc\taffy"])));
         const before = await loadPackedSiteData(store);
-        const during = await loadPackedSiteData(store, async (read) => {
+        const during = await loadPackedSiteData(store, { betweenReads: async (read) => {
           if (read !== "ValidThru") return;
           await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-18\t3.3.3.3\t200\tbioc\taffy", "2025-06-18\t4.4.4.4\t200\tannotation\tGO.db"], "day.tsv")));
           committed = true;
-        });
+        } });
         expect(committed).toBe(true);
         expect(during).toEqual(before);
         // The ingest did commit: the next build sees it (so the equality above could have failed).

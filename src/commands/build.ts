@@ -17,11 +17,17 @@ export interface BuildResult extends RenderResult {
   readonly seconds: number;
 }
 
-export async function buildSite(store: Store, outDir: string, onProgress?: (files: number, bytes: number) => void, plan?: PlanOptions): Promise<BuildResult> {
+export async function buildSite(
+  store: Store,
+  outDir: string,
+  onProgress?: (files: number, bytes: number) => void,
+  plan?: PlanOptions,
+  warn: (line: string) => void = () => {},
+): Promise<BuildResult> {
   const started = performance.now();
   const pool = startRenderPool(plan);
   try {
-    const packed = await loadPacked(store);
+    const packed = await loadPacked(store, warn);
     const { result, removed } = await replaceTree(outDir, (slot) => pool.render(packed, staticAssets(), slot, onProgress));
     return { ...result, removed, seconds: (performance.now() - started) / 1000 };
   } finally {
@@ -29,8 +35,8 @@ export async function buildSite(store: Store, outDir: string, onProgress?: (file
   }
 }
 
-async function loadPacked(store: Store): Promise<PackedSiteData> {
-  const data = await loadPackedSiteData(store);
+async function loadPacked(store: Store, warn: (line: string) => void): Promise<PackedSiteData> {
+  const data = await loadPackedSiteData(store, { warn });
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
   return data;
 }
@@ -40,7 +46,7 @@ export async function build(options: GlobalOptions & { readonly out: string }, o
     const progress = createProgress(process.stderr, options.quiet);
     const started = Date.now();
     try {
-      const result = await buildSite(store, options.out, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`));
+      const result = await buildSite(store, options.out, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`), undefined, warn);
       progress.clear();
       for (const s of result.skipped) warn(`build: skipped ${s}`);
       out(describeBuild(result, options.out));

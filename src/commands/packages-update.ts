@@ -5,6 +5,7 @@ import { fetchManifest, type Manifest } from "../sources/bioc-manifests.js";
 import { applyPackageChanges, readPackages } from "../store/apply-package-changes.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
+import { summariesFollowPackages } from "../summaries/package-changes.js";
 
 /** More changes than this in one run smells of a broken manifest, not of a release: refused without --force. */
 export const MAX_CHANGES = 50;
@@ -35,6 +36,7 @@ export async function applyManifest(store: Store, manifest: Manifest, options: P
   }
   await store.lockWriter();
   await applyPackageChanges(store.db, changes);
+  await summariesFollowPackages(store);
   out(summary);
   return changes.length;
 }

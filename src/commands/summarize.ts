@@ -1,22 +1,24 @@
 import type { GlobalOptions } from "../config.js";
 import { parseIsoDate } from "../domain/dates.js";
-import type { IsoDate } from "../domain/types.js";
 import { UsageError } from "../errors.js";
+import { createProgress } from "../progress.js";
+import { rebuildSummaries } from "../summaries/rebuild.js";
 import { withStore } from "./with-store.js";
-import { affectedPeriods, downloadSpan, refreshSummaries } from "../summaries/refresh.js";
 
-/** Recomputes stats/categorystats from bioc_web_downloads, e.g. after the packages table changed. */
+/** Makes every summary again from bioc_web_downloads (from --since's month on), a year per transaction. */
 export async function summarize(options: GlobalOptions & { readonly since?: string }, out: (line: string) => void): Promise<void> {
   const since = options.since === undefined ? null : parseIsoDate(options.since);
   if (options.since !== undefined && !since) throw new UsageError(`--since ${JSON.stringify(options.since)} is not a date (want YYYY-MM-DD)`);
   await withStore(options, "write", async (store) => {
-    const span = await downloadSpan(store.db);
-    if (!span) {
-      out("summarize: no downloads stored yet; nothing to do");
-      return;
+    const progress = createProgress(process.stderr, options.quiet);
+    const started = Date.now();
+    try {
+      const r = await rebuildSummaries(store, since, (text) => progress.update(`${text}, ${((Date.now() - started) / 1000).toFixed(0)} s`));
+      progress.clear();
+      if (!r) out("summarize: no downloads stored yet; nothing to do");
+      else out(`summarize: ${r.resumed ? "went on with an interrupted run and " : ""}made the summaries of ${r.from}..${r.last} again in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } finally {
+      progress.clear();
     }
-    const first: IsoDate = since && since > span.first ? since : span.first;
-    await store.db.transaction().execute((trx) => refreshSummaries(trx, affectedPeriods(first, span.last)));
-    out(`summarize: recomputed the months and years of ${first}..${span.last}`);
   });
 }

@@ -43,3 +43,8 @@ export function formatDataAsOf(d: IsoDate): string {
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   return `${DAY_ABBR[weekday]}. ${String(day).padStart(2, "0")} ${monthAbbr(month)} ${year}`;
 }
+
+/** The days the "last 30 days" figures cover: ValidThru-29 .. ValidThru, both included. */
+export function lastThirtyDays(validThru: IsoDate): { from: IsoDate; to: IsoDate } {
+  return { from: addDays(validThru, -29), to: validThru };
+}

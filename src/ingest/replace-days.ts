@@ -1,15 +1,18 @@
 // The heart of every ingest, whatever the source: one transaction that stages the rows,
-// replaces the days they cover, re-summarises the months and years those days touch and moves
-// ValidThru forward. A failure anywhere (a bad row, a broken file, too many bad lines) means
-// nothing is written; running the same source twice leaves the same database.
+// works out what replacing the days they cover changes in the summaries, replaces those days
+// and moves ValidThru forward. A failure anywhere (a bad row, a broken file, too many bad
+// lines) means nothing is written; running the same source twice leaves the same database.
+import { addDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { RowBatches } from "../sources/batches.js";
-import { addDays } from "../domain/dates.js";
-import { GapAfterValidThru, InputError } from "../errors.js";
+import { GapAfterValidThru, InputError, NeedsSummarize } from "../errors.js";
 import type { Store } from "../store/database.js";
-import { replaceDays, stageRows } from "../store/downloads.js";
+import { replaceDays, STAGE, stageRows } from "../store/downloads.js";
 import { getValidThru, setValidThru } from "../store/info.js";
-import { affectedPeriods, refreshSummaries } from "../summaries/refresh.js";
+import { applyDayChanges } from "../summaries/day-changes.js";
+import { followPackagesTable } from "../summaries/package-changes.js";
+import { summaryTablesState } from "../summaries/rebuild.js";
+import { leaveRecentBehind, moveRecentWindow } from "../summaries/recent.js";
 
 export interface IngestResult {
   readonly rows: number;
@@ -31,12 +34,23 @@ export interface IngestOptions {
   readonly latest?: IsoDate;
   /** Names the source in messages. */
   readonly source?: string;
+  /** A chunk of a longer run that is not its last: the last-30-days window is made once, at the end. */
+  readonly recentLater?: boolean;
 }
 
 export async function ingestRows(store: Store, rows: RowBatches, options: IngestOptions = {}): Promise<IngestResult> {
   await store.lockWriter();
-  return store.db.transaction().execute(async (trx) => {
-    const staged = await stageRows(trx, rows, options.onProgress);
+  return store.writeTransaction(async (trx, copyIn) => {
+    const state = await summaryTablesState(trx);
+    if (state !== "complete") {
+      throw new NeedsSummarize(
+        state === "rebuilding"
+          ? "a summarize was interrupted; run `webstats summarize` to finish it before ingesting"
+          : "webstats' summary tables are not filled yet for the downloads stored in this database; run `webstats summarize` once first",
+      );
+    }
+    await followPackagesTable(trx);
+    const staged = await stageRows(trx, copyIn, rows, options.onProgress);
     const before = await getValidThru(trx);
     const [first, last] = options.days ?? [staged.first, staged.last];
     if (first === null || last === null) return { rows: 0, first: null, last: null, replaced: 0, validThru: before };
@@ -51,9 +65,11 @@ export async function ingestRows(store: Store, rows: RowBatches, options: Ingest
     }
     const outside = (staged.first !== null && staged.first < first) || (staged.last !== null && staged.last > last);
     if (outside) throw new Error(`rows dated ${staged.first}..${staged.last} fall outside the days ${first}..${last} of this run`);
+    await applyDayChanges(trx, STAGE, first, last);
     const { deleted } = await replaceDays(trx, first, last);
-    await refreshSummaries(trx, affectedPeriods(first, last));
     const validThru = before && before > last ? before : last;
+    if (options.recentLater) await leaveRecentBehind(trx);
+    else await moveRecentWindow(trx, [first, last], before, validThru);
     await setValidThru(trx, validThru);
     return { rows: staged.rows, first, last, replaced: deleted, validThru };
   });

@@ -25,8 +25,23 @@ export interface Store {
   lockWriter(): Promise<void>;
   /** Runs `read` in one REPEATABLE READ READ ONLY transaction: every query sees one state. */
   readSnapshot<T>(read: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on one connection, which can also COPY rows in: committed
+   * when it returns, rolled back when it throws.
+   */
+  writeTransaction<T>(work: (trx: Kysely<Database>, copyIn: CopyIn) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * COPY … FROM STDIN into `table` (columns in that order): blocks of text-format lines (tab
+ * between fields, a line end after each row; no field holds a tab, a line end or a backslash).
+ * Resolves to the rows copied.
+ */
+export type CopyIn = (table: string, columns: readonly string[], blocks: AsyncIterable<string>) => Promise<number>;
+
+const copySql = (table: string, columns: readonly string[], from: string) =>
+  `copy ${table} (${columns.map((c) => `"${c}"`).join(", ")}) from ${from}`;
 
 export interface StoreOptions {
   /** postgres://… ; absent = embedded PGlite in `dataDir`. */
@@ -91,6 +106,49 @@ async function openPg(url: string): Promise<Store> {
     db,
     description,
     readSnapshot: snapshotReader(db),
+    async writeTransaction(work) {
+      const client = await pool.connect();
+      // Kysely over this one connection: it "releases" it after every query, which must not
+      // hand it back to the pool in the middle of the transaction.
+      const pinned = new Proxy(client, {
+        get: (target, key) => (key === "release" ? () => {} : Reflect.get(target, key, target)),
+      });
+      const session = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => pinned, end: async () => {} } as never }) });
+      const { from: copyFrom } = await import("pg-copy-streams");
+      const copyIn: CopyIn = async (table, columns, blocks) => {
+        const stream = client.query(copyFrom(copySql(table, columns, "stdin")));
+        const done = new Promise<void>((resolve, reject) => {
+          stream.on("finish", resolve);
+          stream.on("error", reject);
+        });
+        try {
+          for await (const block of blocks) {
+            if (!stream.write(block)) await new Promise((r) => stream.once("drain", r));
+          }
+        } catch (e) {
+          stream.destroy(e as Error); // the server aborts the COPY, and with it the transaction
+          await done.catch(() => {});
+          throw e;
+        }
+        stream.end();
+        await done;
+        return stream.rowCount;
+      };
+      let failed: unknown = null;
+      try {
+        await client.query("begin");
+        const result = await work(session, copyIn);
+        await client.query("commit");
+        return result;
+      } catch (e) {
+        failed = e;
+        await client.query("rollback").catch(() => {});
+        throw e;
+      } finally {
+        // A connection whose COPY or transaction broke is not given back for reuse.
+        client.release(failed ? true : undefined);
+      }
+    },
     async lockWriter() {
       if (lockSession) return;
       const session = new pg.Client({ ...config, application_name: `webstats writer (pid ${process.pid})` });
@@ -132,6 +190,19 @@ async function openPglite(dataDir: string): Promise<Store> {
       db,
       description: `PGlite in ${dataDir}`,
       readSnapshot: snapshotReader(db),
+      async writeTransaction(work) {
+        // PGlite is one session: kysely's transaction is on it, and so is COPY.
+        return db.transaction().execute((trx) =>
+          work(trx, async (table, columns, blocks) => {
+            let rows = 0;
+            for await (const block of blocks) {
+              const r = await pglite.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob([block]) });
+              rows += r.affectedRows ?? 0;
+            }
+            return rows;
+          }),
+        );
+      },
       async lockWriter() {
         // Always granted (the folder's lock keeps other processes out); the same SQL as on a server.
         if (!locked) locked = Boolean((await tryWriterLock.execute(db)).rows[0]?.locked);

@@ -1,0 +1,80 @@
+// stats and categorystats kept exact by deltas. A change of downloads is a table of
+// (year, KEYS…, ip, month, delta) rows; applied to the IP sets, it tells for each row whether
+// the IP appears in or leaves that month, and, from how many months of that year held the IP
+// before, whether it appears in or leaves the year. Those flips are the change of the distinct
+// IP counts; the deltas' sums the change of downloads. So a day costs what the day holds,
+// whatever the month, year or table hold, and the counts stay exactly those of the legacy
+// views (v_stats, v_categorystats), which count distinct IPs per period.
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Database } from "../store/schema.js";
+
+export interface Level {
+  /** The IP sets: (year, KEYS…, ip, month) → downloads. */
+  readonly sets: "webstats_month_ips" | "webstats_category_month_ips";
+  readonly keys: readonly ("package" | "category")[];
+  /** The legacy summary table the flips are counted into. */
+  readonly summary: "stats" | "categorystats";
+  /** True: only keys in `packages` reach the summary (package level: every key has sets). */
+  readonly knownOnly: boolean;
+}
+
+export const PACKAGE_LEVEL: Level = { sets: "webstats_month_ips", keys: ["package", "category"], summary: "stats", knownOnly: true };
+export const CATEGORY_LEVEL: Level = { sets: "webstats_category_month_ips", keys: ["category"], summary: "categorystats", knownOnly: false };
+
+const ids = (names: readonly string[], prefix = "") => sql.raw(names.map((n) => `${prefix}${n}`).join(", "));
+const matches = (a: string, b: string, names: readonly string[]) => sql.raw(names.map((n) => `${a}.${n} = ${b}.${n}`).join(" and "));
+const KNOWN = sql.raw("join packages p on p.package = f.package and p.category = f.category");
+
+/**
+ * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta; one row per
+ * key+ip+month, no zero deltas) to the level's IP sets and summary. Returns the name of a
+ * temporary table holding the rows with their flips, for the next level to read.
+ */
+export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: RawBuilder<unknown>): Promise<string> {
+  const flips = `${level.sets}_flips`;
+  const set = [...level.keys, "ip"];
+  const all = ["year", ...set, "month"];
+  await sql`drop table if exists ${sql.table(flips)}`.execute(trx);
+  // Before: the IP's downloads in that month, and how many months of that year held it.
+  await sql`create temp table ${sql.table(flips)} on commit drop as
+    select ${ids([...all, "delta"], "d.")}, coalesce(m.downloads, 0) as before,
+      (select count(*) from ${sql.table(level.sets)} y where y.year = d.year and ${matches("y", "d", set)})::int as months_before
+    from (${delta}) d left join ${sql.table(level.sets)} m on m.year = d.year and ${matches("m", "d", set)} and m.month = d.month`.execute(trx);
+
+  await sql`insert into ${sql.table(level.sets)} as m (${ids(all)}, downloads)
+    select ${ids(all)}, delta from ${sql.table(flips)}
+    on conflict (${ids(all)}) do update set downloads = m.downloads + excluded.downloads`.execute(trx);
+  await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f
+    where f.before + f.delta = 0 and m.year = f.year and ${matches("m", "f", set)} and m.month = f.month`.execute(trx);
+
+  const keys = ids(level.keys, "f.");
+  const known = level.knownOnly ? KNOWN : sql``;
+  const monthFlip = sql`((f.before + f.delta > 0)::int - (f.before > 0)::int)`;
+  const category = level.keys.includes("package") ? sql`f.category, f.package` : sql`f.category`;
+  const conflict = level.summary === "stats" ? sql`package, date` : sql`category, date`;
+  await sql`insert into ${sql.table(level.summary)} as s (${level.summary === "stats" ? sql`category, package` : sql`category`}, date, is_monthly, ip_count, download_count)
+    select ${category}, make_date(f.year, f.month, 1), true, sum(${monthFlip}), sum(f.delta)
+      from ${sql.table(flips)} f ${known} group by ${keys}, f.year, f.month
+    union all
+    select ${category}, make_date(f.year, 12, 31), false,
+        sum(((f.months_before + f.change) > 0)::int - (f.months_before > 0)::int), sum(f.delta)
+      from (select ${keys}, f.year, f.ip, max(f.months_before) as months_before, sum(${monthFlip}) as change, sum(f.delta) as delta
+            from ${sql.table(flips)} f ${known} group by ${keys}, f.year, f.ip) f
+      group by ${keys}, f.year
+    on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(trx);
+  const byKey = level.summary === "stats" ? sql`package in (select package from ${sql.table(flips)})` : sql`category in (select category from ${sql.table(flips)})`;
+  await sql`delete from ${sql.table(level.summary)} where download_count = 0 and ${byKey}`.execute(trx);
+  return flips;
+}
+
+/** The category level's delta from the package level's flips: known packages only. */
+export function categoryDelta(packageFlips: string): RawBuilder<unknown> {
+  return sql`select f.year, f.category, f.ip, f.month, sum(f.delta)::int as delta
+    from ${sql.table(packageFlips)} f ${KNOWN} group by f.year, f.category, f.ip, f.month having sum(f.delta) <> 0`;
+}
+
+/** Both levels, for a package-level delta. */
+export async function applyDownloadDeltas(trx: Kysely<Database>, delta: RawBuilder<unknown>): Promise<void> {
+  const flips = await applyIpDeltas(trx, PACKAGE_LEVEL, delta);
+  await applyIpDeltas(trx, CATEGORY_LEVEL, categoryDelta(flips));
+}

@@ -1,0 +1,67 @@
+// stats and categorystats follow the packages table: a (package, category) added counts from
+// then on with all its history, one removed no longer counts. webstats_summarized_packages is
+// the table the summaries were made with; whatever changed since (webstats packages commands,
+// or the legacy ETL beside webstats) is applied from the IP sets, without raw rows, by every
+// command that writes before its own work.
+import { sql, type Kysely } from "kysely";
+import type { Store } from "../store/database.js";
+import { getInfo } from "../store/info.js";
+import type { Database } from "../store/schema.js";
+import { applyIpDeltas, CATEGORY_LEVEL } from "./ip-sets.js";
+
+export interface PackageChanges {
+  readonly added: number;
+  readonly removed: number;
+}
+
+/** The years the IP sets may hold (from webstats_daily's first and last day: two index lookups), so that index scans start at (year, package). */
+async function setYears(trx: Kysely<Database>): Promise<number[]> {
+  const { rows } = await sql<{ first: number | null; last: number | null }>`select extract(year from min(date))::int as first, extract(year from max(date))::int as last
+    from webstats_daily`.execute(trx);
+  const { first, last } = rows[0] ?? { first: null, last: null };
+  if (first === null || last === null) return [0];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+export async function followPackagesTable(trx: Kysely<Database>): Promise<PackageChanges> {
+  await sql`drop table if exists package_changes`.execute(trx);
+  // +1: counts now and did not; -1: counted and no longer does.
+  await sql`create temp table package_changes on commit drop as
+    select package, category, 1 as sign from (select package, category from packages except select package, category from webstats_summarized_packages) a
+    union all
+    select package, category, -1 from (select package, category from webstats_summarized_packages except select package, category from packages) r`.execute(trx);
+  const { rows } = await sql<{ added: number; removed: number }>`select count(*) filter (where sign > 0)::int as added, count(*) filter (where sign < 0)::int as removed
+    from package_changes`.execute(trx);
+  const changes = { added: rows[0]?.added ?? 0, removed: rows[0]?.removed ?? 0 };
+  if (changes.added + changes.removed === 0) return changes;
+
+  const years = await setYears(trx);
+  const theirSets = sql`select m.year, m.package, m.category, m.ip, m.month, m.downloads, c.sign
+    from webstats_month_ips m join package_changes c on c.package = m.package and c.category = m.category
+    where m.year = any(${years})`;
+  // The category level gains or loses their IPs, with the flips that makes.
+  await applyIpDeltas(trx, CATEGORY_LEVEL, sql`select year, category, ip, month, sum(downloads * sign)::int as delta
+    from (${theirSets}) s group by 1, 2, 3, 4 having sum(downloads * sign) <> 0`);
+  // Their own rows of stats: gone, or counted from their IP sets (stats' key is the package alone).
+  await sql`delete from stats where package in (select package from package_changes)`.execute(trx);
+  await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
+    select category, package, make_date(year, month, 1), true, count(*), sum(downloads)
+      from (${theirSets}) s where sign > 0 group by category, package, year, month
+    union all
+    select category, package, make_date(year, 12, 31), false, count(*), sum(downloads)
+      from (select category, package, year, ip, sum(downloads) as downloads from (${theirSets}) s where sign > 0 group by 1, 2, 3, 4) y
+      group by category, package, year`.execute(trx);
+  await markSummarized(trx);
+  return changes;
+}
+
+/** webstats_summarized_packages := packages. */
+export async function markSummarized(trx: Kysely<Database>): Promise<void> {
+  await sql`delete from webstats_summarized_packages`.execute(trx);
+  await sql`insert into webstats_summarized_packages (package, category) select package, category from packages`.execute(trx);
+}
+
+/** After a command changed the packages table: the summaries follow at once (when they are complete; else summarize will). */
+export async function summariesFollowPackages(store: Store): Promise<PackageChanges | null> {
+  return store.writeTransaction(async (trx) => ((await getInfo(trx, "SummaryTables")) === "complete" ? followPackagesTable(trx) : null));
+}

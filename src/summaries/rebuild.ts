@@ -1,0 +1,126 @@
+// `summarize`: every summary made again from the raw rows, from a month on (default: the first),
+// a year per transaction, so an interrupted run is continued by the next one where it stopped.
+// This fills webstats' tables on a database that has only the legacy ones, and takes in rows
+// that something else (the legacy ETL) loaded into bioc_web_downloads.
+import { sql, type Kysely } from "kysely";
+import { dateParts, isoDate } from "../domain/dates.js";
+import type { IsoDate } from "../domain/types.js";
+import type { Store } from "../store/database.js";
+import { getInfo, getValidThru, setInfo } from "../store/info.js";
+import type { Database } from "../store/schema.js";
+import { COUNTED } from "./counted.js";
+import { followPackagesTable, markSummarized } from "./package-changes.js";
+import { rebuildRecent } from "./recent.js";
+
+export interface RebuildResult {
+  /** First day rebuilt (a month's first), and the last day stored. */
+  readonly from: IsoDate;
+  readonly last: IsoDate;
+  /** True when it went on from an interrupted run. */
+  readonly resumed: boolean;
+}
+
+export type SummaryTablesState = "complete" | "missing" | "rebuilding";
+
+export async function summaryTablesState(db: Kysely<Database>): Promise<SummaryTablesState> {
+  const v = await getInfo(db, "SummaryTables");
+  return v === "complete" || v === "rebuilding" ? v : "missing";
+}
+
+async function rawSpan(db: Kysely<Database>): Promise<{ first: IsoDate; last: IsoDate } | null> {
+  const { rows } = await sql<{ first: IsoDate | null; last: IsoDate | null }>`select min(date) as first, max(date) as last from bioc_web_downloads`.execute(db);
+  const r = rows[0];
+  return r?.first && r.last ? { first: r.first, last: r.last } : null;
+}
+
+const monthStart = (d: IsoDate): IsoDate => isoDate(dateParts(d).year, dateParts(d).month, 1);
+
+/** Null when there is nothing stored. `since`: rebuild from its month on (only once the tables were filled). */
+export async function rebuildSummaries(store: Store, since: IsoDate | null, onProgress: (text: string) => void = () => {}): Promise<RebuildResult | null> {
+  await store.lockWriter();
+  const db = store.db;
+  const span = await rawSpan(db);
+  const state = await summaryTablesState(db);
+  const pending = state === "rebuilding" ? ((await getInfo(db, "SummarizeFrom")) as IsoDate | null) : null;
+  if (!span) {
+    await store.writeTransaction(async (trx) => {
+      for (const t of ["webstats_month_ips", "webstats_category_month_ips", "webstats_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"] as const) {
+        await sql`delete from ${sql.table(t)}`.execute(trx);
+      }
+      await markSummarized(trx);
+      await setInfo(trx, "SummaryTables", "complete");
+    });
+    return null;
+  }
+  // What was never filled is filled from the start; an interrupted run goes on from where it stopped.
+  let from = state === "missing" || !since || since < span.first ? span.first : since;
+  if (pending && pending < from) from = pending;
+  from = monthStart(from);
+
+  await store.writeTransaction(async (trx) => {
+    // Years before `from` keep their sets: they only need the packages table's changes.
+    if (state === "complete") await followPackagesTable(trx);
+    await setInfo(trx, "SummaryTables", "rebuilding");
+    await setInfo(trx, "SummarizeFrom", from);
+  });
+  const lastYear = dateParts(span.last).year;
+  for (let year = dateParts(from).year; year <= lastYear; year++) {
+    const firstMonth = year === dateParts(from).year ? dateParts(from).month : 1;
+    const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
+    await store.writeTransaction(async (trx) => {
+      await rebuildYear(trx, year, firstMonth, lastMonth, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
+    });
+  }
+  await store.writeTransaction(async (trx) => {
+    onProgress("summarize: the last 30 days");
+    const validThru = await getValidThru(trx);
+    if (validThru) await rebuildRecent(trx, validThru);
+    await markSummarized(trx);
+    await setInfo(trx, "SummaryTables", "complete");
+    await setInfo(trx, "SummarizeFrom", null);
+  });
+  return { from, last: span.last, resumed: pending !== null };
+}
+
+async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, onMonth: (month: number) => void): Promise<void> {
+  const start = isoDate(year, firstMonth, 1);
+  const end = isoDate(year + 1, 1, 1);
+  for (const t of ["webstats_month_ips", "webstats_category_month_ips"] as const) {
+    await sql`delete from ${sql.table(t)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
+  }
+  await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
+  for (let month = firstMonth; month <= lastMonth; month++) {
+    onMonth(month);
+    const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
+    const rows = sql`bioc_web_downloads where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED})`;
+    // In key order, so the index grows at its end instead of everywhere.
+    await sql`insert into webstats_month_ips (year, package, category, ip, month, downloads)
+      select ${year}::smallint, package, category, "c-ip", ${month}::smallint, count(*) from ${rows}
+      group by package, category, "c-ip" order by package, category, "c-ip"`.execute(trx);
+    await sql`insert into webstats_daily (date, package, category, downloads, ips)
+      select date, package, category, count(*), count(distinct "c-ip") from ${rows} group by 1, 2, 3`.execute(trx);
+  }
+  const known = sql`join packages p on p.package = m.package and p.category = m.category`;
+  await sql`insert into webstats_category_month_ips (year, category, ip, month, downloads)
+    select m.year, m.category, m.ip, m.month, sum(m.downloads) from webstats_month_ips m ${known}
+    where m.year = ${year} and m.month >= ${firstMonth} group by 1, 2, 3, 4 order by 2, 3, 4`.execute(trx);
+
+  // stats and categorystats: the months rebuilt, and the whole year's row.
+  const yearEnd = isoDate(year, 12, 31);
+  await sql`delete from stats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
+  await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
+    select m.category, m.package, make_date(m.year, m.month, 1), true, count(*), sum(m.downloads)
+      from webstats_month_ips m ${known} where m.year = ${year} and m.month >= ${firstMonth} group by 1, 2, 3
+    union all
+    select category, package, ${yearEnd}::date, false, count(*), sum(downloads)
+      from (select m.category, m.package, m.ip, sum(m.downloads) as downloads from webstats_month_ips m ${known}
+            where m.year = ${year} group by 1, 2, 3) y group by 1, 2`.execute(trx);
+  await sql`delete from categorystats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
+  await sql`insert into categorystats (category, date, is_monthly, ip_count, download_count)
+    select category, make_date(year, month, 1), true, count(*), sum(downloads)
+      from webstats_category_month_ips where year = ${year} and month >= ${firstMonth} group by category, year, month
+    union all
+    select category, ${yearEnd}::date, false, count(*), sum(downloads)
+      from (select category, ip, sum(downloads) as downloads from webstats_category_month_ips where year = ${year} group by 1, 2) y group by 1`.execute(trx);
+}

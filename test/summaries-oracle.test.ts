@@ -1,0 +1,203 @@
+// The incremental summaries against an independent oracle: random sequences of what happens to
+// a real database (new days, restated old days, backfills of older ranges, year boundaries,
+// packages added, removed or moved to another category, summarize from some date, a window
+// left behind by a chunked run, a jump of more than 30 days), each followed by a recount from
+// the raw rows with the legacy views' rule, written here in plain SQL: stats as v_stats,
+// categorystats as v_categorystats (both: join packages on package and category, statuses
+// 200/301/302/307/308, distinct IPs per month and per year), and the daily and last-30-days
+// tables as their definitions say.
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { addDays, lastThirtyDays } from "../src/domain/dates.js";
+import type { DownloadRow, IsoDate } from "../src/domain/types.js";
+import { ingestRows } from "../src/ingest/replace-days.js";
+import { inBatches } from "../src/sources/batches.js";
+import type { Store } from "../src/store/database.js";
+import { getValidThru } from "../src/store/info.js";
+import { loadPackedSiteData } from "../src/summaries/load.js";
+import { summariesFollowPackages } from "../src/summaries/package-changes.js";
+import { rebuildSummaries } from "../src/summaries/rebuild.js";
+import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+
+const COUNTED = "200, 301, 302, 307, 308";
+
+/** v_stats and v_categorystats, recounted from bioc_web_downloads. */
+async function oracle(store: Store) {
+  const q = (text: string) => sql.raw(text).execute(store.db).then((r) => r.rows);
+  const counted = `from bioc_web_downloads d join packages p on d.package = p.package and d.category = p.category where d."sc-status" in (${COUNTED})`;
+  return {
+    stats: await q(`select * from (
+        select d.category, d.package, to_char(date_trunc('month', d.date), 'YYYY-MM-DD') as date, true as is_monthly, count(distinct d."c-ip")::int as ip_count, count(*)::int as download_count
+          ${counted} group by 1, 2, 3
+        union all
+        select d.category, d.package, to_char(date_trunc('year', d.date) + interval '1 year - 1 day', 'YYYY-MM-DD'), false, count(distinct d."c-ip")::int, count(*)::int
+          ${counted} group by 1, 2, 3) v order by package collate "C", date, is_monthly`),
+    categorystats: await q(`select * from (
+        select d.category, to_char(date_trunc('month', d.date), 'YYYY-MM-DD') as date, true as is_monthly, count(distinct d."c-ip")::int as ip_count, count(*)::int as download_count
+          ${counted} group by 1, 2
+        union all
+        select d.category, to_char(date_trunc('year', d.date) + interval '1 year - 1 day', 'YYYY-MM-DD'), false, count(distinct d."c-ip")::int, count(*)::int
+          ${counted} group by 1, 2) v order by category collate "C", date, is_monthly`),
+    daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, count(*)::int as downloads, count(distinct "c-ip")::int as ips
+        from bioc_web_downloads where "sc-status" in (${COUNTED}) group by 1, 2, 3 order by 1, package collate "C", category collate "C"`),
+  };
+}
+
+async function summaries(store: Store) {
+  const q = (text: string) => sql.raw(text).execute(store.db).then((r) => r.rows);
+  return {
+    stats: await q(`select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from stats order by package collate "C", date, is_monthly`),
+    categorystats: await q(`select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from categorystats order by category collate "C", date, is_monthly`),
+    daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, downloads, ips from webstats_daily order by 1, package collate "C", category collate "C"`),
+  };
+}
+
+/** The last 30 days per known package, recounted, as the build's loader gives them: [name, downloads, ips] per category. */
+async function lastThirtyOracle(store: Store, validThru: IsoDate) {
+  const { from, to } = lastThirtyDays(validThru);
+  const { rows } = await sql<{ category: string; package: string; downloads: number; ips: number }>`select d.category, d.package, count(*)::int as downloads, count(distinct d."c-ip")::int as ips
+    from bioc_web_downloads d join packages p on d.package = p.package and d.category = p.category
+    where d."sc-status" in (200, 301, 302, 307, 308) and d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(store.db);
+  return rows.map((r) => `${r.category}/${r.package}=${r.downloads}/${r.ips}`).sort();
+}
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES: ReadonlyArray<readonly [string, string]> = [
+  ["affy", "bioc"],
+  ["limma", "bioc"],
+  ["GO.db", "annotation"],
+  ["ALL", "experiment"],
+  ["later", "bioc"], // not in packages at first
+  ["affy", "annotation"], // a known name under another category: never counts
+];
+const IPS = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "2001:db8::1"];
+const STATUSES = [200, 200, 200, 302, 304, 404, 206];
+
+function dayRows(rand: () => number, day: IsoDate): DownloadRow[] {
+  const rows: DownloadRow[] = [];
+  const n = Math.floor(rand() * 9);
+  for (let i = 0; i < n; i++) {
+    const [pkg, category] = NAMES[Math.floor(rand() * NAMES.length)]!;
+    rows.push({ date: day, ip: IPS[Math.floor(rand() * IPS.length)]!, status: STATUSES[Math.floor(rand() * STATUSES.length)]!, category, package: pkg });
+  }
+  return rows;
+}
+
+function rowsOf(rand: () => number, first: IsoDate, last: IsoDate): DownloadRow[] {
+  const rows: DownloadRow[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) rows.push(...dayRows(rand, d));
+  return rows;
+}
+
+type Op = (store: Store, rand: () => number) => Promise<string>;
+
+const pick = <T,>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+async function span(store: Store): Promise<{ first: IsoDate; last: IsoDate }> {
+  const { rows } = await sql<{ first: IsoDate; last: IsoDate }>`select min(date) as first, max(date) as last from bioc_web_downloads`.execute(store.db);
+  const v = await getValidThru(store.db);
+  return { first: rows[0]?.first ?? ("2024-12-28" as IsoDate), last: v ?? ("2024-12-27" as IsoDate) };
+}
+
+const OPS: Record<string, Op> = {
+  async newDays(store, rand) {
+    const { last } = await span(store);
+    const to = addDays(last, 1 + Math.floor(rand() * 3));
+    await ingestRows(store, inBatches(rowsOf(rand, addDays(last, 1), to)), { days: [addDays(last, 1), to] });
+    return `new days ..${to}`;
+  },
+  async restate(store, rand) {
+    const { first, last } = await span(store);
+    const back = Math.floor(rand() * 40);
+    const day = addDays(last, -back) < first ? first : addDays(last, -back);
+    await ingestRows(store, inBatches(dayRows(rand, day)), { days: [day, day] });
+    return `restated ${day}`;
+  },
+  async backfill(store, rand) {
+    const { first } = await span(store);
+    const from = addDays(first, -(2 + Math.floor(rand() * 20)));
+    await ingestRows(store, inBatches(rowsOf(rand, from, addDays(first, -1))), { days: [from, addDays(first, -1)] });
+    return `backfilled ${from}..`;
+  },
+  async jump(store, rand) {
+    const { last } = await span(store);
+    const day = addDays(last, 31 + Math.floor(rand() * 10));
+    await ingestRows(store, inBatches(rowsOf(rand, day, day)), { days: [day, day] });
+    return `jumped to ${day}`;
+  },
+  async chunkLeavingWindowBehind(store, rand) {
+    const { last } = await span(store);
+    await ingestRows(store, inBatches(rowsOf(rand, addDays(last, 1), addDays(last, 2))), { days: [addDays(last, 1), addDays(last, 2)], recentLater: true });
+    return `chunk ..${addDays(last, 2)}, window left behind`;
+  },
+  async addPackage(store, rand) {
+    await store.db.insertInto("packages").values({ package: "later", category: "bioc", first_version: "320", last_version: null }).onConflict((oc) => oc.doNothing()).execute();
+    if (rand() < 0.5) await summariesFollowPackages(store);
+    return "packages: +later";
+  },
+  async removePackage(store, rand) {
+    await store.db.deleteFrom("packages").where("package", "=", pick(rand, ["limma", "later"])).execute();
+    return "packages: -limma or -later";
+  },
+  async movePackage(store, rand) {
+    await store.db.updateTable("packages").set({ category: pick(rand, ["annotation", "bioc"]) }).where("package", "=", "affy").execute();
+    if (rand() < 0.5) await summariesFollowPackages(store);
+    return "packages: affy moved";
+  },
+  async summarize(store, rand) {
+    const { first, last } = await span(store);
+    const since = rand() < 0.3 ? null : addDays(first, Math.floor(rand() * 120));
+    await rebuildSummaries(store, since && since <= last ? since : null);
+    return `summarize --since ${since}`;
+  },
+};
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!backend.available)(`incremental summaries equal a recount by the legacy views' rule, on ${backend.name}`, () => {
+    const current = freshStorePerTest(backend, [
+      { name: "affy" as never, category: "bioc", firstVersion: "310", lastVersion: null },
+      { name: "limma" as never, category: "bioc", firstVersion: "310", lastVersion: null },
+      { name: "GO.db" as never, category: "annotation", firstVersion: "310", lastVersion: null },
+      { name: "ALL" as never, category: "experiment", firstVersion: "310", lastVersion: null },
+    ]);
+
+    for (const seed of backend.name === "PGlite" ? [1, 2] : [1, 2, 3, 4]) {
+      it(`random sequence ${seed}`, async () => {
+        const { store } = current();
+        const rand = random(seed);
+        const names = Object.keys(OPS);
+        // From the last days of a year into the next, so that every sequence crosses a year boundary.
+        const [a, b] = ["2024-12-28" as IsoDate, "2025-01-03" as IsoDate];
+        await ingestRows(store, inBatches(rowsOf(rand, a, b)), { days: [a, b] });
+        const done: string[] = [`${a}..${b}`];
+        for (let step = 0; step < 14; step++) {
+          const name = step === 2 ? "restate" : pick(rand, names);
+          done.push(await OPS[name]!(store, rand));
+          // A packages change shows once a writer follows it: the next ingest, a summarize, or the command itself.
+          if (name.endsWith("Package")) {
+            done.push(await OPS.newDays!(store, rand));
+          }
+          const want = await oracle(store);
+          expect(await summaries(store), done.join(" → ")).toEqual(want);
+          const validThru = (await getValidThru(store.db))!;
+          const loaded = (await loadPackedSiteData(store))!;
+          const last30 = loaded.categories.flatMap((c) => c.last30.map(([name, downloads, ips]) => `${c.db}/${name}=${downloads}/${ips}`)).sort();
+          expect(last30, done.join(" → ")).toEqual(await lastThirtyOracle(store, validThru));
+        }
+        // The sequence crossed a year boundary.
+        const { first, last } = await span(store);
+        expect([first < "2025-01-01", last >= "2025-01-01"]).toEqual([true, true]);
+      });
+    }
+  });
+}
