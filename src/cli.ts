@@ -156,7 +156,8 @@ Example:
     .addHelpText("after", `
 DIR is a symlink to DIR.slots/a or DIR.slots/b. A build brings the slot not served up to date,
 writing only the files whose content changed, then points DIR at it with one rename: the web
-server never sees half a tree, and a failed build leaves the served one as it was. Exit 2 when another build is writing the same slots.
+server never sees half a tree, and a failed build (a full disk too) leaves the served one as
+it was. Exit 2 when another build is writing the same slots.
 
 DIR may be new, an empty folder, or a site webstats built (a plain folder from an older
 webstats is taken over once). Anything else there (other files, a file, a symlink elsewhere)

@@ -2,8 +2,9 @@
 // used to move any existing folder into DIR.slots/b (the next build deleted it), and `--out .`
 // moved the project itself. Now only a site webstats made is taken over; anything else at DIR,
 // and the folders no site may replace, are refused with exit 2 and left as they were.
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { suiteDir, tempDir } from "./helpers/temp.js";
@@ -167,5 +168,43 @@ describe("build --out still takes what is ours (issue 10)", () => {
     const r = webstats(["build", "--help"], project().cwd);
     expect(r.stdout).toMatch(/refuse/i);
     expect(r.stdout).toMatch(/empty/);
+  });
+});
+
+/** Root may mount a tiny tmpfs: a real full disk, not a simulated one. */
+function canMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const dir = mkdtempSync(join(tmpdir(), "webstats-mount-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir], { stdio: "ignore" });
+    execFileSync("umount", [dir]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("a full disk (issue 10)", () => {
+  it.skipIf(!canMount())("fails the build in one line naming the file, and the served tree stays as it was", () => {
+    const { cwd } = project();
+    const disk = join(cwd, "disk");
+    mkdirSync(disk);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk]);
+    try {
+      expect(webstats(["build", "--out", "disk/www"], cwd).code).toBe(0);
+      const served = snapshot(join(disk, "www"));
+      // Room for a few more files only: the second build writes slot b from scratch.
+      const { bsize, blocks, bfree } = statfsSync(disk);
+      execFileSync("mount", ["-o", `remount,size=${(blocks - bfree + 8) * bsize}`, disk]);
+      const r = webstats(["build", "--out", "disk/www"], cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^webstats: build: no space left on device writing \/\S*\/disk\/www\.slots\/b\/\S+; the served tree is intact \(\S*\/disk\/www still serves the previous build[^\n]*$/);
+      expect(readlinkSync(join(disk, "www"))).toBe("www.slots/a");
+      expect(snapshot(join(disk, "www"))).toEqual(served);
+    } finally {
+      execFileSync("umount", [disk]);
+    }
   });
 });

@@ -47,8 +47,13 @@ export async function checkBuildOut(outDir: string, limits: OutDirLimits): Promi
 }
 
 /** The site modules' typed errors as exit codes, in one line saying what to do. */
-function asExitError(e: unknown, _outDir: string): unknown {
+function asExitError(e: unknown, outDir: string): unknown {
   if (e instanceof UnsafeOutDir || e instanceof ForeignOutDir) return new ExitError(`build: ${e.message}`, 2);
+  const { code, path } = e as NodeJS.ErrnoException;
+  // replaceTree serves the new slot only once it is complete: a full disk leaves DIR as it was.
+  if (code === "ENOSPC") {
+    return new ExitError(`build: no space left on device writing ${path ?? "the new tree"}; the served tree is intact (${outDir} still serves the previous build, if any); free some space and build again`, 1);
+  }
   return e;
 }
 

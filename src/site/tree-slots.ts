@@ -17,6 +17,12 @@ export type TreeHashes = ReadonlyMap<string, string>;
 /** A file's entry in TreeHashes; also what S3 reports as a single-part upload's ETag. */
 export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
+/** A write that fails once the file is open (ENOSPC) names no file: the writers name it. */
+export function naming(e: unknown, path: string): unknown {
+  if (e instanceof Error) (e as NodeJS.ErrnoException).path ??= path;
+  return e;
+}
+
 export interface Slot {
   /** The folder to bring up to date; not served while the build runs. */
   readonly dir: string;
@@ -60,7 +66,7 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
       await removeEmptyParents(idle, path);
       removed++;
     }
-    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join(""));
+    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) => Promise.reject(naming(e, `${manifest}.tmp`)));
     await rename(`${manifest}.tmp`, manifest);
     await serve(target, idle, served);
     return { result, removed };
@@ -154,6 +160,13 @@ async function serve(target: string, slot: string, served: Served): Promise<void
     await rm(other, { recursive: true, force: true });
     await rm(`${other}.md5`, { force: true });
     await rename(target, other);
+    try {
+      await rename(link, target);
+    } catch (e) {
+      await rename(other, target); // the old folder stays served: a failed build changes nothing
+      throw e;
+    }
+    return;
   }
   await rename(link, target);
 }
