@@ -1,6 +1,7 @@
 // The thin shell: declares the commands, turns flags and environment into one options object,
 // imports each command lazily, and maps errors to exit codes. Only this file decides exit codes.
 import { Command, CommanderError, Option } from "commander";
+import { homedir } from "node:os";
 import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
 import { EXIT, ExitError, GapAfterValidThru, InputError, LockHeld, NeedsSummarize, UsageError } from "./errors.js";
 
@@ -9,8 +10,9 @@ Exit codes:
   0  success (ingest: also when already up to date)
   1  failed: bad input, unreadable file, Athena, database, S3 or file system error
      (nothing half-written)
-  2  usage error or bad configuration, a gap after ValidThru, another ingest,
-     build or nightly already running, or a nightly with nothing to do`;
+  2  usage error or bad configuration (also a site folder a build may not
+     replace), a gap after ValidThru, another ingest, build or nightly
+     already running, or a nightly with nothing to do`;
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
@@ -39,7 +41,7 @@ ${EXIT_CODES}`)
       if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     });
 
-  const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd());
+  const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd(), homedir());
 
   const packages = cli.command("packages").description("manage the packages table");
   packages
@@ -154,8 +156,13 @@ Example:
     .addHelpText("after", `
 DIR is a symlink to DIR.slots/a or DIR.slots/b. A build brings the slot not served up to date,
 writing only the files whose content changed, then points DIR at it with one rename: the web
-server never sees half a tree, and a failed build leaves the served one as it was. Exit 2 when
-another build is writing the same slots.
+server never sees half a tree, and a failed build (a full disk too) leaves the served one as
+it was. Exit 2 when another build is writing the same slots.
+
+DIR may be new, an empty folder, or a site webstats built (a plain folder from an older
+webstats is taken over once). Anything else there (other files, a file, a symlink elsewhere)
+is refused with exit 2 and left alone, and so are /, the home folder, the working folder,
+the PGlite data folder, any folder holding one of these, and any folder inside the data folder.
 
 Example:
   $ webstats build --out dist && python3 -m http.server -d dist 8080`)

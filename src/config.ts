@@ -9,6 +9,8 @@ export interface GlobalOptions {
   readonly dataDir: string;
   readonly quiet: boolean;
   readonly cwd: string;
+  /** The user's home folder (a build never replaces it). */
+  readonly home: string;
 }
 
 export interface RawGlobalFlags {
@@ -19,11 +21,12 @@ export interface RawGlobalFlags {
 
 export const DEFAULT_DATA_DIR = ".webstats/db";
 
-export function resolveGlobalOptions(flags: RawGlobalFlags, env: NodeJS.ProcessEnv, cwd: string): GlobalOptions {
+export function resolveGlobalOptions(flags: RawGlobalFlags, env: NodeJS.ProcessEnv, cwd: string, home: string): GlobalOptions {
   return {
     databaseUrl: flags.db || env.DATABASE_URL || undefined,
     dataDir: resolve(cwd, flags.dataDir || env.WEBSTATS_DATA_DIR || DEFAULT_DATA_DIR),
     quiet: Boolean(flags.quiet),
     cwd,
+    home,
   };
 }

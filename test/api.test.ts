@@ -15,7 +15,7 @@ import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
-import { extractTarGz, FIXTURES, suiteDir } from "./helpers/temp.js";
+import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 const FIXTURE = join(FIXTURES, "small-s1");
 const SCHEMAS = new URL("../assets/api/v1/", import.meta.url).pathname;
@@ -109,7 +109,7 @@ describe("the JSON API of small-s1", () => {
     created = await backend.create();
     await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
     await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
-    await buildSite(created.store, dist);
+    await buildSite(created.store, dist, outLimits(created.dataDir));
     validThru = readJson<{ validThru: string }>(join(FIXTURE, "info.json")).validThru;
     packagesCsv = readCsv(readFileSync(join(FIXTURE, "packages.csv"), "utf8").replaceAll('""', "")).slice(1);
     index = readJson(api("packages.json"));

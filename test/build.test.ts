@@ -8,9 +8,12 @@ import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
 import { packSiteData } from "../src/site/pack.js";
 import { startRenderPool } from "../src/site/render-site.js";
+import { ForeignOutDir, UnsafeOutDir } from "../src/site/out-dir.js";
 import { replaceTree, type Slot } from "../src/site/tree-slots.js";
 import type { SiteData } from "../src/summaries/load.js";
-import { tempDir } from "./helpers/temp.js";
+import { outLimits, tempDir } from "./helpers/temp.js";
+
+const LIMITS = outLimits("/nonexistent/webstats-db");
 
 const md5 = (s: string | Buffer) => createHash("md5").update(s).digest("hex");
 
@@ -27,13 +30,13 @@ describe("the two slots behind the site folder", () => {
   it("serve a complete new tree by one rename, and remove what the new tree no longer has", async () => {
     const parent = tempDir();
     const out = join(parent, "dist");
-    await replaceTree(out, write({ "bioc/a/a_stats.tab": "one", "bioc/gone/index.html": "x", "index.html": "<p>1</p>" }));
+    await replaceTree(out, LIMITS, write({ "bioc/a/a_stats.tab": "one", "bioc/gone/index.html": "x", "index.html": "<p>1</p>" }));
     expect(readlinkSync(out)).toBe("dist.slots/a");
-    await replaceTree(out, write({ "bioc/a/a_stats.tab": "two", "index.html": "<p>2</p>" }));
+    await replaceTree(out, LIMITS, write({ "bioc/a/a_stats.tab": "two", "index.html": "<p>2</p>" }));
     expect(readlinkSync(out)).toBe("dist.slots/b");
     // Slot a held three files; the third build brings it up to date from its manifest.
     let held: ReadonlyMap<string, string> = new Map();
-    const third = await replaceTree(out, async (slot) => {
+    const third = await replaceTree(out, LIMITS, async (slot) => {
       held = slot.holds;
       return write({ "bioc/a/a_stats.tab": "three", "index.html": "<p>1</p>" })(slot);
     });
@@ -48,18 +51,18 @@ describe("the two slots behind the site folder", () => {
   it("keep the served tree intact when writing fails part-way, and start that slot afresh next time", async () => {
     const parent = tempDir();
     const out = join(parent, "dist");
-    await replaceTree(out, write({ "index.html": "first" }));
-    await replaceTree(out, write({ "index.html": "second" }));
+    await replaceTree(out, LIMITS, write({ "index.html": "first" }));
+    await replaceTree(out, LIMITS, write({ "index.html": "second" }));
     const failing = async (slot: Slot) => {
       await write({ "bioc/a/a_stats.tab": "half" })(slot);
       throw new Error("renderer crashed");
     };
-    await expect(replaceTree(out, failing)).rejects.toThrow("renderer crashed");
+    await expect(replaceTree(out, LIMITS, failing)).rejects.toThrow("renderer crashed");
     expect(readlinkSync(out)).toBe("dist.slots/b");
     expect(readdirSync(out)).toEqual(["index.html"]);
     expect(readFileSync(join(out, "index.html"), "utf8")).toBe("second");
     let held: ReadonlyMap<string, string> | undefined;
-    await replaceTree(out, async (slot) => {
+    await replaceTree(out, LIMITS, async (slot) => {
       held = slot.holds;
       expect(readdirSync(slot.dir)).toEqual([]); // the half-written files are gone
       return write({ "index.html": "third" })(slot);
@@ -68,24 +71,41 @@ describe("the two slots behind the site folder", () => {
     expect(readFileSync(join(out, "index.html"), "utf8")).toBe("third");
   });
 
-  it("take over a plain folder an older webstats wrote", async () => {
+  it("take over a plain folder an older webstats wrote (its static/ has our assets)", async () => {
     const parent = tempDir();
     const out = join(parent, "dist");
-    mkdirSync(out);
+    mkdirSync(join(out, "static"), { recursive: true });
     writeFileSync(join(out, "old.html"), "old");
-    await replaceTree(out, write({ "index.html": "new" }));
+    for (const f of ["webstats.css", "barchart.js", "chart.umd.min.js"]) writeFileSync(join(out, "static", f), f);
+    await replaceTree(out, LIMITS, write({ "index.html": "new" }));
     expect(readlinkSync(out)).toBe("dist.slots/a");
     expect(readdirSync(out)).toEqual(["index.html"]);
-    expect(readdirSync(join(parent, "dist.slots/b"))).toEqual(["old.html"]);
-    await replaceTree(out, write({ "index.html": "newer" }));
+    expect(readdirSync(join(parent, "dist.slots/b")).sort()).toEqual(["old.html", "static"]);
+    await replaceTree(out, LIMITS, write({ "index.html": "newer" }));
     expect(readdirSync(out)).toEqual(["index.html"]); // slot b had no manifest: started afresh
+  });
+
+  it("leave a folder webstats did not make as it was, and make nothing beside it (regression: issue 10)", async () => {
+    const parent = tempDir();
+    const out = join(parent, "www");
+    mkdirSync(join(out, "static"), { recursive: true });
+    writeFileSync(join(out, "other.html"), "theirs");
+    writeFileSync(join(out, "static", "webstats.css"), "a stylesheet of the same name is not enough");
+    let wrote = false;
+    const writer = async (slot: Slot) => ((wrote = true), write({ "index.html": "ours" })(slot));
+    await expect(replaceTree(out, LIMITS, writer)).rejects.toBeInstanceOf(ForeignOutDir);
+    expect(wrote).toBe(false);
+    expect(readdirSync(parent)).toEqual(["www"]);
+    expect(readFileSync(join(out, "other.html"), "utf8")).toBe("theirs");
+    await expect(replaceTree(parent, { ...LIMITS, cwd: join(parent, "www") }, writer)).rejects.toBeInstanceOf(UnsafeOutDir);
+    expect(readdirSync(parent)).toEqual(["www"]);
   });
 
   it("refuse a second build while one is writing", async () => {
     const out = join(tempDir(), "dist");
     let inner: Promise<unknown> | undefined;
-    await replaceTree(out, async (slot) => {
-      inner = replaceTree(out, write({ "index.html": "second" }));
+    await replaceTree(out, LIMITS, async (slot) => {
+      inner = replaceTree(out, LIMITS, write({ "index.html": "second" }));
       await expect(inner).rejects.toMatchObject({ code: 2, message: expect.stringMatching(/another build is writing/) });
       return write({ "index.html": "first" })(slot);
     });

@@ -18,7 +18,7 @@ import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { BACKENDS } from "./helpers/backends.js";
-import { FIXTURES, readExpectedFile, suiteDir } from "./helpers/temp.js";
+import { FIXTURES, outLimits, readExpectedFile, suiteDir } from "./helpers/temp.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveBrowser = existsSync(CHROMIUM);
@@ -117,7 +117,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     created = await BACKENDS[0]!.create();
     await upsertPackages(created.store.db, await readPackagesCsv(join(dir, "packages.csv")));
     await ingestRows(created.store, inBatches(readRowsFile(join(dir, "downloads.tsv.gz"))));
-    await buildSite(created.store, join(work, "dist"));
+    await buildSite(created.store, join(work, "dist"), outLimits(created.dataDir));
     // The build may leave the site folder a symlink to the slot it wrote: serve the real folder.
     server = await serveTree(realpathSync(join(work, "dist")));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

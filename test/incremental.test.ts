@@ -17,7 +17,7 @@ import { openStore, type Store } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { servedTree } from "../src/site/tree-slots.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
-import { FIXTURES, suiteDir } from "./helpers/temp.js";
+import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 let dir: string;
 let cleanup: () => void;
@@ -50,9 +50,9 @@ describe("one more day", () => {
     const s3 = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
     const publishTo = (extra: object = {}, lines: string[] = []) =>
       publish({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: dir, to: "s3://site/packages/stats/", out, concurrency: 8, s3Endpoint: server.endpoint, delete: true, ...extra }, (l) => lines.push(l), () => {});
-    await buildSite(store, out);
-    await buildSite(store, out); // both slots now hold this tree
-    expect((await buildSite(store, out)).written).toBe(0);
+    await buildSite(store, out, outLimits(join(dir, "db")));
+    await buildSite(store, out, outLimits(join(dir, "db"))); // both slots now hold this tree
+    expect((await buildSite(store, out, outLimits(join(dir, "db")))).written).toBe(0);
     await publishTo();
     const before = await hashes(out);
     const untouched = await s3.send(new HeadObjectCommand({ Bucket: "site", Key: "packages/stats/bioc/A4Base/A4Base_stats.tab" }));
@@ -60,7 +60,7 @@ describe("one more day", () => {
     const day = join(dir, "day.tsv");
     writeFileSync(day, ["date\tc-ip\tsc-status\tcategory\tpackage", "2025-06-18\t10.0.0.1\t200\tbioc\taffy", "2025-06-18\t10.0.0.2\t200\tbioc\taffy", "2025-06-18\t10.0.0.3\t200\texperiment\tALL", ""].join("\n"));
     await ingestRows(store, inBatches(readRowsFile(day)));
-    const built = await buildSite(store, out);
+    const built = await buildSite(store, out, outLimits(join(dir, "db")));
     const after = await hashes(out);
     const served = await servedTree(out); // what publish reads instead of hashing every file
     expect(served.hashes).toEqual(after);

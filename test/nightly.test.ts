@@ -1,6 +1,6 @@
 // The nightly run end to end on the embedded database: CloudFront logs → build → publish to a
 // real S3 API on loopback; then "nothing to do", a held lock, and a bad configuration.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nightly } from "../src/commands/nightly.js";
@@ -65,6 +65,16 @@ describe("webstats nightly", () => {
     } finally {
       writeFileSync(join(dir, "site.lock"), "999999999"); // a dead owner: taken over next time
     }
+  });
+
+  it("exits 2 for an out folder webstats did not make, before taking a lock or ingesting (issue 10)", async () => {
+    mkdirSync(join(dir, "theirs"));
+    writeFileSync(join(dir, "theirs", "other.html"), "theirs");
+    writeFileSync(join(dir, "theirs.json"), JSON.stringify({ source: { logs: LOGS }, out: "theirs", packages: { update: false } }));
+    const error = await nightly(options({ config: "theirs.json", now: new Date("2025-01-04T01:30:00Z") }), () => {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 2, message: expect.stringMatching(/theirs is a folder holding other files.*remove it yourself$/) });
+    expect(readdirSync(dir).filter((n) => n.startsWith("theirs")).sort()).toEqual(["theirs", "theirs.json"]);
+    expect(readdirSync(join(dir, "theirs"))).toEqual(["other.html"]);
   });
 
   it("names the key of a bad configuration", async () => {

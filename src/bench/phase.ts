@@ -1,6 +1,7 @@
 // One measured phase of the benchmark, in its own process so that its peak RSS is its own.
 // Usage: node lib/bench/phase.js ingest|day|build|publish DATABASE_URL|pglite:DIR ARG [ARG2]
 // Prints one JSON line: seconds, peak RSS and what the phase did.
+import { homedir } from "node:os";
 import { buildSite } from "../commands/build.js";
 import { publish } from "../commands/publish.js";
 import { ingestRows } from "../ingest/replace-days.js";
@@ -29,11 +30,13 @@ if (phase === "ingest") {
   const r = await ingestRows(store, inBatches(rows), { days: [day, day] });
   detail = { rows: r.rows, first: r.first };
 } else if (phase === "build" || phase === "build-without-api") {
-  const r = await buildSite(store, arg!, undefined, { api: phase === "build" });
+  // A program of its own: it may read the process's folders, as the CLI's entry point does.
+  const limits = { cwd: process.cwd(), home: homedir(), dataDir: where!.startsWith("pglite:") ? where!.slice(7) : "" };
+  const r = await buildSite(store, arg!, limits, undefined, { api: phase === "build" });
   detail = { files: r.files, written: r.written, removed: r.removed, bytes: r.bytes, buildSeconds: r.seconds, workers: r.timings };
 } else if (phase === "publish") {
   // ARG = the site folder, ARG2 = the S3 endpoint; bucket `site`, as the legacy URLs lie.
-  const r = await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: ".", to: "s3://site/packages/stats/", out: arg!, delete: true, concurrency: 16, s3Endpoint: packagesFile }, () => {});
+  const r = await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: ".", home: homedir(), to: "s3://site/packages/stats/", out: arg!, delete: true, concurrency: 16, s3Endpoint: packagesFile }, () => {});
   detail = { uploaded: r.uploaded, unchanged: r.unchanged, deleted: r.deleted, bytes: r.bytes };
 } else {
   throw new Error(`unknown phase ${phase}`);

@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
 import { createProgress, rate } from "../progress.js";
@@ -6,7 +6,7 @@ import { pickPackages, realPackageHistory, syntheticDownloads } from "../sources
 import { withStore } from "./with-store.js";
 import { inBatches } from "../sources/batches.js";
 import { upsertPackages } from "../store/packages.js";
-import { buildSite, describeBuild } from "./build.js";
+import { buildSite, checkBuildOut, describeBuild } from "./build.js";
 import { ingestRows } from "../ingest/replace-days.js";
 
 const FROM = "2019-01-01" as IsoDate;
@@ -15,6 +15,9 @@ const TO = "2025-11-15" as IsoDate;
 /** A few hundred real package names over seven years, ingested and built: what a newcomer runs first. */
 export async function demo(options: GlobalOptions & { readonly out: string; readonly dataDirGiven: boolean }, out: (line: string) => void): Promise<void> {
   const dataDir = options.dataDirGiven ? options.dataDir : join(options.cwd, ".webstats/demo");
+  const outDir = resolve(options.cwd, options.out);
+  const limits = { ...options, dataDir };
+  await checkBuildOut(outDir, limits); // before seconds of ingesting
   await withStore({ ...options, dataDir }, "write", async (store) => {
     const progress = createProgress(process.stderr, options.quiet);
     try {
@@ -25,7 +28,7 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
       const ingested = await ingestRows(store, inBatches(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
       progress.clear();
       out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      const built = await buildSite(store, options.out, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
+      const built = await buildSite(store, outDir, limits, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
       progress.clear();
       out(describeBuild(built, options.out));
       const shown = relative(options.cwd, join(options.cwd, options.out)) || ".";

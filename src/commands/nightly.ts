@@ -5,7 +5,7 @@ import type { GlobalOptions } from "../config.js";
 import { ExitError } from "../errors.js";
 import { readNightlyConfig } from "../nightly/config.js";
 import { takeRunLock } from "../nightly/run-lock.js";
-import { describeBuild, buildSite } from "./build.js";
+import { buildSite, checkBuildOut, describeBuild } from "./build.js";
 import { describeIngest, runIngest } from "./ingest.js";
 import { applyManifest } from "./packages-update.js";
 import { publish } from "./publish.js";
@@ -23,6 +23,7 @@ export interface NightlyOptions extends GlobalOptions {
 export async function nightly(options: NightlyOptions, out: (line: string) => void): Promise<void> {
   const config = await readNightlyConfig(resolve(options.cwd, options.config));
   const outDir = resolve(options.cwd, config.out);
+  await checkBuildOut(outDir, options); // before OUT.lock is made beside it
   const release = await takeRunLock(`${outDir}.lock`);
   if (!release) throw new ExitError(`nightly: another run holds ${outDir}.lock; nothing done`, 2);
   const summary: string[] = [];
@@ -41,7 +42,7 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
       const ingested = await runIngest(store, { ...options, ...source, ...(options.now ? { now: options.now } : {}) });
       if (!ingested && packageChanges === 0) throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
       if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
-      const built = await buildSite(store, outDir);
+      const built = await buildSite(store, outDir, options);
       summary.push(describeBuild(built, config.out).replace(/^build: /, "built "));
     });
     if (config.publish) {

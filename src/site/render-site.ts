@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./pack.js";
 import type { RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
-import { md5, type Slot, type TreeHashes } from "./tree-slots.js";
+import { md5, naming, type Slot, type TreeHashes } from "./tree-slots.js";
 import type { PlanOptions } from "./tree.js";
 
 // Always the compiled worker (lib/site/): from src/site/ under vitest and from lib/site/ alike,
@@ -16,6 +16,18 @@ import type { PlanOptions } from "./tree.js";
 const WORKER = new URL("../../lib/site/render-worker.js", import.meta.url);
 
 type Done = Extract<RenderMessage, { kind: "done" }>;
+
+/** A render worker failed; `code` and `path` are its file-system error's, when it was one. */
+export class RenderFailed extends Error {
+  override readonly name = "RenderFailed";
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly path: string | undefined,
+  ) {
+    super(`rendering the site failed: ${message}`);
+  }
+}
 
 export interface RenderResult {
   readonly files: number;
@@ -45,7 +57,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
           (worker, shard) =>
             new Promise<Done>((resolve, reject) => {
               worker.on("message", (m: RenderMessage) => {
-                if (m.kind === "failed") return reject(new Error(`rendering the site failed: ${m.message}`));
+                if (m.kind === "failed") return reject(new RenderFailed(m.message, m.code, m.path));
                 progress[shard] = [m.files, m.bytes];
                 report();
                 if (m.kind === "done") resolve(m);
@@ -65,8 +77,9 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         hashes.set(a.path, hash);
         bytes += body.length;
         if (slot.holds.get(a.path) === hash) continue;
-        await mkdir(dirname(join(slot.dir, a.path)), { recursive: true });
-        await writeFile(join(slot.dir, a.path), body);
+        const path = join(slot.dir, a.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, body).catch((e: unknown) => Promise.reject(naming(e, path)));
         written++;
       }
       return { files: hashes.size, written, bytes, hashes, skipped: results[0]!.skipped, timings: results.map((r) => r.timings) };

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./pack.js";
 import { planSite, type PlanOptions } from "./tree.js";
-import { md5 } from "./tree-slots.js";
+import { md5, naming } from "./tree-slots.js";
 
 export interface RenderJob {
   readonly packed: PackedSiteData;
@@ -31,7 +31,8 @@ export type RenderMessage =
       readonly skipped: readonly string[];
       readonly timings: ShardTimings;
     }
-  | { readonly kind: "failed"; readonly message: string };
+  /** `code` and `path` of a file-system error (ENOSPC: the disk is full), for the command to say so. */
+  | { readonly kind: "failed"; readonly message: string; readonly code?: string | undefined; readonly path?: string | undefined };
 
 /** Where a worker's time went, in seconds: for the benchmark's breakdown. */
 export interface ShardTimings {
@@ -91,13 +92,17 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     const held = job.holds.get(file.path);
     if (held === hash) continue;
     const path = join(job.root, file.path);
-    if (held === undefined || !overwrite(path, body, size)) {
-      const dir = dirname(path);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+    try {
+      if (held === undefined || !overwrite(path, body, size)) {
+        const dir = dirname(path);
+        if (!made.has(dir)) {
+          mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        writeFileSync(path, body);
       }
-      writeFileSync(path, body);
+    } catch (e) {
+      throw naming(e, path);
     }
     written++;
   }
@@ -109,6 +114,7 @@ parentPort?.once("message", (job: RenderJob) => {
   try {
     renderShard(job, (m) => parentPort!.postMessage(m));
   } catch (e) {
-    parentPort!.postMessage({ kind: "failed", message: (e as Error).message } satisfies RenderMessage);
+    const { message, code, path } = e as NodeJS.ErrnoException;
+    parentPort!.postMessage({ kind: "failed", message, code, path } satisfies RenderMessage);
   }
 });

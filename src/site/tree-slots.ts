@@ -5,16 +5,23 @@
 // a site, a failed build leaves the served tree as it was, unchanged files keep their mtime
 // (the Last-Modified a web server sends), and no build has to delete a whole previous tree.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { ExitError } from "../errors.js";
 import { takeRunLock } from "../nightly/run-lock.js";
+import { ForeignOutDir, isEmptyFolder, isWebstatsTree, refuseUnsafeOutDir, type OutDirLimits } from "./out-dir.js";
 
 /** Site path (`/`-separated) → MD5 of its content, hex. */
 export type TreeHashes = ReadonlyMap<string, string>;
 
 /** A file's entry in TreeHashes; also what S3 reports as a single-part upload's ETag. */
 export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
+
+/** A write that fails once the file is open (ENOSPC) names no file: the writers name it. */
+export function naming(e: unknown, path: string): unknown {
+  if (e instanceof Error) (e as NodeJS.ErrnoException).path ??= path;
+  return e;
+}
 
 export interface Slot {
   /** The folder to bring up to date; not served while the build runs. */
@@ -31,14 +38,18 @@ export interface Replaced<T> {
 
 const SLOTS = [".slots/a", ".slots/b"] as const;
 
-/** Runs `write` against the idle slot; once it returns the slot's new hashes, serves that slot. */
-export async function replaceTree<T extends { readonly hashes: TreeHashes }>(outDir: string, write: (slot: Slot) => Promise<T>): Promise<Replaced<T>> {
+/**
+ * Runs `write` against the idle slot; once it returns the slot's new hashes, serves that slot.
+ * Throws UnsafeOutDir or ForeignOutDir, before anything is made, when DIR is not ours to replace.
+ */
+export async function replaceTree<T extends { readonly hashes: TreeHashes }>(outDir: string, limits: OutDirLimits, write: (slot: Slot) => Promise<T>): Promise<Replaced<T>> {
   const target = resolve(outDir);
+  await checkOutDir(target, limits); // before DIR.slots is made beside someone else's folder
   await mkdir(`${target}.slots`, { recursive: true });
   const release = await takeRunLock(`${target}.slots/build.lock`);
   if (!release) throw new ExitError(`build: another build is writing ${target}.slots (its pid is in build.lock)`, 2);
   try {
-    const served = await servedSlot(target);
+    const served = await checkOutDir(target, limits); // again: what another build served meanwhile
     const idle = `${target}${served === SLOTS[0] ? SLOTS[1] : SLOTS[0]}`;
     const manifest = `${idle}.md5`;
     const holds = await readManifest(manifest);
@@ -55,7 +66,7 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
       await removeEmptyParents(idle, path);
       removed++;
     }
-    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join(""));
+    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) => Promise.reject(naming(e, `${manifest}.tmp`)));
     await rename(`${manifest}.tmp`, manifest);
     await serve(target, idle, served);
     return { result, removed };
@@ -64,7 +75,28 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
   }
 }
 
-type Served = (typeof SLOTS)[number] | "folder" | "none";
+/** What is at DIR: one of our slots (by symlink), a plain folder, nothing, a symlink elsewhere, or a file. */
+type Served = (typeof SLOTS)[number] | "folder" | "none" | "elsewhere" | "other";
+
+// What a build itself leaves in DIR.slots: the slots, their manifests, the lock, a new link.
+const SLOTS_ENTRY = /^(?:[ab](?:\.md5(?:\.tmp)?)?|build\.lock|link-\d+)$/;
+
+/**
+ * Whether a build may replace what is at DIR (issue 10): nothing, an empty folder, a symlink to
+ * one of our slots, or a plain folder an older webstats built. Anything else is left alone.
+ */
+export async function checkOutDir(outDir: string, limits: OutDirLimits): Promise<Served> {
+  const target = resolve(outDir);
+  await refuseUnsafeOutDir(target, limits);
+  const served = await servedSlot(target);
+  if (served === "elsewhere") throw new ForeignOutDir(target, `is a symlink to ${await readlink(target)}`);
+  if (served === "other") throw new ForeignOutDir(target, "is a file");
+  if (served === "folder" && !(await isEmptyFolder(target)) && !(await isWebstatsTree(target))) throw new ForeignOutDir(target, "is a folder holding other files");
+  const slots = await lstat(`${target}.slots`).catch(() => null);
+  if (slots && !slots.isDirectory()) throw new ForeignOutDir(`${target}.slots`, "is a file");
+  if (slots && (await readdir(`${target}.slots`)).some((e) => !SLOTS_ENTRY.test(e))) throw new ForeignOutDir(`${target}.slots`, "holds other files");
+  return served;
+}
 
 /**
  * The folder served now, to read from while later builds go on (a build never writes the
@@ -73,21 +105,24 @@ type Served = (typeof SLOTS)[number] | "folder" | "none";
 export async function servedTree(outDir: string): Promise<{ readonly dir: string; readonly hashes: TreeHashes | null }> {
   const target = resolve(outDir);
   const served = await servedSlot(target);
-  if (served === "folder" || served === "none") return { dir: target, hashes: null };
+  if (served !== SLOTS[0] && served !== SLOTS[1]) return { dir: target, hashes: null };
   const hashes = await readManifest(`${target}${served}.md5`);
   return { dir: `${target}${served}`, hashes: hashes.size > 0 ? hashes : null };
 }
 
 async function servedSlot(target: string): Promise<Served> {
+  let stat;
   try {
-    const link = await readlink(target);
-    return SLOTS.find((s) => resolve(dirname(target), link) === `${target}${s}`) ?? "none";
+    stat = await lstat(target);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return "none";
-    if (code === "EINVAL") return "folder"; // a plain folder: an older webstats, or a copy
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return "none";
     throw e;
   }
+  if (stat.isSymbolicLink()) {
+    const link = await readlink(target);
+    return SLOTS.find((s) => resolve(dirname(target), link) === `${target}${s}`) ?? "elsewhere";
+  }
+  return stat.isDirectory() ? "folder" : "other"; // a plain folder: an older webstats, or a copy
 }
 
 /** `md5sum` format, so that `md5sum -c` can check a slot by hand. */
@@ -125,6 +160,13 @@ async function serve(target: string, slot: string, served: Served): Promise<void
     await rm(other, { recursive: true, force: true });
     await rm(`${other}.md5`, { force: true });
     await rename(target, other);
+    try {
+      await rename(link, target);
+    } catch (e) {
+      await rename(other, target); // the old folder stays served: a failed build changes nothing
+      throw e;
+    }
+    return;
   }
   await rename(link, target);
 }

@@ -14,7 +14,7 @@ import { inBatches } from "../../src/sources/batches.js";
 import { getValidThru } from "../../src/store/info.js";
 import { upsertPackages } from "../../src/store/packages.js";
 import { BACKENDS } from "./backends.js";
-import { extractTarGz, FIXTURES, suiteDir } from "./temp.js";
+import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./temp.js";
 
 const allow = parseAllowList(readFileSync(join(FIXTURES, "allowed.tsv"), "utf8"));
 
@@ -34,7 +34,7 @@ export function describeConformance(fixture: string): void {
         created = await backend.create();
         await upsertPackages(created.store.db, await readPackagesCsv(join(dir, "packages.csv")));
         await ingestRows(created.store, inBatches(readRowsFile(join(dir, "downloads.tsv.gz"))));
-        await buildSite(created.store, join(work, "dist"));
+        await buildSite(created.store, join(work, "dist"), outLimits(created.dataDir));
       });
 
       afterAll(async () => {

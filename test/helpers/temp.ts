@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
 
@@ -20,6 +20,9 @@ export function suiteDir(prefix = "webstats-suite-"): [string, () => void] {
 export function extractTarGz(archive: string, into: string): void {
   execFileSync("tar", ["-xzf", archive, "-C", into]);
 }
+
+/** What the CLI passes a build as the folders it must never replace: these tests build under tmp. */
+export const outLimits = (dataDir: string) => ({ cwd: process.cwd(), home: homedir(), dataDir });
 
 export const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 
