@@ -28,6 +28,17 @@ export class ExitError extends Error {
   }
 }
 
+/** Longest stretch of a value a message shows: enough to recognise it, never a whole 50 MB line. */
+const QUOTED_CHARS = 100;
+
+/** A value as messages show it: JSON-quoted (so control characters stay on one line), cut to about 100 characters. */
+export function quote(value: string): string {
+  if (value.length <= QUOTED_CHARS) return JSON.stringify(value);
+  // Cutting inside a surrogate pair would show half a character.
+  const end = /[\uD800-\uDBFF]/.test(value[QUOTED_CHARS - 1]!) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+  return `${JSON.stringify(value.slice(0, end))}… (${value.length} characters)`;
+}
+
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Another process holds a lock this command needs (a writer of the database, a build). Exit 2. */

@@ -1,8 +1,10 @@
 // The command line as an operator meets it: help with examples, exit codes, one-line errors.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { openStore } from "../src/store/database.js";
 import { tempDir } from "./helpers/temp.js";
 
 const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
@@ -95,4 +97,76 @@ describe("webstats CLI", () => {
     expect(gap.code).toBe(2);
     expect(gap.stderr).toMatch(/would leave 2025-03-31\.\.2025-03-31 missing after ValidThru 2025-03-30; .* --allow-gap/);
   });
+
+  // Issue 10, defect 5.
+  it("a package named index.html is refused by packages import, with every other bad name, and nothing is written", async () => {
+    const cwd = tempDir();
+    const names = ["affy", "index.html", "1abc", "abc.", "a_b", "a-b", "TReNA", "trena"];
+    writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\n" + names.map((n) => `${n},bioc,301,`).join("\n") + "\n");
+    const r = webstats(["packages", "import", "p.csv"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n").map((l) => l.replace(/^webstats: /, "").replace(/^(p\.csv:\d+: package name "[^"]*").*/, "$1"))).toEqual([
+      'p.csv:3: package name "index.html"',
+      'p.csv:4: package name "1abc"',
+      'p.csv:5: package name "abc."',
+      'p.csv:6: package name "a_b"',
+      'p.csv:7: package name "a-b"',
+    ]);
+    expect(await query(cwd, "select count(*)::int as n from packages")).toEqual([{ n: 0 }]);
+    writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\nTReNA,bioc,306,306\ntrena,bioc,306,\n");
+    expect(webstats(["packages", "import", "p.csv"], cwd)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^packages: 2 added/) });
+    expect(await query(cwd, "select package from packages order by package collate \"C\"")).toEqual([{ package: "TReNA" }, { package: "trena" }]);
+  });
+
+  it("a bad name already in the packages table is skipped by build with one warning line; the rest of the tree is as usual", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\nlimma,bioc,108,\n");
+    const rows = ["affy", "limma", "index.html", "a_b", "../up"].map((p, i) => `2025-01-02,1.1.1.${i},200,bioc,${p}`);
+    writeFileSync(join(cwd, "rows.csv"), "date,c-ip,sc-status,category,package\n" + rows.join("\n") + "\n");
+    expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
+    expect(webstats(["ingest", "--rows", "rows.csv"], cwd).code).toBe(0);
+    expect(webstats(["build", "--out", "clean"], cwd)).toMatchObject({ code: 0, stderr: "" });
+    // The legacy table may hold anything: other tools fill it.
+    await query(cwd, "insert into packages values ('index.html', 'bioc', '301', null), ('a_b', 'bioc', '301', null), ('../up', 'bioc', '301', null), ('bad.', 'annotation', '301', null)");
+    expect(webstats(["summarize"], cwd).code).toBe(0);
+    const built = webstats(["build", "--out", "site"], cwd);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/^build: \d+ files/);
+    const warnings = built.stderr.trim().split("\n");
+    expect(warnings).toHaveLength(4);
+    for (const [i, name] of ["../up", "a_b", "bad.", "index.html"].entries()) expect(warnings[i]).toMatch(new RegExp(`^build: skipped .*"${name.replace(/[.]/g, "\\.")}"`));
+    // Only the combined counts of the category see the skipped packages' downloads.
+    const files = (dir: string) => readdirSync(join(cwd, dir), { recursive: true, encoding: "utf8" }).sort();
+    expect(files("site")).toEqual(files("clean"));
+    const api = JSON.parse(readFileSync(join(cwd, "site/api/v1/packages.json"), "utf8")) as { packages: Array<{ name: string }> };
+    expect(api.packages.map((p) => p.name)).toEqual(["affy", "limma"]);
+    expect(readFileSync(join(cwd, "site/bioc/bioc_packages.txt"), "utf8")).toBe(readFileSync(join(cwd, "clean/bioc/bioc_packages.txt"), "utf8"));
+  });
+
+  // Issue 10, defect 6.
+  it("exits 1 with FILE:LINE on a rows file that is not UTF-8 or holds a NUL, and stores nothing", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
+    expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
+    for (const [bad, reason] of [["1.1.1.\xe9", "not valid UTF-8"], ["1.1.1.\0", "NUL"]]) {
+      writeFileSync(join(cwd, "rows.tsv"), Buffer.from(`date\tc-ip\tsc-status\tcategory\tpackage\n2025-01-02\t1.1.1.1\t200\tbioc\taffy\n2025-01-02\t${bad}\t200\tbioc\taffy\n`, "latin1"));
+      const r = webstats(["ingest", "--rows", "rows.tsv"], cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(new RegExp(`^webstats: rows\\.tsv:3: [^\\n]*${reason}[^\\n]*$`));
+    }
+    writeFileSync(join(cwd, "p.csv"), Buffer.from("package,category,first_version,last_version\ncaf\xe9,bioc,108,\n", "latin1"));
+    expect(webstats(["packages", "import", "p.csv"], cwd)).toMatchObject({ code: 1, stderr: "webstats: p.csv:2: not valid UTF-8\n" });
+    expect(await query(cwd, "select count(*)::int as n from bioc_web_downloads")).toEqual([{ n: 0 }]);
+    expect(await query(cwd, "select package from packages")).toEqual([{ package: "affy" }]);
+  });
 });
+
+/** Runs SQL on the embedded database the CLI runs in `cwd` used. */
+async function query(cwd: string, text: string): Promise<unknown[]> {
+  const store = await openStore({ dataDir: join(cwd, ".webstats/db") });
+  try {
+    return (await sql.raw(text).execute(store.db)).rows;
+  } finally {
+    await store.close();
+  }
+}

@@ -92,6 +92,19 @@ for (const backend of BACKENDS) {
       expect(await snapshot(current().store)).toEqual(before);
     });
 
+    // Issue 10, defect 6: an IP with a byte that is not UTF-8 was stored as U+FFFD (two such IPs
+    // became one distinct IP), and a NUL failed in the database without a line number.
+    it("a rows file that is not UTF-8 or holds a NUL writes nothing and names the line", async () => {
+      await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
+      const before = await snapshot(current().store);
+      for (const [bad, reason] of [["1.1.1.\xe9", "not valid UTF-8"], ["1.1.1.\0", "NUL"]] as const) {
+        const path = join(tempDir(), "rows.tsv");
+        writeFileSync(path, Buffer.from([HEADER, "2025-01-02\t2.2.2.2\t200\tbioc\taffy", `2025-01-02\t${bad}\t200\tbioc\taffy`, ""].join("\n"), "latin1"));
+        await expect(ingestRows(current().store, rowsOf(path))).rejects.toThrow(new RegExp(`^${path}:3: [^\\n]*${reason}`));
+        expect(await snapshot(current().store)).toEqual(before);
+      }
+    });
+
     it.runIf(backend.name === "PostgreSQL")("refuses to run beside another writer (LockHeld, exit 2), and writes nothing", async () => {
       const before = await snapshot(current().store);
       const other = await openStore({ databaseUrl: current().url, dataDir: current().dataDir });

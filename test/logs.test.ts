@@ -1,7 +1,8 @@
 // CloudFront logs → download rows, proved against datasets from shared/tools/gen_cloudfront.py
 // (copied into test/data/cloudfront): its *.expected.tsv holds the rows the production Athena
 // view selects from the same logs.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import { parsePackagesCsv } from "../src/sources/packages-csv.js";
 import { latestRuns } from "../src/store/ingest-runs.js";
 import { getValidThru } from "../src/store/info.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
-import { FIXTURES } from "./helpers/temp.js";
+import { FIXTURES, tempDir } from "./helpers/temp.js";
 
 const DATA = new URL("./data/cloudfront/", import.meta.url).pathname;
 const key = (r: { date: string; ip: string; status: number | string; category: string; package: string }) => [r.date, r.ip, r.status, r.category, r.package].join("\t");
@@ -67,6 +68,39 @@ describe("selecting downloads from CloudFront logs", () => {
     const files = await listLocalLogs(join(DATA, "bad"), "2025-06-01" as IsoDate, "2025-06-02" as IsoDate);
     const rows = logRows(files, { first: "2025-06-01" as IsoDate, last: "2025-06-02" as IsoDate, maxBadLines: { share: 0.001 }, skipBadFiles: true }, emptyLogReport());
     await expect((async () => { for await (const _ of rows); })()).rejects.toThrow(/^5 malformed lines of \d+ \(more than the 1 allowed by --max-bad-lines\); first: .*badbadba\.gz:3/);
+  });
+});
+
+// Issue 10, defect 6: a line that is not UTF-8, holds a NUL or is longer than 64 KiB is a bad
+// line (counted against --max-bad-lines, with its file:line), never a row.
+describe("lines no log should have (issue 10)", () => {
+  const HEADER = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent)\n";
+  const line = (ip: string, referer = "-") => `2025-06-01\t02:48:09\tIAD89-C1\t2171309\t${ip}\tGET\th\t/packages/3.18/bioc/src/contrib/affyio_2.16.2.tar.gz\t200\t${referer}\tcurl/8.5.0\n`;
+
+  async function selectFrom(body: Buffer) {
+    const dir = tempDir();
+    writeFileSync(join(dir, "E1TVLJONPTUXV3.2025-06-01-02.d3d4ac41.gz"), gzipSync(Buffer.concat([Buffer.from(HEADER), body])));
+    const files = await listLocalLogs(dir, "2025-06-01" as IsoDate, "2025-06-01" as IsoDate);
+    const report = emptyLogReport();
+    const rows: DownloadRow[] = [];
+    for await (const r of logRows(files, { first: "2025-06-01" as IsoDate, last: "2025-06-01" as IsoDate, maxBadLines: { count: 10 }, skipBadFiles: false }, report)) rows.push(...parseBlock(r));
+    return { rows: rows.map((r) => r.ip), report, file: files[0]!.name };
+  }
+
+  it("counts a line that is not UTF-8 and a line with a NUL as bad lines, with samples", async () => {
+    const body = Buffer.concat([Buffer.from(line("1.1.1.1")), Buffer.from(line("1.1.1.\xe9"), "latin1"), Buffer.from(line("1.1.1.\0")), Buffer.from(line("1.1.1.4"))]);
+    const { rows, report, file } = await selectFrom(body);
+    expect(rows).toEqual(["1.1.1.1", "1.1.1.4"]);
+    expect(report.badLines).toBe(2);
+    expect(report.badSamples).toEqual([`${file}:4: not valid UTF-8`, `${file}:5: holds a NUL byte`]);
+  });
+
+  it("counts a line longer than 64 KiB as a bad line, however long, and reads on", async () => {
+    const body = [line("1.1.1.1"), line("1.1.1.2", "r".repeat(70_000)), line("1.1.1.3", "r".repeat(20 * 1024 * 1024)), line("1.1.1.4")].join("");
+    const { rows, report, file } = await selectFrom(Buffer.from(body));
+    expect(rows).toEqual(["1.1.1.1", "1.1.1.4"]);
+    expect(report.badSamples).toEqual([`${file}:4: line longer than 65536 bytes`, `${file}:5: line longer than 65536 bytes`]);
+    expect(report.lines).toBe(4);
   });
 });
 

@@ -97,4 +97,17 @@ describe("packages update", () => {
     const options = await setup();
     await expect(packagesUpdate({ ...options, baseUrl: baseUrl + "nowhere/" }, () => {})).rejects.toThrow(/nowhere\/config\.yaml: HTTP 404/);
   });
+
+  // Issue 10, defect 5: a manifest name that is no Bioconductor name (or a file of the category
+  // folder) would block every build once added.
+  it("does not add a manifest name that breaks the naming rule, and reports it in one line", async () => {
+    const options = await setup();
+    const lines: string[] = [];
+    expect(await packagesUpdate({ ...options, quiet: false, baseUrl: baseUrl + "bad-name/" }, (l) => lines.push(l))).toBe(4);
+    const after = await table(options.dataDir);
+    expect(Object.keys(after).sort()).toEqual(["ALL", "GO.db", "affy", "backAgain", "gone", "newPkg", "rnaseqGene", "trena"]);
+    expect(lines.filter((l) => l.includes("index.html"))).toEqual([expect.stringMatching(/^packages update: not added: package name "index\.html" /)]);
+    expect(lines.filter((l) => l.includes("a_b"))).toEqual([expect.stringMatching(/^packages update: not added: package name "a_b" /)]);
+    expect(lines.at(-1)).toMatch(/^packages update: 2 added, 1 removed, 1 reinstated, 2 not added \(bad names\)/);
+  });
 });

@@ -79,7 +79,7 @@ export async function build(options: GlobalOptions & { readonly out: string }, o
     try {
       const result = await buildSite(store, outDir, options, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`), undefined, warn);
       progress.clear();
-      for (const s of result.skipped) warn(`build: skipped ${s}`);
+      for (const s of result.skipped) warn(`build: skipped a package: ${s}`);
       out(describeBuild(result, options.out));
       return result;
     } finally {

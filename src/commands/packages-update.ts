@@ -23,8 +23,11 @@ export async function packagesUpdate(options: PackagesUpdateOptions, out: (line:
 
 /** The plan from the manifest against the packages table, printed, and applied unless a dry run. */
 export async function applyManifest(store: Store, manifest: Manifest, options: PackagesUpdateOptions, out: (line: string) => void): Promise<number> {
-  const changes = planPackagesUpdate(await readPackages(store.db), manifest);
+  const { changes, refused } = planPackagesUpdate(await readPackages(store.db), manifest);
   const counts = ["add", "remove", "reinstate"].map((k) => `${changes.filter((c) => c.kind === k).length} ${k === "add" ? "added" : k === "remove" ? "removed" : "reinstated"}`);
+  if (refused.length > 0) counts.push(`${refused.length} not added (bad names)`);
+  // Shown even with --quiet: the manifest holds something an operator should hear about.
+  for (const r of refused) out(`packages update: not added: ${r}`);
   if (!options.quiet || options.dryRun) for (const c of changes) out(`  ${describeChange(c)}`);
   const summary = `packages update: ${counts.join(", ")} (release ${manifest.release}, devel ${manifest.devel}, ${manifest.packages.size} packages in devel)`;
   if (options.dryRun) {

@@ -1,9 +1,9 @@
 // The plan of the whole /packages/stats/ tree: every path and how to render it. Nothing is
 // rendered until a writer asks, so the plan of ~40,000 files stays small.
 import type { Category, CategoryKey } from "../domain/categories.js";
+import { combinedStems, PACKAGE_LIST, packagesStatsTab, scoresTab, statsTab, SUBJECT_PAGE, yearStatsTab } from "../domain/category-folder.js";
 import { sortByCollation } from "../domain/order.js";
 import type { PackageName, PeriodCounts } from "../domain/types.js";
-import { unsafeNameReason } from "../sources/packages-csv.js";
 import type { CategoryData, SiteData } from "../summaries/load.js";
 import { planApi } from "./api/plan-api.js";
 import { yearsWithRows } from "./blocks.js";
@@ -11,6 +11,7 @@ import { EXPLORE_PAGE, explorePageView, renderExplorePage } from "./explore.js";
 import { renderCategoryPage, renderStatsPage } from "./render.js";
 import { computeScores, type Score } from "./scores.js";
 import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
+import { withoutUnusableNames } from "./usable-names.js";
 import { categoryPageView, statsPageView } from "./views.js";
 
 export interface SiteFile {
@@ -23,7 +24,7 @@ export interface SiteFile {
 
 export interface SitePlan {
   readonly files: readonly SiteFile[];
-  /** Packages left out because their name cannot be a folder (only possible in a database filled by other tools). */
+  /** Packages left out because their name cannot be in the site, one reason each (see usable-names.ts). */
   readonly skipped: readonly string[];
 }
 
@@ -32,14 +33,14 @@ export interface PlanOptions {
   readonly api: boolean;
 }
 
-export function planSite(data: SiteData, options: PlanOptions = { api: true }): SitePlan {
+export function planSite(all: SiteData, options: PlanOptions = { api: true }): SitePlan {
+  const { data, skipped } = withoutUnusableNames(all);
   const files: SiteFile[] = [];
-  const skipped: string[] = [];
   const add = (path: string, render: () => string) => files.push({ path, render });
   const lastVersion = new Map(data.packages.map((p) => [p.name as string, p.lastVersion]));
 
   add(EXPLORE_PAGE, () => renderExplorePage(explorePageView(data.validThru)));
-  add("bioc/bioc_packages.txt", () => renderPackageList(sortByCollation(data.packages, (p) => p.name).map((p) => p.name)));
+  add(`bioc/${PACKAGE_LIST}`, () => renderPackageList(sortByCollation(data.packages, (p) => p.name).map((p) => p.name)));
 
   const scoresOf = new Map<CategoryKey, Score[]>(data.categories.map((cd) => [cd.category.key, computeScores(cd.packages, data.validThru)]));
   for (const cd of data.categories) {
@@ -52,18 +53,13 @@ export function planSite(data: SiteData, options: PlanOptions = { api: true }): 
     addSubjectFiles(add, category, category.key, cd.combined, () =>
       renderStatsPage(statsPageView(category, { kind: "combined" }, cd.combined, data.validThru)),
     );
-    if (category.prefix !== category.key) addSubjectTabs(add, category, category.prefix, cd.combined);
+    for (const stem of combinedStems(category)) if (stem !== category.key) addSubjectTabs(add, category, stem, cd.combined);
 
     const packages = sortedPackages(cd);
-    if (packages.length > 0) add(`${category.key}/${category.prefix}_pkg_stats.tab`, () => renderPackagesStatsTab(packages));
-    add(`${category.key}/${category.prefix}_pkg_scores.tab`, () => renderScoresTab(scores));
+    if (packages.length > 0) add(`${category.key}/${packagesStatsTab(category.prefix)}`, () => renderPackagesStatsTab(packages));
+    add(`${category.key}/${scoresTab(category.prefix)}`, () => renderScoresTab(scores));
 
     for (const [name, rows] of packages) {
-      const unsafe = unsafeNameReason(name);
-      if (unsafe) {
-        skipped.push(`${category.key}: ${unsafe}`);
-        continue;
-      }
       addSubjectFiles(add, category, `${name}/${name}`, rows, () =>
         renderStatsPage(statsPageView(category, { kind: "package", name, lastVersion: lastVersion.get(name) ?? null }, rows, data.validThru)),
       );
@@ -78,14 +74,14 @@ type Add = (path: string, render: () => string) => void;
 /** `STEM_stats.tab` and one `STEM_YEAR_stats.tab` per year with rows, beside the subject's page. */
 function addSubjectTabs(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[]): void {
   if (rows.length === 0) return;
-  add(`${category.key}/${stem}_stats.tab`, () => renderStatsTab(rows));
-  for (const year of yearsWithRows(rows)) add(`${category.key}/${stem}_${year}_stats.tab`, () => renderYearStatsTab(rows, year));
+  add(`${category.key}/${statsTab(stem)}`, () => renderStatsTab(rows));
+  for (const year of yearsWithRows(rows)) add(`${category.key}/${yearStatsTab(stem, year)}`, () => renderYearStatsTab(rows, year));
 }
 
 function addSubjectFiles(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[], page: () => string): void {
   if (rows.length === 0) return; // the live server answers 404 for a subject without rows
   const dir = stem.includes("/") ? stem.slice(0, stem.lastIndexOf("/") + 1) : "";
-  add(`${category.key}/${dir}index.html`, page);
+  add(`${category.key}/${dir}${SUBJECT_PAGE}`, page);
   addSubjectTabs(add, category, stem, rows);
 }
 

@@ -2,7 +2,7 @@
 // repository's devel PACKAGES file lists the packages now in devel.
 import type { DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
-import { ExitError } from "../errors.js";
+import { ExitError, quote } from "../errors.js";
 
 export interface Manifest {
   /** Encoded: `3.21` → `321`. */
@@ -14,7 +14,7 @@ export interface Manifest {
 /** `3.21` → `321`, `3.9` → `309`: major × 100 + minor, as the packages table stores releases. */
 export function encodeRelease(version: string): string {
   const m = /^(\d+)\.(\d+)$/.exec(version.trim());
-  if (!m) throw new ExitError(`not a Bioconductor version: ${JSON.stringify(version)}`, 1);
+  if (!m) throw new ExitError(`not a Bioconductor version: ${quote(version)}`, 1);
   return String(Number(m[1]) * 100 + Number(m[2]));
 }
 

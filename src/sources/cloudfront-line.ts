@@ -4,10 +4,12 @@
 // name up to its first `_`, statuses 200/301/302/307/308, and the column length limits.
 //
 // Hot path (millions of lines a night): a line is read as bytes, in one pass that finds the
-// tabs and notices non-ASCII bytes; only the four fields we need become strings, and the URI
+// tabs and notices non-ASCII and NUL bytes; only the four fields we need become strings, and the URI
 // regex runs only for counted statuses.
 import { parseIsoDate } from "../domain/dates.js";
 import type { DownloadRow, IsoDate } from "../domain/types.js";
+import { quote } from "../errors.js";
+import { lineProblem } from "./line-rules.js";
 
 const VIEW_URI = /^\/+packages\/+[^/]*\/+(bioc|workflows|data\/+experiment|data\/+annotation)\/+(?:bin|src)\/+(?:[^/]*\/+)*([^_]*)_.*\.(?:tar|gz|zip|tgz)$/;
 const COUNTED = new Set([200, 301, 302, 307, 308]);
@@ -34,12 +36,12 @@ export function fieldPositions(fieldsHeader: string): FieldPositions | string {
 export type Selection = DownloadRow | null | { readonly bad: string };
 
 const starts = new Int32Array(MAX_FIELDS + 2); // reused: no allocation per line
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The line `buf[from, to)` (no line end). */
 export function selectDownloadBytes(buf: Buffer, from: number, to: number, f: FieldPositions): Selection {
   let fields = 1;
-  let high = 0;
+  let high = 0; // bit 7 set: a byte ≥ 0x80
+  let belowOne = 0; // negative: a NUL (b - 1 < 0), found without a branch per byte
   starts[0] = from;
   for (let i = from; i < to; i++) {
     const b = buf[i]!;
@@ -48,26 +50,25 @@ export function selectDownloadBytes(buf: Buffer, from: number, to: number, f: Fi
       fields++;
     }
     high |= b;
+    belowOne |= b - 1;
   }
   if (fields !== f.count) return { bad: `${fields} fields, want ${f.count}` };
   starts[fields] = to + 1;
   let encoding: "latin1" | "utf8" = "latin1";
-  if (high & 0x80) {
-    try {
-      strictUtf8.decode(buf.subarray(from, to));
-    } catch {
-      return { bad: "not UTF-8" };
-    }
+  if (high & 0x80 || belowOne < 0) {
+    // The rules every text input follows, checked only when the scan saw a reason to.
+    const problem = lineProblem(buf, from, to);
+    if (problem) return { bad: problem };
     encoding = "utf8";
   }
   const field = (n: number) => buf.toString(encoding, starts[n]!, starts[n + 1]! - 1);
   const dateText = field(f.date);
   const date = checkedDate(dateText);
-  if (!date) return { bad: `bad date ${JSON.stringify(dateText.slice(0, 20))}` };
+  if (!date) return { bad: `bad date ${quote(dateText)}` };
   const s = starts[f.status]!;
   const status = (buf[s]! - 48) * 100 + (buf[s + 1]! - 48) * 10 + (buf[s + 2]! - 48);
   if (starts[f.status + 1]! - 1 - s !== 3 || !(status >= 100 && status <= 999) || !isDigits(buf, s, 3)) {
-    return { bad: `bad sc-status ${JSON.stringify(field(f.status).slice(0, 20))}` };
+    return { bad: `bad sc-status ${quote(field(f.status))}` };
   }
   if (!COUNTED.has(status)) return null;
   const m = VIEW_URI.exec(field(f.uri));

@@ -8,6 +8,7 @@ import { createGunzip } from "node:zlib";
 import type { IsoDate } from "../domain/types.js";
 import { rowLine } from "./batches.js";
 import { fieldPositions, selectDownloadBytes, type FieldPositions } from "./cloudfront-line.js";
+import { LINE_TOO_LONG, MAX_LINE_BYTES } from "./line-rules.js";
 import type { LogFile, LogLocation } from "./log-files.js";
 import { openS3Object } from "./s3-logs.js";
 
@@ -48,6 +49,7 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     n++;
     if (to > from && buf[to - 1] === 13) to--; // \r\n
     if (to === from) return;
+    if (to - from > MAX_LINE_BYTES) return tooLong();
     if (buf[from] === 35 /* # */) {
       const line = buf.toString("utf8", from, to);
       if (line.startsWith("#Fields:")) {
@@ -65,19 +67,36 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     if (r.date < first || r.date > last) outside++;
     else rows.push(rowLine(r));
   };
+  // A line longer than the limit is a bad line as soon as it passes it: its bytes are dropped, not
+  // gathered, until it ends.
+  const tooLong = () => {
+    dataLines++;
+    bad(LINE_TOO_LONG);
+  };
   let rest: Buffer | null = null;
+  let overlong = false;
   try {
     for await (const chunk of bytes as AsyncIterable<Buffer>) {
       let from = 0;
-      if (rest) {
+      if (rest || overlong) {
         // Only the line that spans two chunks is copied.
         const end = chunk.indexOf(10);
         if (end === -1) {
-          rest = Buffer.concat([rest, chunk]);
+          if (rest) rest = Buffer.concat([rest, chunk]);
+          if (rest && rest.length > MAX_LINE_BYTES + 1 /* its \r */) {
+            rest = null;
+            overlong = true;
+          }
           continue;
         }
-        const line = Buffer.concat([rest, chunk.subarray(0, end)]);
-        take(line, 0, line.length);
+        if (overlong) {
+          n++;
+          tooLong();
+          overlong = false;
+        } else {
+          const line = Buffer.concat([rest!, chunk.subarray(0, end)]);
+          take(line, 0, line.length);
+        }
         from = end + 1;
       }
       for (let end = chunk.indexOf(10, from); end !== -1; end = chunk.indexOf(10, from)) {
@@ -85,11 +104,18 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
         from = end + 1;
       }
       rest = from < chunk.length ? chunk.subarray(from) : null;
+      if (rest && rest.length > MAX_LINE_BYTES + 1) {
+        rest = null;
+        overlong = true;
+      }
     }
   } catch (e) {
     bytes.destroy();
     throw new Error(`${file.name}: cannot read: ${(e as Error).message}`);
   }
-  if (rest) take(rest, 0, rest.length);
+  if (overlong) {
+    n++;
+    tooLong();
+  } else if (rest) take(rest, 0, rest.length);
   return { file: file.name, lines: dataLines, rows: rows.join(""), rowCount: rows.length, outside, badLines, badSamples };
 }

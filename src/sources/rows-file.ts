@@ -3,7 +3,7 @@
 // bioc_web_downloads; the first bad one stops the run, named by file, line and value.
 import { parseIsoDate } from "../domain/dates.js";
 import type { DownloadRow } from "../domain/types.js";
-import { InputError } from "../errors.js";
+import { InputError, quote } from "../errors.js";
 import { splitterFor } from "./delimited.js";
 import { readTextLines } from "./text-lines.js";
 
@@ -14,12 +14,12 @@ const LIMITS = { "c-ip": 40, category: 16, package: 64 } as const;
 export function parseDownloadFields(fields: readonly string[]): DownloadRow | string {
   const [date, ip, status, category, pkg] = fields as [string, string, string, string, string];
   const isoDate = parseIsoDate(date);
-  if (!isoDate) return `bad date ${JSON.stringify(date)} (want YYYY-MM-DD)`;
-  if (!/^\d{3}$/.test(status)) return `bad sc-status ${JSON.stringify(status)} (want a 3-digit HTTP status)`;
+  if (!isoDate) return `bad date ${quote(date)} (want YYYY-MM-DD)`;
+  if (!/^\d{3}$/.test(status)) return `bad sc-status ${quote(status)} (want a 3-digit HTTP status)`;
   for (const [name, value] of [["c-ip", ip], ["category", category], ["package", pkg]] as const) {
     if (value === "") return `empty ${name}`;
-    if (/[\t\r\n]/.test(value)) return `${name} holds a tab or a line end: ${JSON.stringify(value)}`;
-    if (value.length > LIMITS[name]) return `${name} longer than ${LIMITS[name]} characters: ${JSON.stringify(value)}`;
+    if (/[\t\r\n]/.test(value)) return `${name} holds a tab or a line end: ${quote(value)}`;
+    if (value.length > LIMITS[name]) return `${name} longer than ${LIMITS[name]} characters: ${quote(value)}`;
   }
   return { date: isoDate, ip, status: Number(status), category, package: pkg };
 }
@@ -33,13 +33,13 @@ export async function* readRowsFile(path: string): AsyncGenerator<DownloadRow> {
   const names = split(header.replace(/^\uFEFF/, "")).map((h) => h.trim());
   const positions = ROW_COLUMNS.map((c) => names.indexOf(c));
   if (positions.some((p) => p < 0)) {
-    throw new InputError(path, 1, `header ${JSON.stringify(header)} lacks ${ROW_COLUMNS.filter((_, i) => positions[i]! < 0).join(", ")}`);
+    throw new InputError(path, 1, `header ${quote(header)} lacks ${ROW_COLUMNS.filter((_, i) => positions[i]! < 0).join(", ")}`);
   }
   for await (const [n, line] of lines) {
     if (line === "") continue;
     const fields = split(line);
     if (fields.length !== names.length) {
-      throw new InputError(path, n, `${fields.length} fields, want ${names.length}: ${JSON.stringify(line)}`);
+      throw new InputError(path, n, `${fields.length} fields, want ${names.length}: ${quote(line)}`);
     }
     const row = parseDownloadFields(positions.map((p) => fields[p]!));
     if (typeof row === "string") throw new InputError(path, n, row);

@@ -47,7 +47,8 @@ describe("the Athena view's rules for one log line", () => {
     expect(selectDownload(line("/x", "200", "1.1.1.1", "2025-02-30"), f)).toEqual({ bad: 'bad date "2025-02-30"' });
     expect(selectDownload(line("/x", "OK"), f)).toEqual({ bad: 'bad sc-status "OK"' });
     const latin1 = Buffer.from(line("/packages/3.20/bioc/src/contrib/caf\xe9_1.0.tar.gz"), "latin1");
-    expect(selectDownloadBytes(latin1, 0, latin1.length, f)).toEqual({ bad: "not UTF-8" });
+    expect(selectDownloadBytes(latin1, 0, latin1.length, f)).toEqual({ bad: "not valid UTF-8" });
+    expect(selectDownload(line("/packages/3.20/bioc/src/contrib/affy_1.0.tar.gz", "200", "1.1.1.\0"), f)).toEqual({ bad: "holds a NUL byte" });
     expect(pick("/packages/3.20/bioc/src/contrib/caf\u00e9_1.0.tar.gz")).toBe("bioc/caf\u00e9"); // valid UTF-8 is read as such
     expect(fieldPositions("#Fields: date time")).toBe("#Fields lacks c-ip, cs-uri-stem, sc-status");
   });

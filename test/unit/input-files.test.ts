@@ -1,9 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { parsePackagesCsv } from "../../src/sources/packages-csv.js";
+import { parsePackagesCsv, readPackagesCsv } from "../../src/sources/packages-csv.js";
 import { readRowsFile } from "../../src/sources/rows-file.js";
 import { tempDir } from "../helpers/temp.js";
 
@@ -73,7 +73,7 @@ describe("packages CSV", () => {
   });
 
   it("reports every bad line by number, and fails the whole file", () => {
-    const text = "package,category,first_version,last_version\nok,bioc,301,\n,bioc,301,\nx,software,301,\ny,bioc,301\n../etc,bioc,301,\nok,bioc,302,\n";
+    const text = "package,category,first_version,last_version\nok,bioc,301,\n,bioc,301,\nxx,software,301,\ny,bioc,301\n../etc,bioc,301,\nok,bioc,302,\n";
     let message = "";
     try {
       parsePackagesCsv(text, "p.csv");
@@ -84,8 +84,105 @@ describe("packages CSV", () => {
       "p.csv:3: empty package name",
       'p.csv:4: unknown category "software" (want bioc, annotation, experiment or workflows)',
       "p.csv:5: 3 fields, want 4",
-      'p.csv:6: package name not usable as a folder: "../etc"',
+      'p.csv:6: package name "../etc" is not a Bioconductor name (want a letter, then letters, digits and dots, not ending in a dot)',
       'p.csv:7: package "ok" already on line 2',
     ]);
+  });
+});
+
+// Issue 10, defect 5: a name that could not be a Bioconductor package, or that is a file of the
+// category folder, blocked every later build.
+describe("package names (issue 10)", () => {
+  const csv = (...names: string[]) => "package,category,first_version,last_version\n" + names.map((n) => `${n},bioc,301,`).join("\n") + "\n";
+  const failure = (text: string) => {
+    try {
+      parsePackagesCsv(text, "p.csv");
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return (e as Error).message.split("\n");
+    }
+    throw new Error("accepted");
+  };
+
+  it("a package named index.html is refused", () => {
+    expect(failure(csv("affy", "index.html"))).toEqual([expect.stringMatching(/^p\.csv:3: package name "index\.html" .*category folder/)]);
+  });
+
+  it.each(["1abc", "abc.", "a_b", "a-b", "a", ".x", "a b", "caf\u00e9"])("a package named %j is refused, by file and line", (name) => {
+    expect(failure(csv("affy", name, "limma"))).toEqual([expect.stringMatching(new RegExp(`^p\\.csv:3: package name ${JSON.stringify(name).replace(/[.]/g, "\\.")} `))]);
+  });
+
+  it("accepts names that differ only in case (TReNA and trena are two packages)", () => {
+    expect(parsePackagesCsv(csv("TReNA", "trena", "GO.db", "BSgenome.Hsapiens.UCSC.hg38"), "p.csv").map((r) => r.name)).toEqual(["TReNA", "trena", "GO.db", "BSgenome.Hsapiens.UCSC.hg38"]);
+  });
+
+  it("accepts every real package name and every fixture's", () => {
+    for (const f of ["../../data/packages-history.csv", "../fixtures/small-s1/packages.csv", "../fixtures/medium-s2/packages.csv"]) {
+      expect(parsePackagesCsv(readFileSync(new URL(f, import.meta.url), "utf8"), f).length).toBeGreaterThan(40);
+    }
+  });
+});
+
+// Issue 10, defect 6: bytes that are not UTF-8 were stored as U+FFFD, a NUL reached the
+// database, and a 50 MB line was buffered whole and echoed in the message.
+describe("text input files (issue 10)", () => {
+  const HEAD = Buffer.from("date\tc-ip\tsc-status\tcategory\tpackage\n2025-01-02\t1.2.3.4\t200\tbioc\taffy\n");
+  const PKG_HEAD = Buffer.from("package,category,first_version,last_version\naffy,bioc,108,\n");
+  const failure = async (read: () => Promise<unknown>) => {
+    const error = await read().then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  };
+  const readers = {
+    "rows file": (path: string) => readAll(path),
+    "packages CSV": (path: string) => readPackagesCsv(path),
+  };
+  const heads = { "rows file": HEAD, "packages CSV": PKG_HEAD };
+
+  for (const [kind, read] of Object.entries(readers)) {
+    const head = heads[kind as keyof typeof heads];
+    const withLine = (line: Buffer, gzip = false) => {
+      const path = join(tempDir(), gzip ? "f.gz" : "f.txt");
+      const bytes = Buffer.concat([head, line, Buffer.from("\n")]);
+      writeFileSync(path, gzip ? gzipSync(bytes) : bytes);
+      return path;
+    };
+    const good = kind === "rows file" ? "2025-01-03\t1.2.3.5\t200\tbioc\tcaf?" : "caf?,bioc,301,";
+
+    it(`${kind}: a line that is not UTF-8 is refused as FILE:LINE: not valid UTF-8`, async () => {
+      for (const gzip of [false, true]) {
+        const path = withLine(Buffer.from(good.replace("?", "\xe9"), "latin1"), gzip);
+        expect(await failure(() => read(path))).toBe(`${path}:3: not valid UTF-8`);
+      }
+    });
+
+    it(`${kind}: a NUL byte is refused with FILE:LINE`, async () => {
+      const path = withLine(Buffer.from(good.replace("?", "\0")));
+      expect(await failure(() => read(path))).toMatch(new RegExp(`^${path}:3: .*NUL`));
+    });
+
+    it(`${kind}: a 50 MB line is refused quickly, in a short message naming the line, without buffering it`, async () => {
+      const path = withLine(Buffer.alloc(50 * 1024 * 1024, "x"));
+      const before = process.memoryUsage().rss;
+      const message = await failure(() => read(path));
+      expect(message).toBe(`${path}:3: line longer than 65536 bytes`);
+      expect(process.memoryUsage().rss - before).toBeLessThan(100e6);
+    });
+  }
+
+  it("keeps messages short: a value is quoted up to about 100 characters", async () => {
+    const path = join(tempDir(), "long.tsv");
+    writeFileSync(path, Buffer.concat([HEAD, Buffer.from(`2025-01-02\t1.2.3.4\t200\tbioc\t${"x".repeat(20_000)}\n`)]));
+    const message = await failure(() => readAll(path));
+    expect(message).toMatch(/:3: package longer than 64 characters: "x{100}"…/);
+    expect(message.length).toBeLessThan(300);
+    await expect(failure(async () => parsePackagesCsv(`package,category,first_version,last_version\naffy,${"y".repeat(5000)},301,\n`, "p.csv"))).resolves.toMatch(/^p\.csv:2: unknown category "y{100}"…/);
+  });
+
+  it("a line of exactly 65536 bytes is still read", async () => {
+    const path = join(tempDir(), "max.tsv");
+    const line = `2025-01-02\t1.2.3.4\t200\tbioc\taffy\t`;
+    writeFileSync(path, Buffer.concat([Buffer.from("date\tc-ip\tsc-status\tcategory\tpackage\tpad\n"), Buffer.from(line + "p".repeat(65536 - line.length) + "\n")]));
+    expect(await readAll(path)).toHaveLength(1);
   });
 });

@@ -3,7 +3,6 @@
 import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../../domain/categories.js";
 import { compareCollation } from "../../domain/order.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
-import { unsafeNameReason } from "../../sources/packages-csv.js";
 import { lastThirtyDays } from "../../domain/dates.js";
 import type { SiteData } from "../../summaries/load.js";
 import { scoreWindow, type Score } from "../scores.js";
@@ -51,8 +50,8 @@ export function scoreWindowLabels(validThru: IsoDate): { from: string; to: strin
 }
 
 /**
- * Every row of `packages` whose category is one of the four and whose name can be a file name
- * (the tree skips the others too), with its scores from `scores` (per category key, as the
+ * Every row of `packages` whose category is one of the four (planSite has left out the names that
+ * cannot be in the site), with its scores from `scores` (per category key, as the
  * category pages compute them).
  */
 export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, readonly Score[]>): ApiContext {
@@ -62,7 +61,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
   const packages: ApiPackage[] = [];
   for (const p of data.packages) {
     const category = categoryOfDb(p.category);
-    if (!category || unsafeNameReason(p.name)) continue;
+    if (!category) continue;
     const cd = byCategory.get(category.key);
     const rows = cd?.packages.get(p.name) ?? [];
     const n = cd?.last30.get(p.name as PackageName);

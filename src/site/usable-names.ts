@@ -1,0 +1,34 @@
+// Packages whose name cannot be a package of the site are left out of the whole build (legacy
+// tree, API, explore page alike), decided once here so that every part agrees on the set and the
+// build warns once per package. Only a table that other tools filled can hold such a name: every
+// way webstats writes one checks it. Their downloads stay in their category's combined counts,
+// which the database computed.
+import { unsafeNameReason } from "../domain/package-names.js";
+import type { CategoryData, SiteData } from "../summaries/load.js";
+
+export interface UsableSiteData {
+  readonly data: SiteData;
+  /** One reason per package left out (it names the package), in code-unit order of the names. */
+  readonly skipped: readonly string[];
+}
+
+export function withoutUnusableNames(data: SiteData): UsableSiteData {
+  const reasons = new Map<string, string | null>();
+  const reasonFor = (name: string) => {
+    let r = reasons.get(name);
+    if (r === undefined) reasons.set(name, (r = unsafeNameReason(name)));
+    return r;
+  };
+  const names = [...data.packages.map((p) => p.name), ...data.categories.flatMap((cd) => [...cd.packages.keys(), ...cd.last30.keys()])];
+  const bad = [...new Set(names.filter((n) => reasonFor(n) !== null))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (bad.length === 0) return { data, skipped: [] };
+  const usable = <K extends string, V>(map: ReadonlyMap<K, V>) => new Map([...map].filter(([name]) => reasonFor(name) === null));
+  return {
+    data: {
+      ...data,
+      packages: data.packages.filter((p) => reasonFor(p.name) === null),
+      categories: data.categories.map((cd): CategoryData => ({ ...cd, packages: usable(cd.packages), last30: usable(cd.last30) })),
+    },
+    skipped: bad.map((n) => reasonFor(n)!),
+  };
+}
