@@ -2,7 +2,7 @@
 // (copied into test/data/cloudfront): its *.expected.tsv holds the rows the production Athena
 // view selects from the same logs.
 import { readFileSync, writeFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -14,6 +14,8 @@ import { parseBlock } from "../src/sources/batches.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
 import { latestRuns } from "../src/store/ingest-runs.js";
 import { getValidThru } from "../src/store/info.js";
+import type { Store } from "../src/store/database.js";
+import { addDays } from "../src/domain/dates.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { FIXTURES, tempDir } from "./helpers/temp.js";
 
@@ -158,4 +160,65 @@ for (const backend of BACKENDS) {
       expect(last).toMatchObject({ outcome: "failed", message: expect.stringMatching(/cutcutcu\.gz: cannot read/) });
     });
   });
+}
+
+
+// Issue 11: a backfill of many months commits a month at a time, and the same command run again
+// after it stopped part-way goes on from the first month not committed: nothing counted twice.
+describe.each(BACKENDS.filter((b) => b.available))("a backfill from logs in month chunks on $name", (backend) => {
+  const current = freshStorePerTest(backend, parsePackagesCsv(readFileSync(join(FIXTURES, "small-s1/packages.csv"), "utf8"), "packages.csv"));
+  const HEADER = readFileSync(join(DATA, "flat/E1TVLJONPTUXV3.2025-03-30-00.290e339f.gz"));
+
+  /** One log file a day from `first` to `last`, each line a download of a fixture package from one of a few IPs. */
+  function writeLogs(dir: string, first: IsoDate, last: IsoDate): string[] {
+    const [version, fields, template] = gunzipSync(HEADER).toString().split("\n") as [string, string, string];
+    const cells = template.split("\t");
+    const rows: string[] = [];
+    let n = 0;
+    for (let day = first; day <= last; day = addDays(day, 1)) {
+      const lines = [version, fields];
+      for (let i = 0; i < 3 + (n % 4); i++, n++) {
+        const ip = `10.0.${n % 7}.${i}`;
+        const pkg = ["affy", "limma", "GO.db"][n % 3]!;
+        const category = pkg === "GO.db" ? "annotation" : "bioc";
+        const path = pkg === "GO.db" ? `/packages/3.21/data/annotation/src/contrib/${pkg}_1.0.tar.gz` : `/packages/3.21/bioc/src/contrib/${pkg}_1.0.tar.gz`;
+        lines.push([day, ...cells.slice(1, 4), ip, cells[5], cells[6], path, ...cells.slice(8)].join("\t"));
+        rows.push([day, ip, "200", category, pkg].join("\t"));
+      }
+      writeFileSync(join(dir, `E1TEST.${day}-12.00000000.gz`), gzipSync(lines.join("\n") + "\n"));
+    }
+    return rows.sort();
+  }
+
+  it("commits each month, and goes on after a failure from the month that failed", async () => {
+    const dir = tempDir();
+    const want = writeLogs(dir, "2024-11-20" as IsoDate, "2025-01-10" as IsoDate);
+    const options = { databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: dir, logs: dir, since: "2024-11-20", until: "2025-01-10", now: new Date("2025-01-11T05:00:00Z") };
+    // December's last file is cut short: November is committed, December fails, nothing of it is stored.
+    const broken = join(dir, "E1TEST.2024-12-31-12.00000000.gz");
+    const whole = readFileSync(broken);
+    writeFileSync(broken, whole.subarray(0, 30));
+    await expect(runIngest(current().store, options)).rejects.toThrow(/E1TEST\.2024-12-31-12\.00000000\.gz: cannot read/);
+    const firstRun = (await latestRuns(current().store.db, 1))[0]!;
+    expect([firstRun.outcome, firstRun.done_through]).toEqual(["failed", "2024-11-30"]);
+    expect(await getValidThru(current().store.db)).toBe("2024-11-30");
+    expect(await stored(current().store)).toEqual(want.filter((r) => r < "2024-12"));
+
+    writeFileSync(broken, whole);
+    const progress: string[] = [];
+    const second = await runIngest(current().store, options, (t) => progress.push(t));
+    expect(progress[0]).toBe(`ingest: going on from 2024-12-01, after run #${firstRun.id} stopped`);
+    expect(second).toMatchObject({ first: "2024-11-20", last: "2025-01-10", validThru: "2025-01-10" });
+    expect(await stored(current().store)).toEqual(want);
+    // And the same range again, from scratch: the same table (each month replaced, not added to).
+    await runIngest(current().store, options);
+    expect(await stored(current().store)).toEqual(want);
+    const { rows } = await sql<{ n: number }>`select sum(download_count)::int as n from stats where is_monthly`.execute(current().store.db);
+    expect(rows[0]!.n).toBe(want.filter((r) => !r.endsWith("\tlimma")).length); // limma is not in this fixture's packages
+  });
+});
+
+async function stored(store: Store): Promise<string[]> {
+  const { rows } = await sql<{ line: string }>`select concat_ws(E'\\t', date, "c-ip", "sc-status", category, package) as line from bioc_web_downloads`.execute(store.db);
+  return rows.map((r) => r.line).sort();
 }

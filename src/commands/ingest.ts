@@ -3,7 +3,8 @@ import type { IsoDate } from "../domain/types.js";
 import { ExitError, UsageError } from "../errors.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
-import { ingestRows, type IngestResult } from "../ingest/replace-days.js";
+import { monthChunks } from "../ingest/chunks.js";
+import { ingestRows, type IngestOptions, type IngestResult } from "../ingest/replace-days.js";
 import { createProgress, rate } from "../progress.js";
 import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
 import { readRowsFile } from "../sources/rows-file.js";
@@ -15,7 +16,7 @@ import { addDays, toIsoDate } from "../domain/dates.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { getValidThru } from "../store/info.js";
-import { abandonRuns, finishRun, startRun } from "../store/ingest-runs.js";
+import { abandonRuns, finishRun, recordDoneThrough, resumePoint, startRun } from "../store/ingest-runs.js";
 
 
 export interface IngestCommandOptions extends GlobalOptions {
@@ -97,30 +98,14 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   }
   const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
   const log = options.logs ? emptyLogReport() : null;
+  const common = { source, allowGap: Boolean(options.allowGap), latest: addDays(toIsoDate(now), 1) };
   try {
-    let rows: RowBatches;
-    if (options.athena) {
-      rows = athenaRows(options, days!, (text) => onProgress?.(text));
-    } else if (days) {
-      const files = await logFiles(options, days[0], days[1]);
-      requireEveryDay(files, days[0], days[1], options.logs!);
-      rows = logRows(files, {
-        first: days[0],
-        last: days[1],
-        maxBadLines: parseMaxBadLines(options.maxBadLines),
-        skipBadFiles: Boolean(options.skipBadFiles),
-        onFile: (r) => onProgress?.(`ingest: ${r.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
-      }, log!);
+    let result: IngestResult;
+    if (!days) {
+      result = await ingestRows(store, inBatches(readRowsFile(options.rows!)), { ...common, onProgress: (n) => onProgress?.(`ingest: ${rate(n, "rows", started)}`) });
     } else {
-      rows = inBatches(readRowsFile(options.rows!));
+      result = await ingestChunks(store, options, run, days, log, (text) => onProgress?.(text), common);
     }
-    const result = await ingestRows(store, rows, {
-      ...(days ? { days } : {}),
-      source,
-      allowGap: Boolean(options.allowGap),
-      latest: addDays(toIsoDate(now), 1),
-      onProgress: log ? undefined : (n) => onProgress?.(`ingest: ${rate(n, "rows", started)}`),
-    });
     const summary: IngestSummary = { ...result, source, seconds: (Date.now() - started) / 1000, log };
     await finishRun(store.db, run, "ok", { ...(log ?? {}), rowsKept: result.rows, first: result.first, last: result.last }, null);
     return summary;
@@ -130,7 +115,60 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   }
 }
 
-async function* athenaRows(options: IngestCommandOptions, [first, last]: [IsoDate, IsoDate], onProgress: (text: string) => void): RowBatches {
+/**
+ * Athena or logs, a calendar month per transaction (ingest/chunks.ts). An earlier run of the same
+ * days that stopped part-way is gone on with from the day after its last committed chunk.
+ */
+async function ingestChunks(
+  store: Store,
+  options: IngestCommandOptions,
+  run: number,
+  days: readonly [IsoDate, IsoDate],
+  log: LogReport | null,
+  onProgress: (text: string) => void,
+  common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
+): Promise<IngestResult> {
+  const resume = await resumePoint(store.db, common.source!, days[0], days[1], run);
+  const from = resume && resume.doneThrough < days[1] ? addDays(resume.doneThrough, 1) : days[0];
+  if (resume) onProgress(`ingest: going on from ${from}, after run #${resume.run} stopped`);
+  const chunks = monthChunks(from, days[1]);
+  const started = Date.now();
+  // Every day's logs are there before the first month is stored, not found missing hours later.
+  const files = options.logs ? await logFiles(options, from, days[1]) : [];
+  if (options.logs) requireEveryDay(files, from, days[1], options.logs);
+  let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: null };
+  for (const [i, chunk] of chunks.entries()) {
+    const eta = i === 0 ? "" : `, ETA ${Math.round(((Date.now() - started) / i) * (chunks.length - i) / 1000)} s`;
+    const where = chunks.length > 1 ? `month ${i + 1}/${chunks.length} (${chunk[0]}..${chunk[1]})${eta}: ` : "";
+    const rows = options.athena ? athenaRows(options, chunk, (text) => onProgress(`${where}${text}`)) : chunkLogRows(options, files, chunk, log!, (text) => onProgress(`${where}${text}`), started);
+    const r = await ingestRows(store, rows, {
+      ...common,
+      days: chunk,
+      recentLater: i < chunks.length - 1,
+      onProgress: log ? undefined : (n) => onProgress(`ingest: ${where}${rate(n, "rows", started)}`),
+      beforeCommit: (trx) => recordDoneThrough(trx, run, chunk[1]),
+    });
+    total = { ...total, rows: total.rows + r.rows, replaced: total.replaced + r.replaced, validThru: r.validThru };
+  }
+  // A file at a month's end is read by both months (each keeps its own days' lines): counted once.
+  if (log && chunks.length > 1) log.files = new Set(files.map((f) => f.name)).size;
+  return total;
+}
+
+function chunkLogRows(options: IngestCommandOptions, all: readonly LogFile[], [first, last]: readonly [IsoDate, IsoDate], log: LogReport, onProgress: (text: string) => void, started: number): RowBatches {
+  // As logFiles chose them: a day's first minutes may be in the file named for the day before.
+  const files = all.filter((f) => f.date >= addDays(first, -1) && f.date <= addDays(last, 1));
+  const before = { ...log };
+  return logRows(files, {
+    first,
+    last,
+    maxBadLines: parseMaxBadLines(options.maxBadLines),
+    skipBadFiles: Boolean(options.skipBadFiles),
+    onFile: (r) => onProgress(`ingest: ${r.files - before.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
+  }, log);
+}
+
+async function* athenaRows(options: IngestCommandOptions, [first, last]: readonly [IsoDate, IsoDate], onProgress: (text: string) => void): RowBatches {
   const settings = { database: options.athenaDatabase ?? "default", workgroup: options.athenaWorkgroup, outputLocation: options.athenaOutput };
   const athena = athenaClient();
   onProgress(`ingest: Athena query for ${first}..${last} running`);

@@ -2,6 +2,7 @@
 // works out what replacing the days they cover changes in the summaries, replaces those days
 // and moves ValidThru forward. A failure anywhere (a bad row, a broken file, too many bad
 // lines) means nothing is written; running the same source twice leaves the same database.
+import type { Kysely } from "kysely";
 import { addDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { RowBatches } from "../sources/batches.js";
@@ -9,6 +10,7 @@ import { GapAfterValidThru, InputError, NeedsSummarize } from "../errors.js";
 import type { Store } from "../store/database.js";
 import { replaceDays, STAGE, stageRows } from "../store/downloads.js";
 import { getValidThru, setValidThru } from "../store/info.js";
+import type { Database } from "../store/schema.js";
 import { applyDayChanges } from "../summaries/day-changes.js";
 import { followPackagesTable } from "../summaries/package-changes.js";
 import { summaryTablesState } from "../summaries/rebuild.js";
@@ -36,6 +38,8 @@ export interface IngestOptions {
   readonly source?: string;
   /** A chunk of a longer run that is not its last: the last-30-days window is made once, at the end. */
   readonly recentLater?: boolean;
+  /** Runs in the transaction just before it commits (a chunked run records its progress). */
+  readonly beforeCommit?: (trx: Kysely<Database>, result: IngestResult) => Promise<void>;
 }
 
 export async function ingestRows(store: Store, rows: RowBatches, options: IngestOptions = {}): Promise<IngestResult> {
@@ -71,6 +75,8 @@ export async function ingestRows(store: Store, rows: RowBatches, options: Ingest
     if (options.recentLater) await leaveRecentBehind(trx);
     else await moveRecentWindow(trx, [first, last], before, validThru);
     await setValidThru(trx, validThru);
-    return { rows: staged.rows, first, last, replaced: deleted, validThru };
+    const result = { rows: staged.rows, first, last, replaced: deleted, validThru };
+    await options.beforeCommit?.(trx, result);
+    return result;
   });
 }

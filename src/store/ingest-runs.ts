@@ -59,3 +59,26 @@ export async function finishRun(
 export async function latestRuns(db: Kysely<Database>, n: number) {
   return db.selectFrom("webstats_ingest_runs").selectAll().orderBy("id", "desc").limit(n).execute();
 }
+
+/** In a chunk's transaction: the run has committed every day through `day`. */
+export async function recordDoneThrough(trx: Kysely<Database>, id: number, day: IsoDate): Promise<void> {
+  await trx.updateTable("webstats_ingest_runs").set({ done_through: day }).where("id", "=", id).execute();
+}
+
+/**
+ * The day after the last one committed by an earlier run of the same source and days that did
+ * not finish (failed, abandoned), with that run's id; null when there is none to go on from.
+ */
+export async function resumePoint(db: Kysely<Database>, source: string, first: IsoDate, last: IsoDate, before: number): Promise<{ run: number; doneThrough: IsoDate } | null> {
+  const r = await db
+    .selectFrom("webstats_ingest_runs")
+    .select(["id", "outcome", "done_through"])
+    .where("source", "=", source)
+    .where("first_date", "=", first)
+    .where("last_date", "=", last)
+    .where("id", "<", before)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return r && r.outcome !== "ok" && r.outcome !== "running" && r.done_through ? { run: r.id, doneThrough: r.done_through as IsoDate } : null;
+}

@@ -58,6 +58,7 @@ export interface IngestRunsTable {
   finished_at: string | null;
   outcome: Generated<"running" | "ok" | "failed" | "abandoned">;
   message: string | null;
+  done_through: string | null;
 }
 
 export interface Database {
