@@ -243,3 +243,42 @@ for (const backend of BACKENDS) {
 function globalsFor(created: { url: string | undefined; dataDir: string }) {
   return { databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: created.dataDir };
 }
+
+describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed part-way (issue 11: resumable backfill)", () => {
+  const current = freshStorePerTest(BACKENDS[1]!, PACKAGES);
+
+  it("kill -9 after its first month: the same command goes on from the next month, nothing counted twice", async () => {
+    const { url, dataDir } = current();
+    const dir = tempDir();
+    const lines: string[] = [];
+    // Three months, shuffled: a rows file need not be sorted.
+    for (let i = 0; i < 240_000; i++) {
+      const month = ["2024-11", "2024-12", "2025-01"][i % 3]!;
+      lines.push(`${month}-${String((i % 28) + 1).padStart(2, "0")}\t10.${i % 251}.${(i >> 8) % 256}.${i % 7}\t${i % 10 === 0 ? 304 : 200}\t${i % 2 ? "bioc" : "annotation"}\t${i % 2 ? "affy" : "GO.db"}`);
+    }
+    const path = rowsFile(dir, lines);
+    const child = cli(["--quiet", "ingest", "--rows", path], dir, url);
+    const killed = finished(child);
+    await until(async () => {
+      const r = await current().store.db.selectFrom("webstats_ingest_runs").select("done_through").executeTakeFirst();
+      return Boolean(r?.done_through) || child.exitCode !== null;
+    }, "the first month to be committed");
+    child.kill("SIGKILL");
+    await killed;
+    const after = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "done_through", "outcome"]).execute();
+    expect(after).toEqual([{ id: 1, done_through: "2024-11-30", outcome: "running" }]);
+    expect(await counts(current().store)).toMatchObject({ downloads: 80_000 });
+
+    const again = cliSync(["ingest", "--rows", path], dir, url);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/240,000 download rows for 2024-11-01\.\.2025-01-28/);
+    const runs = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "outcome"]).orderBy("id").execute();
+    expect(runs).toEqual([{ id: 1, outcome: "abandoned" }, { id: 2, outcome: "ok" }]);
+    const counted = lines.filter((l) => !l.includes("\t304\t")).length;
+    expect(await counts(current().store)).toEqual({ downloads: 240_000, monthly: counted, runs: 1 });
+    // Its stage is gone once the file is in.
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname like 'webstats_stage_%'`.execute(current().store.db);
+    expect(rows[0]!.n).toBe(0);
+    void dataDir;
+  });
+});

@@ -4,10 +4,11 @@ import { ExitError, UsageError } from "../errors.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { monthChunks } from "../ingest/chunks.js";
-import { ingestRows, type IngestOptions, type IngestResult } from "../ingest/replace-days.js";
+import { dropStagesOf, stageRowsFile } from "../ingest/rows-file-stage.js";
+import type { StagedTable } from "../store/downloads.js";
+import { checkSpan, ingestRows, type IngestOptions, type IngestResult } from "../ingest/replace-days.js";
 import { createProgress, rate } from "../progress.js";
 import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
-import { readRowsFile } from "../sources/rows-file.js";
 import { inBatches, type RowBatches } from "../sources/batches.js";
 import { listS3Logs } from "../sources/s3-logs.js";
 import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../sources/athena.js";
@@ -102,7 +103,7 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   try {
     let result: IngestResult;
     if (!days) {
-      result = await ingestRows(store, inBatches(readRowsFile(options.rows!)), { ...common, onProgress: (n) => onProgress?.(`ingest: ${rate(n, "rows", started)}`) });
+      result = await ingestRowsFile(store, options.rows!, run, (text) => onProgress?.(text), common);
     } else {
       result = await ingestChunks(store, options, run, days, log, (text) => onProgress?.(text), common);
     }
@@ -113,6 +114,53 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
     await finishRun(store.db, run, "failed", log ?? {}, (e as Error).message).catch(() => {});
     throw e;
   }
+}
+
+/** A rows file: staged whole (ingest/rows-file-stage.ts), checked, then a month per transaction. */
+async function ingestRowsFile(store: Store, path: string, run: number, onProgress: (text: string) => void, common: Pick<IngestOptions, "source" | "allowGap" | "latest">): Promise<IngestResult> {
+  const started = Date.now();
+  const stage = await stageRowsFile(store, path, run, (n) => onProgress(`ingest: reading ${path}: ${rate(n, "rows", started)}`));
+  if (stage.resumes) onProgress(`ingest: going on with ${path} from ${stage.doneThrough ? addDays(stage.doneThrough, 1) : stage.first}, after run #${stage.resumes} stopped`);
+  if (stage.first === null || stage.last === null) {
+    await dropStagesOf(store, path);
+    return { rows: 0, first: null, last: null, replaced: 0, validThru: await getValidThru(store.db) };
+  }
+  // The whole file's days are known now: checked before its first month is stored.
+  if (!stage.resumes) checkSpan(stage.first, stage.last, await getValidThru(store.db), common);
+  const result = await ingestMonths(store, run, [stage.first, stage.last], stage.doneThrough, onProgress, common, () => stage);
+  await dropStagesOf(store, path);
+  return { ...result, rows: stage.rows };
+}
+
+/** first..last a month per transaction, from the day after `doneThrough`; each month's rows from `rowsOf`. */
+async function ingestMonths(
+  store: Store,
+  run: number,
+  days: readonly [IsoDate, IsoDate],
+  doneThrough: IsoDate | null,
+  onProgress: (text: string) => void,
+  common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
+  rowsOf: (chunk: readonly [IsoDate, IsoDate], where: string) => RowBatches | StagedTable,
+  counted: boolean = false,
+): Promise<IngestResult> {
+  const from = doneThrough && doneThrough < days[1] ? addDays(doneThrough, 1) : days[0];
+  const chunks = monthChunks(from, days[1]);
+  const started = Date.now();
+  let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: null };
+  for (const [i, chunk] of chunks.entries()) {
+    const eta = i === 0 ? "" : `, ETA ${Math.round((((Date.now() - started) / i) * (chunks.length - i)) / 1000)} s`;
+    const where = chunks.length > 1 ? `month ${i + 1}/${chunks.length} (${chunk[0]}..${chunk[1]})${eta}: ` : "";
+    const r = await ingestRows(store, rowsOf(chunk, where), {
+      ...common,
+      days: chunk,
+      recentLater: i < chunks.length - 1,
+      onProgress: counted ? (n) => onProgress(`ingest: ${where}${rate(n, "rows", started)}`) : undefined,
+      beforeCommit: (trx) => recordDoneThrough(trx, run, chunk[1]),
+    });
+    if (chunks.length > 1) onProgress(`ingest: ${where}stored`);
+    total = { ...total, rows: total.rows + r.rows, replaced: total.replaced + r.replaced, validThru: r.validThru };
+  }
+  return total;
 }
 
 /**
@@ -131,28 +179,17 @@ async function ingestChunks(
   const resume = await resumePoint(store.db, common.source!, days[0], days[1], run);
   const from = resume && resume.doneThrough < days[1] ? addDays(resume.doneThrough, 1) : days[0];
   if (resume) onProgress(`ingest: going on from ${from}, after run #${resume.run} stopped`);
-  const chunks = monthChunks(from, days[1]);
   const started = Date.now();
   // Every day's logs are there before the first month is stored, not found missing hours later.
   const files = options.logs ? await logFiles(options, from, days[1]) : [];
   if (options.logs) requireEveryDay(files, from, days[1], options.logs);
-  let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: null };
-  for (const [i, chunk] of chunks.entries()) {
-    const eta = i === 0 ? "" : `, ETA ${Math.round(((Date.now() - started) / i) * (chunks.length - i) / 1000)} s`;
-    const where = chunks.length > 1 ? `month ${i + 1}/${chunks.length} (${chunk[0]}..${chunk[1]})${eta}: ` : "";
-    const rows = options.athena ? athenaRows(options, chunk, (text) => onProgress(`${where}${text}`)) : chunkLogRows(options, files, chunk, log!, (text) => onProgress(`${where}${text}`), started);
-    const r = await ingestRows(store, rows, {
-      ...common,
-      days: chunk,
-      recentLater: i < chunks.length - 1,
-      onProgress: log ? undefined : (n) => onProgress(`ingest: ${where}${rate(n, "rows", started)}`),
-      beforeCommit: (trx) => recordDoneThrough(trx, run, chunk[1]),
-    });
-    total = { ...total, rows: total.rows + r.rows, replaced: total.replaced + r.replaced, validThru: r.validThru };
-  }
+  const result = await ingestMonths(store, run, days, resume?.doneThrough ?? null, onProgress, common, (chunk, where) =>
+    options.athena ? athenaRows(options, chunk, (text) => onProgress(`${where}${text}`)) : chunkLogRows(options, files, chunk, log!, (text) => onProgress(`${where}${text}`), started),
+    options.athena === true,
+  );
   // A file at a month's end is read by both months (each keeps its own days' lines): counted once.
-  if (log && chunks.length > 1) log.files = new Set(files.map((f) => f.name)).size;
-  return total;
+  if (log && monthChunks(from, days[1]).length > 1) log.files = new Set(files.map((f) => f.name)).size;
+  return result;
 }
 
 function chunkLogRows(options: IngestCommandOptions, all: readonly LogFile[], [first, last]: readonly [IsoDate, IsoDate], log: LogReport, onProgress: (text: string) => void, started: number): RowBatches {

@@ -8,7 +8,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { RowBatches } from "../sources/batches.js";
 import { GapAfterValidThru, InputError, NeedsSummarize } from "../errors.js";
 import type { Store } from "../store/database.js";
-import { replaceDays, STAGE, stageRows } from "../store/downloads.js";
+import { replaceDays, STAGE, stageRows, type StagedTable } from "../store/downloads.js";
 import { getValidThru, setValidThru } from "../store/info.js";
 import type { Database } from "../store/schema.js";
 import { applyDayChanges } from "../summaries/day-changes.js";
@@ -42,7 +42,20 @@ export interface IngestOptions {
   readonly beforeCommit?: (trx: Kysely<Database>, result: IngestResult) => Promise<void>;
 }
 
-export async function ingestRows(store: Store, rows: RowBatches, options: IngestOptions = {}): Promise<IngestResult> {
+/** Rows whose days the source did not choose (a rows file): none after tomorrow, and no gap after ValidThru unless allowed. */
+export function checkSpan(first: IsoDate, last: IsoDate, validThru: IsoDate | null, options: Pick<IngestOptions, "latest" | "allowGap" | "source">): void {
+  const source = options.source ?? "the source";
+  if (options.latest && last > options.latest) {
+    throw new InputError(source, null, `rows dated up to ${last}, after ${options.latest} (tomorrow, UTC): a wrong date or clock; nothing stored`);
+  }
+  if (validThru && first > addDays(validThru, 1) && !options.allowGap) {
+    throw new GapAfterValidThru(
+      `${source} starts on ${first}, which would leave ${addDays(validThru, 1)}..${addDays(first, -1)} missing after ValidThru ${validThru}; ingest those days first, or pass --allow-gap`,
+    );
+  }
+}
+
+export async function ingestRows(store: Store, rows: RowBatches | StagedTable, options: IngestOptions = {}): Promise<IngestResult> {
   await store.lockWriter();
   return store.writeTransaction(async (trx, copyIn) => {
     const state = await summaryTablesState(trx);
@@ -54,19 +67,11 @@ export async function ingestRows(store: Store, rows: RowBatches, options: Ingest
       );
     }
     await followPackagesTable(trx);
-    const staged = await stageRows(trx, copyIn, rows, options.onProgress);
+    const staged = await stageRows(trx, copyIn, rows, options.onProgress, options.days);
     const before = await getValidThru(trx);
     const [first, last] = options.days ?? [staged.first, staged.last];
     if (first === null || last === null) return { rows: 0, first: null, last: null, replaced: 0, validThru: before };
-    const source = options.source ?? "the source";
-    if (options.latest && last > options.latest) {
-      throw new InputError(source, null, `rows dated up to ${last}, after ${options.latest} (tomorrow, UTC): a wrong date or clock; nothing stored`);
-    }
-    if (!options.days && before && first > addDays(before, 1) && !options.allowGap) {
-      throw new GapAfterValidThru(
-        `${source} starts on ${first}, which would leave ${addDays(before, 1)}..${addDays(first, -1)} missing after ValidThru ${before}; ingest those days first, or pass --allow-gap`,
-      );
-    }
+    if (!options.days) checkSpan(first, last, before, options);
     const outside = (staged.first !== null && staged.first < first) || (staged.last !== null && staged.last > last);
     if (outside) throw new Error(`rows dated ${staged.first}..${staged.last} fall outside the days ${first}..${last} of this run`);
     await applyDayChanges(trx, STAGE, first, last);

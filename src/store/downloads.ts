@@ -20,9 +20,25 @@ export interface StagedRows {
 // COPY's text format reads a backslash as an escape; no source lets a tab or a line end through.
 const escapeCopy = (block: string) => (block.includes("\\") ? block.replace(/\\/g, "\\\\") : block);
 
+/** Rows already copied into a table of their own (a rows file's stage), to be taken a range of days at a time. */
+export interface StagedTable {
+  readonly table: string;
+}
+
 /** COPYs the rows into a temporary table that disappears with the transaction. */
-export async function stageRows(trx: Kysely<Database>, copyIn: CopyIn, batches: RowBatches, onProgress?: (rows: number) => void): Promise<StagedRows> {
+export async function stageRows(trx: Kysely<Database>, copyIn: CopyIn, batches: RowBatches | StagedTable, onProgress?: (rows: number) => void, days?: readonly [IsoDate, IsoDate]): Promise<StagedRows> {
+  if ("table" in batches) {
+    if (!days) throw new Error("rows from a stage table need the days to take");
+    await sql`create temp table ${sql.table(STAGE)} on commit drop as
+      select * from ${sql.table(batches.table)} where date >= ${days[0]} and date <= ${days[1]}`.execute(trx);
+    return spanOf(trx, STAGE, await sql<{ n: number }>`select count(*)::int as n from ${sql.table(STAGE)}`.execute(trx).then((r) => r.rows[0]!.n));
+  }
   await sql`create temp table ${sql.table(STAGE)} (like bioc_web_downloads) on commit drop`.execute(trx);
+  return spanOf(trx, STAGE, await copyRows(copyIn, STAGE, batches, onProgress));
+}
+
+/** COPYs the rows into `table`; returns how many. */
+export async function copyRows(copyIn: CopyIn, table: string, batches: RowBatches, onProgress?: (rows: number) => void): Promise<number> {
   let seen = 0;
   async function* escaped() {
     for await (const block of batches) {
@@ -31,8 +47,11 @@ export async function stageRows(trx: Kysely<Database>, copyIn: CopyIn, batches: 
       onProgress?.(seen);
     }
   }
-  const rows = await copyIn(STAGE, COLUMNS, escaped());
-  const span = await sql<{ first: IsoDate | null; last: IsoDate | null }>`select min(date) as first, max(date) as last from ${sql.table(STAGE)}`.execute(trx);
+  return copyIn(table, COLUMNS, escaped());
+}
+
+export async function spanOf(trx: Kysely<Database>, table: string, rows: number): Promise<StagedRows> {
+  const span = await sql<{ first: IsoDate | null; last: IsoDate | null }>`select min(date) as first, max(date) as last from ${sql.table(table)}`.execute(trx);
   return { rows, first: span.rows[0]?.first ?? null, last: span.rows[0]?.last ?? null };
 }
 

@@ -59,6 +59,7 @@ export interface IngestRunsTable {
   outcome: Generated<"running" | "ok" | "failed" | "abandoned">;
   message: string | null;
   done_through: string | null;
+  source_version: string | null;
 }
 
 export interface Database {
