@@ -47,6 +47,8 @@ create table if not exists webstats_recent_ips (
     downloads integer not null,
     constraint webstats_recent_ips_pkey primary key (package, category, ip, date)
 );
+-- The window moves by days: the day that leaves, and the days an ingest replaces.
+create index if not exists webstats_recent_ips_date on webstats_recent_ips (date);
 
 create table if not exists webstats_recent (
     package varchar(64) not null,

@@ -95,11 +95,14 @@ Examples:
     .addOption(s3EndpointOption())
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
-The whole run is one transaction: the days it covers (a rows file: its first..last date; logs:
-Athena and logs: --since..--until) replace what was stored for them, so running it twice changes nothing, and
-any failure (a bad row, an unreadable file, too many malformed lines) means nothing is written.
-Rows files stop at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
-\`webstats status\`). A second ingest while one runs exits 2.
+The days a run covers (a rows file: its first..last date; Athena and logs: --since..--until)
+replace what was stored for them, so running it twice changes nothing. A run of up to a month
+is one transaction; a longer one commits a calendar month at a time, with progress and an ETA,
+and the same command run again after a failure or a kill goes on from the first month not
+committed. A failure (a bad row, an unreadable file, too many malformed lines) writes nothing of
+the month it is in; a rows file is read whole and checked before its first month is stored, and
+stops at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
+\`webstats status\`). Exit 2 while another command writes to the same database.
 
 Examples:
   $ webstats ingest --athena --athena-output s3://bioc-athena-results/webstats/   # ValidThru+1 .. yesterday
@@ -139,11 +142,16 @@ Example:
 
   cli
     .command("summarize")
-    .description("recompute stats and categorystats from the stored downloads (e.g. after a packages import)")
-    .option("--since <date>", "only the months and years from this date on (YYYY-MM-DD)")
+    .description("make every summary again from the stored downloads (first use on a legacy database, rows loaded by other means)")
+    .option("--since <date>", "only from this date's month on (YYYY-MM-DD)")
     .addHelpText("after", `
-Example:
-  $ webstats packages import packages.csv && webstats summarize`)
+A year per transaction, with progress; interrupted, the next summarize goes on from the year
+where it stopped (ingest refuses until it has). A packages change needs no summarize: every
+command that writes applies it.
+
+Examples:
+  $ webstats summarize                       # once, on a database that has only the legacy tables
+  $ webstats summarize --since 2026-11-01    # after the legacy ETL loaded rows beside webstats`)
     .action(async (opts: { since?: string }) => {
       const { summarize } = await import("./commands/summarize.js");
       await summarize({ ...globals(), ...opts }, out);

@@ -84,6 +84,8 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
 }
 
 async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, onMonth: (month: number) => void): Promise<void> {
+  // A month's rows are grouped in memory, not in temporary files (this session only).
+  await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
   const end = isoDate(year + 1, 1, 1);
   for (const t of ["webstats_month_ips", "webstats_category_month_ips"] as const) {
@@ -98,8 +100,10 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
     await sql`insert into webstats_month_ips (year, package, category, ip, month, downloads)
       select ${year}::smallint, package, category, "c-ip", ${month}::smallint, count(*) from ${rows}
       group by package, category, "c-ip" order by package, category, "c-ip"`.execute(trx);
+    // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips)
-      select date, package, category, count(*), count(distinct "c-ip") from ${rows} group by 1, 2, 3`.execute(trx);
+      select date, package, category, sum(n), count(*) from (select date, package, category, "c-ip", count(*) as n from ${rows} group by 1, 2, 3, 4) d
+      group by 1, 2, 3`.execute(trx);
   }
   const known = sql`join packages p on p.package = m.package and p.category = m.category`;
   await sql`insert into webstats_category_month_ips (year, category, ip, month, downloads)
