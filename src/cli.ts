@@ -72,7 +72,7 @@ changes in one run is refused (exit 1) without --force.
 
 Examples:
   $ webstats packages update --dry-run
-  $ webstats packages update && webstats summarize --since 2025-01-01`)
+  $ webstats packages update               # the summaries follow at once`)
     .action(async (opts: { baseUrl: string; dryRun?: boolean; force?: boolean }) => {
       const { packagesUpdate } = await import("./commands/packages-update.js");
       await packagesUpdate({ ...globals(), ...opts }, out);
