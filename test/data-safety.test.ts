@@ -17,6 +17,7 @@ import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+import { oracle, summaries } from "./helpers/oracle.js";
 import { tempDir } from "./helpers/temp.js";
 
 const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
@@ -280,5 +281,39 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname like 'webstats_stage_%'`.execute(current().store.db);
     expect(rows[0]!.n).toBe(0);
     void dataDir;
+  });
+});
+
+describe.skipIf(!BACKENDS[1]!.available)("summarize on a database that has only the legacy tables (issue 11: it works on the legacy production database as it is)", () => {
+  const current = freshStorePerTest(BACKENDS[1]!, PACKAGES);
+
+  it("ingest refuses until summarize filled webstats' tables; a summarize killed part-way is gone on with; the result is the legacy views' recount", async () => {
+    const { url, store } = current();
+    // Rows the legacy ETL loaded: straight into bioc_web_downloads, three years of them.
+    await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
+      select d::date, '10.0.' || (i % 200) || '.' || (i % 13), case when i % 9 = 0 then 304 else 200 end,
+        case when i % 2 = 0 then 'bioc' else 'annotation' end, case when i % 2 = 0 then 'affy' else 'GO.db' end
+      from generate_series('2022-01-01'::date, '2024-12-31'::date, '1 day') d, generate_series(1, 300) i`.execute(store.db);
+    await sql`update webstats_info set value = 'missing' where key = 'SummaryTables'`.execute(store.db);
+    await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
+    const dir = tempDir();
+    const day = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
+    const refused = cliSync(["ingest", "--rows", day], dir, url);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/summary tables are not filled yet .* run `webstats summarize` once first/);
+
+    const child = cli(["summarize"], dir, url);
+    const killed = finished(child);
+    await until(async () => (await sql<{ v: string | null }>`select value as v from webstats_info where key = 'SummarizeFrom'`.execute(store.db)).rows[0]?.v === "2023-01-01" || child.exitCode !== null, "the first year to be committed");
+    child.kill("SIGKILL");
+    await killed;
+    expect(cliSync(["ingest", "--rows", day], dir, url).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
+    const again = cliSync(["summarize"], dir, url);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^summarize: went on with an interrupted run and made the summaries of 202[34]-01-01\.\.2024-12-31 again/);
+    expect(await summaries(store)).toEqual(await oracle(store));
+    expect(cliSync(["ingest", "--rows", day], dir, url).code).toBe(0);
+    expect(await summaries(store)).toEqual(await oracle(store));
   });
 });

@@ -53,78 +53,115 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     return null;
   }
   // What was never filled is filled from the start; an interrupted run goes on from where it stopped.
+  // Everything again: the IP sets are emptied and loaded without their keys' indexes, which are
+  // made once at the end (one sort each instead of a hundred million index insertions).
+  const resumesWhole = pending !== null && (await getInfo(db, "SummarizeWhole")) === "yes";
   let from = state === "missing" || !since || since < span.first ? span.first : since;
-  if (pending && pending < from) from = pending;
+  // An interrupted run goes on where it stopped; one that was making everything again, only there
+  // (its years so far were appended without an index to find them by).
+  if (pending && (pending < from || resumesWhole || !since)) from = pending;
   from = monthStart(from);
+  const whole = pending ? resumesWhole : from === monthStart(span.first);
 
   await store.writeTransaction(async (trx) => {
     // Years before `from` keep their sets: they only need the packages table's changes.
-    if (state === "complete") await followPackagesTable(trx);
+    if (state === "complete" && !whole) await followPackagesTable(trx);
+    if (whole && !pending) {
+      // Not read by a build (stats, categorystats and webstats_recent, which are, keep MVCC deletes).
+      for (const t of SETS) {
+        await sql`truncate ${sql.table(t.table)}`.execute(trx);
+        await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
+      }
+      await sql`truncate webstats_daily`.execute(trx);
+    }
     await setInfo(trx, "SummaryTables", "rebuilding");
     await setInfo(trx, "SummarizeFrom", from);
+    await setInfo(trx, "SummarizeWhole", whole ? "yes" : null);
   });
   const lastYear = dateParts(span.last).year;
   for (let year = dateParts(from).year; year <= lastYear; year++) {
     const firstMonth = year === dateParts(from).year ? dateParts(from).month : 1;
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
-      await rebuildYear(trx, year, firstMonth, lastMonth, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await rebuildYear(trx, year, firstMonth, lastMonth, whole, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }
   await store.writeTransaction(async (trx) => {
+    if (whole) {
+      for (const t of SETS) {
+        onProgress(`summarize: indexing ${t.table}`);
+        await sql`alter table ${sql.table(t.table)} add constraint ${sql.raw(t.table + "_pkey")} primary key (${sql.raw(t.key)})`.execute(trx);
+      }
+    }
     onProgress("summarize: the last 30 days");
     const validThru = await getValidThru(trx);
     if (validThru) await rebuildRecent(trx, validThru);
     await markSummarized(trx);
     await setInfo(trx, "SummaryTables", "complete");
     await setInfo(trx, "SummarizeFrom", null);
+    await setInfo(trx, "SummarizeWhole", null);
   });
   return { from, last: span.last, resumed: pending !== null };
 }
 
-async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, onMonth: (month: number) => void): Promise<void> {
-  // A month's rows are grouped in memory, not in temporary files (this session only).
+/** The IP sets and their keys, as sql/004_summary_tables.sql makes them. */
+const SETS = [
+  { table: "webstats_month_ips", key: "year, package, category, ip, month" },
+  { table: "webstats_category_month_ips", key: "year, category, ip, month" },
+] as const;
+
+/**
+ * The months firstMonth..lastMonth of `year` from the raw rows, and the year's rows of stats and
+ * categorystats. The year's IP sets are gathered in temporary tables first, so that the year's
+ * counts never scan the whole of the IP sets (nor need their indexes).
+ */
+async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, whole: boolean, onMonth: (month: number) => void): Promise<void> {
+  // A month's rows are grouped in memory, not in temporary files (this transaction only).
   await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
   const end = isoDate(year + 1, 1, 1);
-  for (const t of ["webstats_month_ips", "webstats_category_month_ips"] as const) {
-    await sql`delete from ${sql.table(t)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
+  if (!whole) {
+    for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
+    await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
   }
-  await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
+  for (const t of ["year_ips", "year_category_ips"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  await sql`create temp table year_ips (like webstats_month_ips) on commit drop`.execute(trx);
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
     const rows = sql`bioc_web_downloads where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED})`;
-    // In key order, so the index grows at its end instead of everywhere.
-    await sql`insert into webstats_month_ips (year, package, category, ip, month, downloads)
-      select ${year}::smallint, package, category, "c-ip", ${month}::smallint, count(*) from ${rows}
-      group by package, category, "c-ip" order by package, category, "c-ip"`.execute(trx);
+    await sql`insert into year_ips (year, package, category, ip, month, downloads)
+      select ${year}::smallint, package, category, "c-ip", ${month}::smallint, count(*) from ${rows} group by package, category, "c-ip"`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips)
       select date, package, category, sum(n), count(*) from (select date, package, category, "c-ip", count(*) as n from ${rows} group by 1, 2, 3, 4) d
       group by 1, 2, 3`.execute(trx);
   }
+  // In key order where there is an index to grow at its end.
+  const inKeyOrder = whole ? sql`` : sql`order by package, category, ip, month`;
+  await sql`insert into webstats_month_ips select * from year_ips ${inKeyOrder}`.execute(trx);
+  if (!whole) await sql`insert into year_ips select * from webstats_month_ips where year = ${year} and month < ${firstMonth}`.execute(trx);
+
   const known = sql`join packages p on p.package = m.package and p.category = m.category`;
-  await sql`insert into webstats_category_month_ips (year, category, ip, month, downloads)
-    select m.year, m.category, m.ip, m.month, sum(m.downloads) from webstats_month_ips m ${known}
-    where m.year = ${year} and m.month >= ${firstMonth} group by 1, 2, 3, 4 order by 2, 3, 4`.execute(trx);
+  await sql`create temp table year_category_ips on commit drop as
+    select m.year, m.category, m.ip, m.month, sum(m.downloads)::int as downloads from year_ips m ${known} group by 1, 2, 3, 4`.execute(trx);
+  await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth} ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
 
   // stats and categorystats: the months rebuilt, and the whole year's row.
   const yearEnd = isoDate(year, 12, 31);
   await sql`delete from stats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
   await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
     select m.category, m.package, make_date(m.year, m.month, 1), true, count(*), sum(m.downloads)
-      from webstats_month_ips m ${known} where m.year = ${year} and m.month >= ${firstMonth} group by 1, 2, 3
+      from year_ips m ${known} where m.month >= ${firstMonth} group by 1, 2, 3
     union all
     select category, package, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select m.category, m.package, m.ip, sum(m.downloads) as downloads from webstats_month_ips m ${known}
-            where m.year = ${year} group by 1, 2, 3) y group by 1, 2`.execute(trx);
+      from (select m.category, m.package, m.ip, sum(m.downloads) as downloads from year_ips m ${known} group by 1, 2, 3) y group by 1, 2`.execute(trx);
   await sql`delete from categorystats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
   await sql`insert into categorystats (category, date, is_monthly, ip_count, download_count)
     select category, make_date(year, month, 1), true, count(*), sum(downloads)
-      from webstats_category_month_ips where year = ${year} and month >= ${firstMonth} group by category, year, month
+      from year_category_ips where month >= ${firstMonth} group by category, year, month
     union all
     select category, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select category, ip, sum(downloads) as downloads from webstats_category_month_ips where year = ${year} group by 1, 2) y group by 1`.execute(trx);
+      from (select category, ip, sum(downloads) as downloads from year_category_ips group by 1, 2) y group by 1`.execute(trx);
 }
