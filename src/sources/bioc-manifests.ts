@@ -3,7 +3,7 @@
 import type { DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
 import { encodeRelease } from "../domain/release.js";
-import { ExitError, quote } from "../errors.js";
+import { BadManifest, SourceUnreadable, quote } from "../errors.js";
 
 export interface Manifest {
   /** Encoded (domain/release.ts): `3.21` → `321`. */
@@ -15,9 +15,9 @@ export interface Manifest {
 export function parseConfigVersions(yaml: string, url: string): { release: string; devel: string } {
   const value = (key: string) => {
     const m = new RegExp(`^${key}:\\s*["']?([\\d.]+)["']?\\s*$`, "m").exec(yaml);
-    if (!m) throw new ExitError(`${url}: no ${key}`, 1);
+    if (!m) throw new BadManifest(`${url}: no ${key}`);
     const encoded = encodeRelease(m[1]!);
-    if (encoded === null) throw new ExitError(`not a Bioconductor version: ${quote(m[1]!)}`, 1);
+    if (encoded === null) throw new BadManifest(`not a Bioconductor version: ${quote(m[1]!)}`);
     return encoded;
   };
   return { release: value("release_version"), devel: value("devel_version") };
@@ -32,9 +32,9 @@ async function get(url: string): Promise<string> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    throw new ExitError(`${url}: ${(e as Error).message}`, 1);
+    throw new SourceUnreadable(`${url}: ${(e as Error).message}`);
   }
-  if (response.status !== 200) throw new ExitError(`${url}: HTTP ${response.status}`, 1);
+  if (response.status !== 200) throw new SourceUnreadable(`${url}: HTTP ${response.status}`);
   return response.text();
 }
 
