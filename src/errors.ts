@@ -10,16 +10,24 @@ export abstract class ActionableError extends Error {
   abstract readonly code: number;
 }
 
-/** Wrong flags or arguments: exit 2. */
-export class UsageError extends ActionableError {
-  override readonly name = "UsageError";
+/** The kinds that exit 1: the run failed (bad input, a source unreadable, …), nothing half-written. */
+abstract class RunFailed extends ActionableError {
+  readonly code = EXIT.failed;
+}
+
+/** The kinds that exit 2: the run was refused before it changed anything (usage, a lock held, a gap, …). */
+abstract class RunRefused extends ActionableError {
   readonly code = EXIT.usage;
 }
 
+/** Wrong flags or arguments: exit 2. */
+export class UsageError extends RunRefused {
+  override readonly name = "UsageError";
+}
+
 /** Bad input data: names the file, the line and the value. Exit 1. */
-export class InputError extends ActionableError {
+export class InputError extends RunFailed {
   override readonly name = "InputError";
-  readonly code = EXIT.failed;
   constructor(
     readonly file: string,
     readonly line: number | null,
@@ -52,43 +60,36 @@ export function quote(value: string): string {
 }
 
 /** Another process holds a lock this command needs (a writer of the database, a build). Exit 2. */
-export class LockHeld extends ActionableError {
+export class LockHeld extends RunRefused {
   override readonly name = "LockHeld";
-  readonly code = EXIT.usage;
 }
 
 /** An ingest would leave days missing between ValidThru and its first day. Exit 2. */
-export class GapAfterValidThru extends ActionableError {
+export class GapAfterValidThru extends RunRefused {
   override readonly name = "GapAfterValidThru";
-  readonly code = EXIT.usage;
 }
 
 /** webstats' summary tables are not complete (never filled, or a summarize was interrupted). Exit 2. */
-export class NeedsSummarize extends ActionableError {
+export class NeedsSummarize extends RunRefused {
   override readonly name = "NeedsSummarize";
-  readonly code = EXIT.usage;
 }
 
 /** A source that could not be read (a log file, a manifest URL): the message names it. Exit 1. */
-export class SourceUnreadable extends ActionableError {
+export class SourceUnreadable extends RunFailed {
   override readonly name = "SourceUnreadable";
-  readonly code = EXIT.failed;
 }
 
 /** More malformed log lines than --max-bad-lines allows. Exit 1. */
-export class TooManyBadLines extends ActionableError {
+export class TooManyBadLines extends RunFailed {
   override readonly name = "TooManyBadLines";
-  readonly code = EXIT.failed;
 }
 
 /** Bioconductor's config.yaml lacks a version, or holds one that is not a release. Exit 1. */
-export class BadManifest extends ActionableError {
+export class BadManifest extends RunFailed {
   override readonly name = "BadManifest";
-  readonly code = EXIT.failed;
 }
 
 /** Athena ended a query as FAILED or CANCELLED (its reason in the message). Exit 1. */
-export class AthenaQueryFailed extends ActionableError {
+export class AthenaQueryFailed extends RunFailed {
   override readonly name = "AthenaQueryFailed";
-  readonly code = EXIT.failed;
 }
