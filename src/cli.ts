@@ -1,9 +1,10 @@
 // The thin shell: declares the commands, turns flags and environment into one options object,
-// imports each command lazily, and maps errors to exit codes. Only this file decides exit codes.
+// imports each command lazily, and ends every run with an exit code: errors.ts declares the code
+// of each kind of error, and this is the only file that turns one into the process's exit code.
 import { Command, CommanderError, Option } from "commander";
 import { homedir } from "node:os";
 import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
-import { EXIT, ExitError, GapAfterValidThru, InputError, LockHeld, NeedsSummarize, UsageError } from "./errors.js";
+import { ActionableError, EXIT, ExitError } from "./errors.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -274,17 +275,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof UsageError || e instanceof LockHeld || e instanceof GapAfterValidThru || e instanceof NeedsSummarize) {
-      warn(`webstats: ${e.message}`);
-      return EXIT.usage;
-    }
-    if (e instanceof ExitError) {
+    if (e instanceof ActionableError) {
       warn(`webstats: ${e.message}`);
       return e.code;
-    }
-    if (e instanceof InputError) {
-      warn(`webstats: ${e.message}`);
-      return EXIT.failed;
     }
     warn(`webstats: ${(e as Error).message ?? e}`);
     if (process.env.WEBSTATS_DEBUG) warn(String((e as Error).stack));

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagesUpdate } from "../src/commands/packages-update.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
-import { encodeRelease } from "../src/sources/bioc-manifests.js";
+import { encodeRelease } from "../src/domain/release.js";
 import { readPackages } from "../src/store/apply-package-changes.js";
 import { openStore } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";

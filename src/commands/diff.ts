@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { GlobalOptions } from "../config.js";
 import { compareContents } from "../compare/compare-files.js";
-import { allowedBy, compareTrees, formatComparison, listTree, parseAllowList, type AllowRule, type TreeComparison } from "../compare/compare-trees.js";
+import { compareTrees, emptyTally, formatComparison, judgeFile, listTree, parseAllowList, type AllowRule, type TreeComparison } from "../compare/compare-trees.js";
 import { politeFetcher } from "../compare/fetch-base.js";
 import { UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
@@ -45,26 +45,21 @@ async function diffAgainstServer(options: DiffOptions, allow: readonly AllowRule
   const get = politeFetcher({ concurrency: options.concurrency, rate: options.rate, timeoutMs: options.timeout * 1000, retries: 3 });
   const progress = createProgress(process.stderr, options.quiet);
   let done = 0;
-  const differing: Array<{ path: string; differences: Record<string, string> }> = [];
-  const allowed: Array<{ path: string; reasons: string[] }> = [];
-  const extra: string[] = [];
-  let identical = 0;
+  let absent = 0; // files the server does not have: not compared
+  const tally = emptyTally();
   await Promise.all(
     ours.map(async (path) => {
       const theirs = await get(base + path.split("/").map(encodeURIComponent).join("/"));
       progress.update(`diff: ${++done}/${ours.length} files`);
-      if (theirs.status === "missing") return void extra.push(path);
+      if (theirs.status === "missing") return void (absent++, judgeFile(tally, allow, path, "extra"));
       // A file the server would not give us is a difference we could not rule out.
-      if (theirs.status === "error") return void differing.push({ path, differences: { bytes: `could not fetch: ${theirs.message}` } });
-      const differences = compareContents(theirs.body, await readFile(join(options.out, path)), path, new URL(base).pathname);
-      const failing = Object.keys(differences);
-      if (failing.length === 0) return void identical++;
-      const reasons = allowedBy(allow, path, new Set(failing));
-      if (reasons) allowed.push({ path, reasons });
-      else differing.push({ path, differences });
+      if (theirs.status === "error") return void tally.differing.push({ path, differences: { bytes: `could not fetch: ${theirs.message}` } });
+      judgeFile(tally, allow, path, compareContents(theirs.body, await readFile(join(options.out, path)), path, new URL(base).pathname));
     }),
   );
   progress.clear();
   const byPath = <T extends { path: string }>(xs: T[]) => xs.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { compared: ours.length - extra.length, identical, missing: [], extra: extra.sort(), differing: byPath(differing), allowed: byPath(allowed) };
+  // Requests end in any order; the report is by path.
+  const { identical, missing, extra, differing, allowed } = tally;
+  return { compared: ours.length - absent, identical, missing, extra: extra.sort(), differing: byPath(differing), allowed: byPath(allowed) };
 }

@@ -63,7 +63,7 @@ export async function listTree(root: string, ignore: readonly RegExp[] = []): Pr
 }
 
 /** The reasons that allow every failing aspect of a file, or null when some aspect is not allowed. */
-export function allowedBy(rules: readonly AllowRule[], path: string, failing: ReadonlySet<string>): string[] | null {
+function allowedBy(rules: readonly AllowRule[], path: string, failing: ReadonlySet<string>): string[] | null {
   const remaining = new Set(failing);
   const reasons: string[] = [];
   for (const rule of rules) {
@@ -76,14 +76,35 @@ export function allowedBy(rules: readonly AllowRule[], path: string, failing: Re
   return remaining.size === 0 ? reasons : null;
 }
 
+/** A comparison's files as they are judged; TreeComparison without `compared`. */
+export interface Tally {
+  identical: number;
+  readonly missing: string[];
+  readonly extra: string[];
+  readonly differing: Array<{ path: string; differences: Differences }>;
+  readonly allowed: Array<{ path: string; reasons: string[] }>;
+}
+
+export const emptyTally = (): Tally => ({ identical: 0, missing: [], extra: [], differing: [], allowed: [] });
+
+/**
+ * The one rule of `diff` and the conformance tests: a file with no failing aspect is identical;
+ * one whose failing aspects (or being missing, or extra) the allow list allows is allowed, with
+ * the rules' reasons; any other is a difference.
+ */
+export function judgeFile(tally: Tally, allow: readonly AllowRule[], path: string, found: Differences | "missing" | "extra"): void {
+  const failing = typeof found === "string" ? [found] : Object.keys(found);
+  if (failing.length === 0) return void tally.identical++;
+  const reasons = allowedBy(allow, path, new Set(failing));
+  if (reasons) tally.allowed.push({ path, reasons });
+  else if (found === "missing") tally.missing.push(path);
+  else if (found === "extra") tally.extra.push(path);
+  else tally.differing.push({ path, differences: found });
+}
+
 export async function compareTrees(expectedRoot: string, actualRoot: string, options: CompareOptions = {}): Promise<TreeComparison> {
   const allow = options.allow ?? [];
   const [expected, actual] = await Promise.all([listTree(expectedRoot, options.ignore), listTree(actualRoot, options.ignore)]);
-  const missing: string[] = [];
-  const extra: string[] = [];
-  const differing: Array<{ path: string; differences: Differences }> = [];
-  const allowed: Array<{ path: string; reasons: string[] }> = [];
-  let identical = 0;
   const both = [...expected].filter((p) => actual.has(p)).sort();
   const limit = pLimit(16);
   const results = await Promise.all(
@@ -99,27 +120,11 @@ export async function compareTrees(expectedRoot: string, actualRoot: string, opt
       }),
     ),
   );
-  for (const { path, differences } of results) {
-    const failing = Object.keys(differences);
-    if (failing.length === 0) {
-      identical++;
-      continue;
-    }
-    const reasons = allowedBy(allow, path, new Set(failing));
-    if (reasons) allowed.push({ path, reasons });
-    else differing.push({ path, differences });
-  }
-  for (const path of [...expected].filter((p) => !actual.has(p)).sort()) {
-    const reasons = allowedBy(allow, path, new Set(["missing"]));
-    if (reasons) allowed.push({ path, reasons });
-    else missing.push(path);
-  }
-  for (const path of [...actual].filter((p) => !expected.has(p)).sort()) {
-    const reasons = allowedBy(allow, path, new Set(["extra"]));
-    if (reasons) allowed.push({ path, reasons });
-    else extra.push(path);
-  }
-  return { compared: both.length, identical, missing, extra, differing, allowed };
+  const tally = emptyTally();
+  for (const { path, differences } of results) judgeFile(tally, allow, path, differences);
+  for (const path of [...expected].filter((p) => !actual.has(p)).sort()) judgeFile(tally, allow, path, "missing");
+  for (const path of [...actual].filter((p) => !expected.has(p)).sort()) judgeFile(tally, allow, path, "extra");
+  return { compared: both.length, ...tally };
 }
 
 /** One line per problem, then a summary line: what an operator reads. */

@@ -3,7 +3,7 @@
 // run fails (and its transaction with it) unless the operator chose to skip bad files.
 import type { IsoDate } from "../domain/types.js";
 import type { RowBatches } from "../sources/batches.js";
-import { ExitError } from "../errors.js";
+import { SourceUnreadable, TooManyBadLines } from "../errors.js";
 import type { FileResult } from "../sources/cloudfront-log.js";
 import { startLogReaders } from "./log-readers.js";
 import type { LogFile } from "../sources/log-files.js";
@@ -36,7 +36,7 @@ export async function* logRows(files: readonly LogFile[], options: LogRowsOption
   const readers = startLogReaders();
   const read = (file: LogFile): Promise<FileResult | { skipped: string }> =>
     readers.read(file, options.first, options.last).catch((e: Error) => {
-      if (!options.skipBadFiles) throw new ExitError(`${e.message} (nothing from this run was stored; --skip-bad-files proceeds without such files)`, 1);
+      if (!options.skipBadFiles) throw new SourceUnreadable(`${e.message} (nothing from this run was stored; --skip-bad-files proceeds without such files)`);
       return { skipped: e.message };
     });
   // A window of files read ahead, consumed in file order: bounded memory, and the same run
@@ -73,6 +73,6 @@ export async function* logRows(files: readonly LogFile[], options: LogRowsOption
   }
   const allowed = "count" in options.maxBadLines ? options.maxBadLines.count : Math.floor(report.lines * options.maxBadLines.share);
   if (report.badLines > allowed) {
-    throw new ExitError(`${report.badLines} malformed lines of ${report.lines} (more than the ${allowed} allowed by --max-bad-lines); first: ${report.badSamples[0]}`, 1);
+    throw new TooManyBadLines(`${report.badLines} malformed lines of ${report.lines} (more than the ${allowed} allowed by --max-bad-lines); first: ${report.badSamples[0]}`);
   }
 }

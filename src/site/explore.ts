@@ -1,16 +1,9 @@
 // explore.html: one page at the site root to search every package, sort them, and compare the
 // monthly downloads of a few in one chart. The page is a shell: static/explore.js fills it from
 // api/v1/packages.json and api/v1/packages/KEY/NAME.json. Every link is relative, so the tree
-// works under any prefix on any static host.
-import { Eta } from "eta";
-import { fileURLToPath } from "node:url";
+// works under any prefix on any static host. render.ts renders it.
 import { CATEGORIES } from "../domain/categories.js";
 import type { IsoDate } from "../domain/types.js";
-import { escapeHtml, scriptJson } from "./escape.js";
-
-const TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
-
-const eta = new Eta({ views: TEMPLATES, cache: true, autoEscape: true, escapeFunction: escapeHtml, autoTrim: [false, "nl"] });
 
 export const EXPLORE_PAGE = "explore.html";
 
@@ -37,8 +30,4 @@ export function explorePageView(validThru: IsoDate): ExplorePageView {
     dataAsOf: validThru,
     categories: CATEGORIES.map((c) => ({ key: c.key, db: c.db, label: c.label.charAt(0).toUpperCase() + c.label.slice(1), href: c.indexPage })),
   };
-}
-
-export function renderExplorePage(view: ExplorePageView): string {
-  return eta.render("./explore", { ...view, categoriesJson: scriptJson(view.categories) });
 }

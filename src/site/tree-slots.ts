@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, readlink, rename, rm, rmdir, symlink, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { ExitError } from "../errors.js";
+import { LockHeld } from "../errors.js";
 import { takeRunLock } from "../nightly/run-lock.js";
 import { ForeignOutDir, isEmptyFolder, isWebstatsTree, refuseUnsafeOutDir, type OutDirLimits } from "./out-dir.js";
 
@@ -47,7 +47,7 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
   await checkOutDir(target, limits); // before DIR.slots is made beside someone else's folder
   await mkdir(`${target}.slots`, { recursive: true });
   const release = await takeRunLock(`${target}.slots/build.lock`);
-  if (!release) throw new ExitError(`build: another build is writing ${target}.slots (its pid is in build.lock)`, 2);
+  if (!release) throw new LockHeld(`build: another build is writing ${target}.slots (its pid is in build.lock)`);
   try {
     const served = await checkOutDir(target, limits); // again: what another build served meanwhile
     const idle = `${target}${served === SLOTS[0] ? SLOTS[1] : SLOTS[0]}`;

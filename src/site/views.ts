@@ -3,6 +3,7 @@
 import { CATEGORIES, type Category } from "../domain/categories.js";
 import { formatDataAsOf, monthAbbr } from "../domain/dates.js";
 import { groupByLetter } from "../domain/order.js";
+import { formatRelease } from "../domain/release.js";
 import type { IsoDate, PackageName, PeriodCounts, Year } from "../domain/types.js";
 import { rowsOfYear, yearsWithRows } from "./blocks.js";
 import type { Score } from "./scores.js";
@@ -93,11 +94,6 @@ export interface StatsPageView {
   readonly allYears: Link;
   /** `year -> [{downloads, month, unique_ips, year}, …]`, the shape the live pages' data_table has. */
   readonly chartData: Record<string, ReadonlyArray<{ downloads: number; month: string; unique_ips: number; year: Year }>>;
-}
-
-/** `319` → `3.19`: the packages table encodes a release as major digit + minor number. */
-export function formatRelease(encoded: string): string {
-  return `${encoded.charAt(0)}.${Number.parseInt(encoded.slice(1, 3), 10)}`;
 }
 
 export type StatsSubject =

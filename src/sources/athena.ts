@@ -12,7 +12,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parse } from "csv-parse";
 import type { Readable } from "node:stream";
 import type { DownloadRow, IsoDate } from "../domain/types.js";
-import { ExitError } from "../errors.js";
+import { AthenaQueryFailed, InputError } from "../errors.js";
 import { parseS3Url } from "./log-files.js";
 import { parseDownloadFields, ROW_COLUMNS } from "./rows-file.js";
 
@@ -73,7 +73,7 @@ export async function runAthenaQuery(athena: AthenaClient, settings: AthenaSetti
     const state = q?.Status?.State;
     if (state === "SUCCEEDED") return { id, output: q?.ResultConfiguration?.OutputLocation };
     if (state === "FAILED" || state === "CANCELLED") {
-      throw new ExitError(`Athena query ${id} ${state.toLowerCase()}: ${q?.Status?.StateChangeReason ?? "no reason given"}`, 1);
+      throw new AthenaQueryFailed(`Athena query ${id} ${state.toLowerCase()}: ${q?.Status?.StateChangeReason ?? "no reason given"}`);
     }
     await poll.sleep(delay);
     delay = Math.min(delay * 2, poll.maxDelayMs);
@@ -82,7 +82,7 @@ export async function runAthenaQuery(athena: AthenaClient, settings: AthenaSetti
 
 function toRow(fields: readonly string[], where: string): DownloadRow {
   const row = parseDownloadFields(fields);
-  if (typeof row === "string") throw new ExitError(`${where}: ${row}`, 1);
+  if (typeof row === "string") throw new InputError(where, null, row);
   return row;
 }
 
@@ -97,7 +97,7 @@ export async function* athenaCsvRows(s3: S3Client, output: string): AsyncGenerat
     n++;
     if (n === 1) {
       positions = ROW_COLUMNS.map((c) => record.indexOf(c));
-      if (positions.some((p) => p < 0)) throw new ExitError(`${output}:1: unexpected header ${JSON.stringify(record)}`, 1);
+      if (positions.some((p) => p < 0)) throw new InputError(output, 1, `unexpected header ${JSON.stringify(record)}`);
       continue;
     }
     yield toRow(positions.map((p) => record[p] ?? ""), `${output}:${n}`);
@@ -119,7 +119,7 @@ export async function* athenaPagedRows(athena: AthenaClient, id: string, options
       if (!positions) {
         // The first row of the first page is the header.
         positions = ROW_COLUMNS.map((c) => values.indexOf(c));
-        if (positions.some((p) => p < 0)) throw new ExitError(`Athena query ${id}: unexpected header ${JSON.stringify(values)}`, 1);
+        if (positions.some((p) => p < 0)) throw new InputError(`Athena query ${id}`, null, `unexpected header ${JSON.stringify(values)}`);
         continue;
       }
       yield toRow(positions.map((p) => values[p] ?? ""), `Athena query ${id}, page ${page}, row ${i + 1}`);

@@ -2,27 +2,23 @@
 // repository's devel PACKAGES file lists the packages now in devel.
 import type { DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
-import { ExitError, quote } from "../errors.js";
+import { encodeRelease } from "../domain/release.js";
+import { BadManifest, SourceUnreadable, quote } from "../errors.js";
 
 export interface Manifest {
-  /** Encoded: `3.21` → `321`. */
+  /** Encoded (domain/release.ts): `3.21` → `321`. */
   readonly release: string;
   readonly devel: string;
   readonly packages: ReadonlyMap<string, DbCategory>;
 }
 
-/** `3.21` → `321`, `3.9` → `309`: major × 100 + minor, as the packages table stores releases. */
-export function encodeRelease(version: string): string {
-  const m = /^(\d+)\.(\d+)$/.exec(version.trim());
-  if (!m) throw new ExitError(`not a Bioconductor version: ${quote(version)}`, 1);
-  return String(Number(m[1]) * 100 + Number(m[2]));
-}
-
 export function parseConfigVersions(yaml: string, url: string): { release: string; devel: string } {
   const value = (key: string) => {
     const m = new RegExp(`^${key}:\\s*["']?([\\d.]+)["']?\\s*$`, "m").exec(yaml);
-    if (!m) throw new ExitError(`${url}: no ${key}`, 1);
-    return encodeRelease(m[1]!);
+    if (!m) throw new BadManifest(`${url}: no ${key}`);
+    const encoded = encodeRelease(m[1]!);
+    if (encoded === null) throw new BadManifest(`not a Bioconductor version: ${quote(m[1]!)}`);
+    return encoded;
   };
   return { release: value("release_version"), devel: value("devel_version") };
 }
@@ -36,9 +32,9 @@ async function get(url: string): Promise<string> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    throw new ExitError(`${url}: ${(e as Error).message}`, 1);
+    throw new SourceUnreadable(`${url}: ${(e as Error).message}`);
   }
-  if (response.status !== 200) throw new ExitError(`${url}: HTTP ${response.status}`, 1);
+  if (response.status !== 200) throw new SourceUnreadable(`${url}: HTTP ${response.status}`);
   return response.text();
 }
 

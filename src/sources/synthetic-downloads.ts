@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CATEGORIES } from "../domain/categories.js";
 import { addDays, dateParts } from "../domain/dates.js";
+import { releaseParts } from "../domain/release.js";
 import type { DownloadRow, IsoDate } from "../domain/types.js";
 import { parsePackagesCsv, type PackageRecord } from "./packages-csv.js";
 
@@ -33,8 +34,9 @@ function realScores(): number[] {
 
 /** Approximate release date of an encoded Bioconductor release (`314` = 3.14, Oct 2021). */
 export function releaseDate(encoded: string): IsoDate {
-  const major = Number(encoded.charAt(0));
-  const minor = Number(encoded.slice(1));
+  const parts = releaseParts(encoded);
+  if (!parts) throw new Error(`not an encoded release: ${JSON.stringify(encoded)}`);
+  const { major, minor } = parts;
   const [year, month] = major >= 3 ? [2014, 10] : major === 2 ? [2007, 4] : [2002, 5];
   const months = month - 1 + minor * 6;
   return `${year + Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, "0")}-15` as IsoDate;

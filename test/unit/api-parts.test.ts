@@ -7,7 +7,7 @@ import { gzipPieces } from "../../src/site/api/gzip.js";
 import { seriesJson } from "../../src/site/api/package-json.js";
 import { monthlySeries, totalDownloads, yearlySeries } from "../../src/site/api/series.js";
 import { scoreWindowLabels } from "../../src/site/api/summaries.js";
-import { decodeRelease } from "../../src/site/api/versions.js";
+import { decodeRelease } from "../../src/domain/release.js";
 
 const d = (s: string) => s as IsoDate;
 const m = (year: number, month: number, ips: number, downloads: number): PeriodCounts => ({ year, month, ips, downloads });

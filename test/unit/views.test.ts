@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../../src/domain/types.js";
 import type { Score } from "../../src/site/scores.js";
-import { categoryPageView, formatRelease, layoutTopRows, splitColumns } from "../../src/site/views.js";
+import { formatRelease } from "../../src/domain/release.js";
+import { categoryPageView, layoutTopRows, splitColumns } from "../../src/site/views.js";
 import { formatDataAsOf } from "../../src/domain/dates.js";
 
 const scores = (n: number): Score[] => Array.from({ length: n }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}` as PackageName, score: 100 - i, rank: i + 1 }));

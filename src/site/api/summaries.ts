@@ -7,7 +7,7 @@ import { lastThirtyDays } from "../../domain/dates.js";
 import type { SiteData } from "../../summaries/load.js";
 import { scoreWindow, type Score } from "../scores.js";
 import { monthLabel, totalDownloads } from "./series.js";
-import { decodeRelease } from "./versions.js";
+import { decodeRelease } from "../../domain/release.js";
 
 export const SCHEMA_VERSION = 1;
 export const API_ROOT = "api/v1";
