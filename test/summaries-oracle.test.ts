@@ -12,6 +12,7 @@ import { addDays, lastThirtyDays } from "../src/domain/dates.js";
 import type { DownloadRow, IsoDate } from "../src/domain/types.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
+import { seededRandom } from "../src/sources/synthetic-downloads.js";
 import type { Store } from "../src/store/database.js";
 import { getValidThru } from "../src/store/info.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
@@ -27,17 +28,6 @@ async function lastThirtyOracle(store: Store, validThru: IsoDate) {
     from bioc_web_downloads d join packages p on d.package = p.package and d.category = p.category
     where d."sc-status" in (200, 301, 302, 307, 308) and d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(store.db);
   return rows.map((r) => `${r.category}/${r.package}=${r.downloads}/${r.ips}`).sort();
-}
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES: ReadonlyArray<readonly [string, string]> = [
@@ -142,7 +132,7 @@ for (const backend of BACKENDS) {
     for (const seed of backend.name === "PGlite" ? [1, 2] : [1, 2, 3, 4]) {
       it(`random sequence ${seed}`, async () => {
         const { store } = current();
-        const rand = random(seed);
+        const rand = seededRandom(seed);
         const names = Object.keys(OPS);
         // From the last days of a year into the next, so that every sequence crosses a year boundary.
         const [a, b] = ["2024-12-28" as IsoDate, "2025-01-03" as IsoDate];
