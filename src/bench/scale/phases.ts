@@ -26,7 +26,6 @@ export interface Context {
   readonly name: string;
   readonly workDir: string;
   readonly results: Results;
-  readonly skip: ReadonlySet<string>;
   /** Temporary bytes on disk at most at one time (files and scratch databases), for the report. */
   peakTempBytes: number;
 }
@@ -161,29 +160,36 @@ async function withScratchDatabase(ctx: Context, suffix: string, work: (db: stri
   }
 }
 
-/** Backfill throughput on fresh databases: a month from a gzipped rows file, and days of CloudFront logs. */
-export async function backfillPhase(ctx: Context): Promise<void> {
+/** Backfill throughput on a fresh database: a month from a gzipped rows file. */
+export async function backfillRowsPhase(ctx: Context): Promise<void> {
   const { model, db, results } = ctx;
   const group = "5. backfill";
-  const packagesCsv = `${ctx.workDir}/packages.csv`;
-  if (!ctx.skip.has("backfill-rows")) {
-    const file = `${ctx.workDir}/backfill.tsv.gz`;
+  const file = `${ctx.workDir}/backfill.tsv.gz`;
+  const month = BACKFILL_MONTH[0].slice(0, 7);
+  try {
     const [, s] = await timed(() => copyToFile(db, `${select} where date between '${BACKFILL_MONTH[0]}' and '${BACKFILL_MONTH[1]}'`, file, HEADER));
-    results.add({ group, phase: `export ${BACKFILL_MONTH[0].slice(0, 7)} to a gzipped TSV (psql COPY TO)`, seconds: s, note: `${(sizeOf(file) / 1e6).toFixed(0)} MB gzipped` });
+    results.add({ group, phase: `export ${month} to a gzipped TSV (psql COPY TO)`, seconds: s, note: `${(sizeOf(file) / 1e6).toFixed(0)} MB gzipped` });
     await withScratchDatabase(ctx, "backfill", async (fresh) => {
-      let m = await runCli(fresh, ["packages", "import", packagesCsv]);
+      let m = await runCli(fresh, ["packages", "import", `${ctx.workDir}/packages.csv`]);
       results.add({ group, phase: "packages import (fresh database)", seconds: m.seconds, peakRssMB: m.peakRssMB, note: `${model.packages.length} packages` });
       m = await runCli(fresh, ["ingest", "--rows", file, "--json"]);
       const r = parseIngest(m);
-      results.add({ group, phase: `ingest --rows a month (${BACKFILL_MONTH[0].slice(0, 7)}, gzipped)`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows });
+      results.add({ group, phase: `ingest --rows a month (${month}, gzipped)`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows });
     });
+  } finally {
     rmSync(file, { force: true });
   }
-  if (!ctx.skip.has("backfill-logs")) {
-    const first = addDays(model.to, 1);
-    const last = addDays(first, 1);
-    const dir = `${ctx.workDir}/logs`;
-    rmSync(dir, { recursive: true, force: true });
+}
+
+/** Backfill throughput on a fresh database: two production days of CloudFront logs. */
+export async function backfillLogsPhase(ctx: Context): Promise<void> {
+  const { model, db, results } = ctx;
+  const group = "5. backfill";
+  const first = addDays(model.to, 1);
+  const last = addDays(first, 1);
+  const dir = `${ctx.workDir}/logs`;
+  rmSync(dir, { recursive: true, force: true });
+  try {
     const rows = [first, last].map((d) => daySelect(model, fullDay(model, d))).join("\nunion all\n");
     const [written, s] = await timed(() => writeCloudFrontLogs(dir, copyLines(db, rows)));
     results.add({
@@ -195,11 +201,12 @@ export async function backfillPhase(ctx: Context): Promise<void> {
       note: `${written.downloadLines.toLocaleString("en-US")} download lines, ${(sizeOf(dir) / 1e6).toFixed(0)} MB gzipped`,
     });
     await withScratchDatabase(ctx, "logs", async (fresh) => {
-      await runCli(fresh, ["packages", "import", packagesCsv]);
+      await runCli(fresh, ["packages", "import", `${ctx.workDir}/packages.csv`]);
       const m = await runCli(fresh, ["ingest", "--logs", dir, "--since", first, "--until", last, "--json"]);
       const r = parseIngest(m);
       results.add({ group, phase: `ingest --logs (2 days, ${written.files} files)`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows, ...(r.lines !== undefined ? { lines: r.lines } : {}) });
     });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }

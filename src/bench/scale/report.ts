@@ -41,6 +41,7 @@ export interface Report {
   readonly generation: Generation;
   readonly shape: Shape;
   readonly phases: readonly PhaseResult[];
+  readonly failures: readonly string[];
   readonly sizes: Sizes | null;
   readonly disk: { readonly databaseBytes: number; readonly peakTempBytes: number };
   readonly totalSeconds: number;
@@ -85,6 +86,7 @@ export function printReport(r: Report): void {
     ));
   }
   console.log(`\ndisk: the generated database ${gb(r.disk.databaseBytes)} (kept, the cache for the next run); temporaries at most ${gb(r.disk.peakTempBytes)} at once (deleted)`);
+  for (const f of r.failures) console.log(`FAILED ${f}`);
   console.log(`total ${fmt(r.totalSeconds / 60, 1)} min`);
 }
 

@@ -9,11 +9,11 @@ import { parseArgs } from "node:util";
 import { ensureScaleDatabase } from "./generate.js";
 import { measuredBy, requirePsql, ROOT } from "./measure.js";
 import { scaleModel } from "./model.js";
-import { backfillPhase, nightlyPhase, reingestPhase, sizesPhase, summarizePhase, type Context } from "./phases.js";
+import { backfillLogsPhase, backfillRowsPhase, nightlyPhase, reingestPhase, sizesPhase, summarizePhase, type Context } from "./phases.js";
 import { printReport, Results, writeReport } from "./report.js";
 
 const PHASES = ["summarize", "nightly", "reingest", "backfill-rows", "backfill-logs", "sizes"];
-const USAGE = `usage: npm run bench:scale -- [--years N] [--per-day N] [--regenerate] [--jobs N] [--skip ${PHASES.join(",")}] [--keep-files]
+const USAGE = `usage: npm run bench:scale -- [--years N] [--per-day N] [--regenerate] [--jobs N] [--skip PHASES]
   --years N      years of rows ending 2025-12-31 (default 1)
   --per-day N    rows on a weekday (default 300000; weekends about half)
   --regenerate   generate again even if the database of these parameters is finished
@@ -60,14 +60,26 @@ async function main(): Promise<number> {
   writeFileSync(`${workDir}/packages.csv`, ["package,category,first_version,last_version", ...model.packages.map((p) => `${p.package},${p.category},${p.first_version},${p.last_version}`)].join("\n") + "\n");
   const scale = await ensureScaleDatabase({ serverUrl, model, regenerate: values.regenerate, jobs, workDir });
   const results = new Results();
-  const ctx: Context = { model, serverUrl, db: scale.db, name: scale.name, workDir, results, skip, peakTempBytes: 0 };
+  const ctx: Context = { model, serverUrl, db: scale.db, name: scale.name, workDir, results, peakTempBytes: 0 };
+  const failures: string[] = [];
+  // A phase that fails is reported and the others still run: a long run keeps its other figures.
+  const phase = async <T>(name: string, work: (c: Context) => Promise<T>): Promise<T | null> => {
+    if (skip.has(name)) return null;
+    try {
+      return await work(ctx);
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message}`);
+      console.error(`bench:scale: phase ${name} failed: ${(e as Error).message}`);
+      return null;
+    }
+  };
   try {
-    if (!skip.has("summarize")) await summarizePhase(ctx);
-    if (!skip.has("nightly")) await nightlyPhase(ctx);
-    if (!skip.has("reingest")) await reingestPhase(ctx);
-    if (!skip.has("backfill-rows") || !skip.has("backfill-logs")) await backfillPhase(ctx);
-    const sizes = skip.has("sizes") ? null : await sizesPhase(ctx);
-    const databaseBytes = sizes?.databaseBytes ?? 0;
+    await phase("summarize", summarizePhase);
+    await phase("nightly", nightlyPhase);
+    await phase("reingest", reingestPhase);
+    await phase("backfill-rows", backfillRowsPhase);
+    await phase("backfill-logs", backfillLogsPhase);
+    const sizes = await phase("sizes", sizesPhase);
     const report = {
       parameters: { years, perDay, from: model.from, to: model.to, database: scale.name, jobs, measuredBy, machine, startedAt },
       cached: scale.cached,
@@ -75,8 +87,9 @@ async function main(): Promise<number> {
       generation: scale.generation,
       shape: scale.shape,
       phases: results.phases,
+      failures,
       sizes,
-      disk: { databaseBytes, peakTempBytes: ctx.peakTempBytes },
+      disk: { databaseBytes: sizes?.databaseBytes ?? 0, peakTempBytes: ctx.peakTempBytes },
       totalSeconds: (performance.now() - started) / 1000,
     };
     printReport(report);
@@ -84,7 +97,7 @@ async function main(): Promise<number> {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  return 0;
+  return failures.length ? 1 : 0;
 }
 
 process.exitCode = await main();
