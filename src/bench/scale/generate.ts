@@ -78,9 +78,9 @@ function progress(): { update(text: string): void; done(text: string): void } {
   };
 }
 
-export async function ensureScaleDatabase(o: { serverUrl: string; model: ScaleModel; regenerate: boolean; jobs: number; workDir: string }): Promise<ScaleDatabase> {
+export async function ensureScaleDatabase(o: { serverUrl: string; model: ScaleModel; regenerate: boolean; jobs: number; workDir: string; name?: string | undefined }): Promise<ScaleDatabase> {
   const { model } = o;
-  const name = `webstats_scale_y${model.years}_p${model.perDay}`;
+  const name = o.name ?? `webstats_scale_y${model.years}_p${model.perDay}`;
   const db = databaseUrl(o.serverUrl, name);
   const admin = await connect(o.serverUrl);
   try {

@@ -19,6 +19,7 @@ const USAGE = `usage: npm run bench:scale -- [--years N] [--per-day N] [--regene
   --regenerate   generate again even if the database of these parameters is finished
   --jobs N       connections generating at once (default: cores, at most 2)
   --skip LIST    phases to leave out: ${PHASES.join(", ")}
+  --database N   the cache database's name (default: webstats_scale_yYEARS_pPERDAY)
 Needs DATABASE_URL pointing at a server that keeps its databases (the cache); psql on PATH.`;
 
 async function main(): Promise<number> {
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
       regenerate: { type: "boolean", default: false },
       jobs: { type: "string", default: String(Math.min(2, availableParallelism())) },
       skip: { type: "string", default: "" },
+      database: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
   console.log(`bench:scale: ${model.from}..${model.to}, ${perDay.toLocaleString("en-US")} rows a weekday, ${model.packages.length} packages; ${machine}`);
   // The generation imports it into the packages table, the backfill phases into fresh databases.
   writeFileSync(`${workDir}/packages.csv`, ["package,category,first_version,last_version", ...model.packages.map((p) => `${p.package},${p.category},${p.first_version},${p.last_version}`)].join("\n") + "\n");
-  const scale = await ensureScaleDatabase({ serverUrl, model, regenerate: values.regenerate, jobs, workDir });
+  const scale = await ensureScaleDatabase({ serverUrl, model, regenerate: values.regenerate, jobs, workDir, name: values.database });
   const results = new Results();
   const ctx: Context = { model, serverUrl, db: scale.db, name: scale.name, workDir, results, peakTempBytes: 0 };
   const failures: string[] = [];
