@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGzip } from "node:zlib";
+import pg from "pg";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = ROOT + "bin/webstats.js";
@@ -24,7 +25,37 @@ export const measuredBy = existsSync(GNU_TIME) ? "GNU time (/usr/bin/time -f '%e
 export interface Measured {
   readonly seconds: number;
   readonly peakRssMB: number;
+  /** The server's temporary files (sorts, hashes spilled to disk) at most, sampled every second; null if not readable. */
+  readonly serverTempMB: number | null;
   readonly stdout: string;
+}
+
+/** Samples pg_ls_tmpdir() (superusers and pg_monitor members may read it) until stopped. */
+function sampleServerTemp(db: string): { stop(): Promise<number | null> } {
+  const client = new pg.Client({ connectionString: db });
+  let peak: number | null = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const sample = async () => {
+    try {
+      const r = await client.query("select coalesce(sum(size), 0)::bigint as b from pg_ls_tmpdir()");
+      peak = Math.max(peak ?? 0, Number(r.rows[0]!.b));
+      timer = setTimeout(sample, 1000);
+    } catch {
+      peak = null;
+    }
+  };
+  const started = client.connect().then(sample, () => {
+    peak = null;
+  });
+  client.on("error", () => {});
+  return {
+    async stop() {
+      await started;
+      clearTimeout(timer);
+      await client.end().catch(() => {});
+      return peak === null ? null : peak / 1e6;
+    },
+  };
 }
 
 /** `node bin/webstats.js --db URL ARGS…`: progress (stderr) goes to our terminal, stdout is kept (and echoed). */
@@ -35,6 +66,7 @@ export async function runCli(db: string, args: readonly string[], env: NodeJS.Pr
   const [command, argv] = existsSync(GNU_TIME)
     ? [GNU_TIME, ["-f", "%e %M", "-o", report, process.execPath, BIN, ...cli]]
     : [process.execPath, [WRAPPER, report, BIN, ...cli]];
+  const temp = sampleServerTemp(db);
   const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"], env, timeout: PHASE_TIMEOUT_MS, killSignal: "SIGKILL" });
   let stdout = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => {
@@ -42,10 +74,11 @@ export async function runCli(db: string, args: readonly string[], env: NodeJS.Pr
     process.stdout.write(s.replace(/^(?=.)/gm, "    "));
   });
   const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+  const serverTempMB = await temp.stop();
   try {
     if (code !== 0) throw new Error(`webstats ${args.join(" ")}: ${signal ? `killed by ${signal}` : `exit ${code}`}`);
     const [seconds, kb] = readFileSync(report, "utf8").trim().split("\n").pop()!.trim().split(/\s+/).map(Number);
-    return { seconds: seconds!, peakRssMB: kb! / 1024, stdout };
+    return { seconds: seconds!, peakRssMB: kb! / 1024, serverTempMB, stdout };
   } finally {
     rmSync(report, { force: true });
   }

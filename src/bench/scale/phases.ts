@@ -30,6 +30,7 @@ export interface Context {
   peakTempBytes: number;
 }
 
+const measured = (m: Measured) => ({ seconds: m.seconds, peakRssMB: m.peakRssMB, ...(m.serverTempMB !== null ? { serverTempMB: m.serverTempMB } : {}) });
 const n = (x: string) => Number(x.replace(/,/g, ""));
 const select = `select date, "c-ip", "sc-status", category, package from bioc_web_downloads`;
 
@@ -81,7 +82,7 @@ const S3_ENV = { ...process.env, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_
 
 export async function summarizePhase(ctx: Context): Promise<void> {
   const m = await runCli(ctx.db, ["summarize"]);
-  ctx.results.add({ group: "2. summarize", phase: "webstats summarize (everything)", seconds: m.seconds, peakRssMB: m.peakRssMB });
+  ctx.results.add({ group: "2. summarize", phase: "webstats summarize (everything)", ...measured(m) });
 }
 
 /** A full build and a first publish (yesterday's site), then the nightly: one new day ingested, built, published. */
@@ -93,9 +94,9 @@ export async function nightlyPhase(ctx: Context): Promise<void> {
   const group = "3. nightly";
   try {
     let m = await runCli(db, ["build", "--out", site]);
-    results.add({ group, phase: "build, full (empty slots)", seconds: m.seconds, peakRssMB: m.peakRssMB, ...parseBuild(m) });
+    results.add({ group, phase: "build, full (empty slots)", ...measured(m), ...parseBuild(m) });
     m = await runCli(db, ["--quiet", "publish", "--to", BUCKET_PREFIX, "--out", site, "--s3-endpoint", s3.endpoint], S3_ENV);
-    results.add({ group, phase: "publish, first (empty bucket)", seconds: m.seconds, peakRssMB: m.peakRssMB, ...parsePublish(m) });
+    results.add({ group, phase: "publish, first (empty bucket)", ...measured(m), ...parsePublish(m) });
 
     const day = addDays(model.to, 1);
     const file = `${ctx.workDir}/rows-${day}.tsv`;
@@ -104,14 +105,14 @@ export async function nightlyPhase(ctx: Context): Promise<void> {
     results.add({ group, phase: `generate ${day} rows file (psql COPY TO)`, seconds: exportSeconds, note: `${(sizeOf(file) / 1e6).toFixed(1)} MB` });
     m = await runCli(db, ["ingest", "--rows", file, "--json"]);
     const ingested = parseIngest(m);
-    results.add({ group, phase: `ingest --rows (${day})`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: ingested.rows });
+    results.add({ group, phase: `ingest --rows (${day})`, ...measured(m), rows: ingested.rows });
     rmSync(file, { force: true });
     m = await runCli(db, ["build", "--out", site]);
-    results.add({ group, phase: "build after the day", seconds: m.seconds, peakRssMB: m.peakRssMB, ...parseBuild(m) });
+    results.add({ group, phase: "build after the day", ...measured(m), ...parseBuild(m) });
     m = await runCli(db, ["--quiet", "publish", "--dry-run", "--to", BUCKET_PREFIX, "--out", site, "--s3-endpoint", s3.endpoint], S3_ENV);
-    results.add({ group, phase: "publish --dry-run (populated bucket)", seconds: m.seconds, peakRssMB: m.peakRssMB, ...parsePublish(m) });
+    results.add({ group, phase: "publish --dry-run (populated bucket)", ...measured(m), ...parsePublish(m) });
     m = await runCli(db, ["--quiet", "publish", "--to", BUCKET_PREFIX, "--out", site, "--s3-endpoint", s3.endpoint], S3_ENV);
-    results.add({ group, phase: "publish after the day", seconds: m.seconds, peakRssMB: m.peakRssMB, ...parsePublish(m) });
+    results.add({ group, phase: "publish after the day", ...measured(m), ...parsePublish(m) });
   } finally {
     s3.stop();
     for (const x of ["", ".slots", ".lock"]) rmSync(site + x, { recursive: true, force: true });
@@ -135,7 +136,7 @@ export async function reingestPhase(ctx: Context): Promise<void> {
     ctx.peakTempBytes = Math.max(ctx.peakTempBytes, sizeOf(file));
     const m = await runCli(db, ["ingest", "--rows", file, "--json"]);
     const r = parseIngest(m);
-    results.add({ group, phase: `ingest --rows ${label}`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows, note: `replaced ${r.replaced.toLocaleString("en-US")}` });
+    results.add({ group, phase: `ingest --rows ${label}`, ...measured(m), rows: r.rows, note: `replaced ${r.replaced.toLocaleString("en-US")}` });
     rmSync(file, { force: true });
   }
 }
@@ -171,10 +172,10 @@ export async function backfillRowsPhase(ctx: Context): Promise<void> {
     results.add({ group, phase: `export ${month} to a gzipped TSV (psql COPY TO)`, seconds: s, note: `${(sizeOf(file) / 1e6).toFixed(0)} MB gzipped` });
     await withScratchDatabase(ctx, "backfill", async (fresh) => {
       let m = await runCli(fresh, ["packages", "import", `${ctx.workDir}/packages.csv`]);
-      results.add({ group, phase: "packages import (fresh database)", seconds: m.seconds, peakRssMB: m.peakRssMB, note: `${model.packages.length} packages` });
+      results.add({ group, phase: "packages import (fresh database)", ...measured(m), note: `${model.packages.length} packages` });
       m = await runCli(fresh, ["ingest", "--rows", file, "--json"]);
       const r = parseIngest(m);
-      results.add({ group, phase: `ingest --rows a month (${month}, gzipped)`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows });
+      results.add({ group, phase: `ingest --rows a month (${month}, gzipped)`, ...measured(m), rows: r.rows });
     });
   } finally {
     rmSync(file, { force: true });
@@ -204,7 +205,7 @@ export async function backfillLogsPhase(ctx: Context): Promise<void> {
       await runCli(fresh, ["packages", "import", `${ctx.workDir}/packages.csv`]);
       const m = await runCli(fresh, ["ingest", "--logs", dir, "--since", first, "--until", last, "--json"]);
       const r = parseIngest(m);
-      results.add({ group, phase: `ingest --logs (2 days, ${written.files} files)`, seconds: m.seconds, peakRssMB: m.peakRssMB, rows: r.rows, ...(r.lines !== undefined ? { lines: r.lines } : {}) });
+      results.add({ group, phase: `ingest --logs (2 days, ${written.files} files)`, ...measured(m), rows: r.rows, ...(r.lines !== undefined ? { lines: r.lines } : {}) });
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

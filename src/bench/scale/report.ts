@@ -9,6 +9,8 @@ export interface PhaseResult {
   readonly phase: string;
   readonly seconds: number;
   readonly peakRssMB?: number;
+  /** The PostgreSQL server's temporary files at most during the phase. */
+  readonly serverTempMB?: number;
   readonly rows?: number;
   readonly lines?: number;
   readonly files?: number;
@@ -24,7 +26,7 @@ export class Results {
   add(r: PhaseResult): void {
     this.phases.push(r);
     const rate = r.rows !== undefined && r.seconds > 0 ? `, ${fmt(r.rows / r.seconds)} rows/s` : "";
-    console.log(`  ${r.group} | ${r.phase}: ${fmt(r.seconds, 1)} s${r.peakRssMB ? `, peak RSS ${fmt(r.peakRssMB)} MB` : ""}${r.rows !== undefined ? `, ${fmt(r.rows)} rows` : ""}${rate}${r.note ? ` (${r.note})` : ""}`);
+    console.log(`  ${r.group} | ${r.phase}: ${fmt(r.seconds, 1)} s${r.peakRssMB ? `, peak RSS ${fmt(r.peakRssMB)} MB` : ""}${r.serverTempMB ? `, server temp files ${fmt(r.serverTempMB)} MB` : ""}${r.rows !== undefined ? `, ${fmt(r.rows)} rows` : ""}${rate}${r.note ? ` (${r.note})` : ""}`);
   }
 }
 
@@ -51,21 +53,22 @@ export function printReport(r: Report): void {
   const g = r.generation;
   const s = r.shape;
   console.log(`\n== webstats bench:scale, ${r.parameters.from}..${r.parameters.to}, --per-day ${fmt(r.parameters.perDay)} (${r.parameters.database}; ${r.parameters.machine}) ==`);
-  console.log(`wall time and peak RSS of each webstats process: ${r.parameters.measuredBy}\n`);
+  console.log(`wall time and peak RSS of each webstats process: ${r.parameters.measuredBy}; server temp: pg_ls_tmpdir() sampled every second\n`);
   const rows: string[][] = [
-    ["1. generation", `insert … select, ${g.jobs} connections${r.cached ? " (cached from an earlier run)" : ""}`, fmt(g.insertSeconds, 1), "", fmt(g.rows), fmt(g.rowsPerSecond), "", `+ date index ${fmt(g.indexSeconds, 1)} s, vacuum ${fmt(g.vacuumSeconds, 1)} s`],
+    ["1. generation", `insert … select, ${g.jobs} connections${r.cached ? " (cached from an earlier run)" : ""}`, fmt(g.insertSeconds, 1), "", "", fmt(g.rows), fmt(g.rowsPerSecond), "", `+ date index ${fmt(g.indexSeconds, 1)} s, vacuum ${fmt(g.vacuumSeconds, 1)} s, shape queries ${fmt(g.shapeSeconds, 1)} s`],
     ...r.phases.map((p) => [
       p.group,
       p.phase,
       fmt(p.seconds, 1),
       p.peakRssMB ? fmt(p.peakRssMB) : "",
+      p.serverTempMB !== undefined ? fmt(p.serverTempMB) : "",
       p.rows !== undefined ? fmt(p.rows) : "",
       p.rows !== undefined && p.seconds > 0 ? fmt(p.rows / p.seconds) : "",
       p.lines !== undefined && p.seconds > 0 ? fmt(p.lines / p.seconds) : "",
       [p.files !== undefined ? `${fmt(p.files)} files` : "", p.note ?? ""].filter(Boolean).join("; "),
     ]),
   ];
-  console.log(table(["group", "phase", "seconds", "peak RSS MB", "rows", "rows/s", "lines/s", "notes"], rows, new Set([2, 3, 4, 5, 6])));
+  console.log(table(["group", "phase", "seconds", "peak RSS MB", "server temp MB", "rows", "rows/s", "lines/s", "notes"], rows, new Set([2, 3, 4, 5, 6, 7])));
 
   console.log(`\nshape of ${s.year} (measured with SQL; the calibration's aim in brackets):`);
   console.log(`  rows ${fmt(s.rows)} [${fmt(r.expected.yearRows)}]; weekdays ${fmt(g.weekday.mean)} a day (${fmt(g.weekday.min)}–${fmt(g.weekday.max)}), weekends ${fmt(g.weekend.mean)} (${fmt(g.weekend.min)}–${fmt(g.weekend.max)})`);
@@ -85,7 +88,9 @@ export function printReport(r: Report): void {
       new Set([1, 2, 3, 4, 5]),
     ));
   }
-  console.log(`\ndisk: the generated database ${gb(r.disk.databaseBytes)} (kept, the cache for the next run); temporaries at most ${gb(r.disk.peakTempBytes)} at once (deleted)`);
+  const temp = r.phases.reduce<PhaseResult | null>((a, p) => ((p.serverTempMB ?? 0) > (a?.serverTempMB ?? 0) ? p : a), null);
+  console.log(`\ndisk: the generated database ${gb(r.disk.databaseBytes)} (kept, the cache for the next run); temporaries at most ${gb(r.disk.peakTempBytes)} at once (deleted)` +
+    (temp ? `; the server's temporary files up to ${gb(temp.serverTempMB! * 1e6)} (${temp.phase})` : ""));
   for (const f of r.failures) console.log(`FAILED ${f}`);
   console.log(`total ${fmt(r.totalSeconds / 60, 1)} min`);
 }
