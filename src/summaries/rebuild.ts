@@ -2,7 +2,7 @@
 // a year per transaction, so an interrupted run is continued by the next one where it stopped.
 // This fills webstats' tables on a database that has only the legacy ones, and takes in rows
 // that something else (the legacy ETL) loaded into bioc_web_downloads.
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { dateParts, isoDate } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
@@ -125,43 +125,63 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
     for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
     await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
   }
-  for (const t of ["year_ips", "year_category_ips"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
-  await sql`create temp table year_ips (like webstats_month_ips) on commit drop`.execute(trx);
+  // The year's IP sets, split by a hash of the IP: a year's distinct IPs of a package are the
+  // sums of each part's, and each part's grouping fits in memory (partitionwise aggregation),
+  // where one grouping of ~70 M rows would spill to disk several times over.
+  await sql`set local enable_partitionwise_aggregate = on`.execute(trx);
+  await createIpParts(trx, "year_ips", sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
+    ip varchar(40) collate "C", month smallint, downloads integer, known boolean`);
+  await createIpParts(trx, "year_category_ips", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer`);
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
     const rows = sql`bioc_web_downloads where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED})`;
-    await sql`insert into year_ips (year, package, category, ip, month, downloads)
-      select ${year}::smallint, package, category, "c-ip", ${month}::smallint, count(*) from ${rows} group by package, category, "c-ip"`.execute(trx);
+    await sql`insert into year_ips (year, package, category, ip, month, downloads, known)
+      select ${year}::smallint, d.package, d.category, d."c-ip", ${month}::smallint, count(*), p.package is not null
+      from (select * from ${rows}) d left join packages p on p.package = d.package and p.category = d.category
+      group by d.package, d.category, d."c-ip", p.package`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips)
       select date, package, category, sum(n), count(*) from (select date, package, category, "c-ip", count(*) as n from ${rows} group by 1, 2, 3, 4) d
       group by 1, 2, 3`.execute(trx);
   }
   // In key order where there is an index to grow at its end.
-  const inKeyOrder = whole ? sql`` : sql`order by package, category, ip, month`;
-  await sql`insert into webstats_month_ips select * from year_ips ${inKeyOrder}`.execute(trx);
-  if (!whole) await sql`insert into year_ips select * from webstats_month_ips where year = ${year} and month < ${firstMonth}`.execute(trx);
-
-  const known = sql`join packages p on p.package = m.package and p.category = m.category`;
-  await sql`create temp table year_category_ips on commit drop as
-    select m.year, m.category, m.ip, m.month, sum(m.downloads)::int as downloads from year_ips m ${known} group by 1, 2, 3, 4`.execute(trx);
-  await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth} ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
+  await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads from year_ips
+    ${whole ? sql`` : sql`order by package, category, ip, month`}`.execute(trx);
+  if (!whole) {
+    await sql`insert into year_ips select m.*, p.package is not null from webstats_month_ips m
+      left join packages p on p.package = m.package and p.category = m.category where m.year = ${year} and m.month < ${firstMonth}`.execute(trx);
+  }
+  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads) from year_ips where known group by year, category, ip, month`.execute(trx);
+  await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth}
+    ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
 
   // stats and categorystats: the months rebuilt, and the whole year's row.
   const yearEnd = isoDate(year, 12, 31);
   await sql`delete from stats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
   await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
-    select m.category, m.package, make_date(m.year, m.month, 1), true, count(*), sum(m.downloads)
-      from year_ips m ${known} where m.month >= ${firstMonth} group by 1, 2, 3
+    select category, package, make_date(year, month, 1), true, count(*), sum(downloads)
+      from year_ips where known and month >= ${firstMonth} group by category, package, year, month
     union all
     select category, package, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select m.category, m.package, m.ip, sum(m.downloads) as downloads from year_ips m ${known} group by 1, 2, 3) y group by 1, 2`.execute(trx);
+      from (select category, package, ip, sum(downloads) as downloads from year_ips where known group by category, package, ip) y group by 1, 2`.execute(trx);
   await sql`delete from categorystats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
   await sql`insert into categorystats (category, date, is_monthly, ip_count, download_count)
     select category, make_date(year, month, 1), true, count(*), sum(downloads)
       from year_category_ips where month >= ${firstMonth} group by category, year, month
     union all
     select category, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select category, ip, sum(downloads) as downloads from year_category_ips group by 1, 2) y group by 1`.execute(trx);
+      from (select category, ip, sum(downloads) as downloads from year_category_ips group by category, ip) y group by 1`.execute(trx);
+  for (const t of ["year_ips", "year_category_ips"]) await sql`drop table ${sql.table(t)}`.execute(trx);
+}
+
+const IP_PARTS = 32;
+
+/** A temporary table partitioned by a hash of its `ip`, in IP_PARTS parts. */
+async function createIpParts(trx: Kysely<Database>, name: string, columns: RawBuilder<unknown>): Promise<void> {
+  await sql`drop table if exists ${sql.table(name)}`.execute(trx);
+  await sql`create temp table ${sql.table(name)} (${columns}) partition by hash (ip)`.execute(trx);
+  for (let i = 0; i < IP_PARTS; i++) {
+    await sql`create temp table ${sql.table(`${name}_${i}`)} partition of ${sql.table(name)} for values with (modulus ${sql.lit(IP_PARTS)}, remainder ${sql.lit(i)})`.execute(trx);
+  }
 }
