@@ -97,6 +97,11 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     onProgress("summarize: the last 30 days");
     const validThru = await getValidThru(trx);
     if (validThru) await rebuildRecent(trx, validThru);
+    // Fresh statistics for the planner: the next ingest's lookups must go by the keys' indexes,
+    // not wait for autovacuum to find out how large the tables became.
+    for (const t of [...SETS.map((x) => x.table), "webstats_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"]) {
+      await sql`analyze ${sql.table(t)}`.execute(trx);
+    }
     await markSummarized(trx);
     await setInfo(trx, "SummaryTables", "complete");
     await setInfo(trx, "SummarizeFrom", null);
