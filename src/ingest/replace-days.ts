@@ -2,7 +2,7 @@
 // works out what replacing the days they cover changes in the summaries, replaces those days
 // and moves ValidThru forward. A failure anywhere (a bad row, a broken file, too many bad
 // lines) means nothing is written; running the same source twice leaves the same database.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { addDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { RowBatches } from "../sources/batches.js";
@@ -58,6 +58,8 @@ export function checkSpan(first: IsoDate, last: IsoDate, validThru: IsoDate | nu
 export async function ingestRows(store: Store, rows: RowBatches | StagedTable, options: IngestOptions = {}): Promise<IngestResult> {
   await store.lockWriter();
   return store.writeTransaction(async (trx, copyIn) => {
+    // A month of a backfill groups millions of (package, IP) pairs: in memory, not in temporary files.
+    await sql`set local work_mem = '256MB'`.execute(trx);
     const state = await summaryTablesState(trx);
     if (state !== "complete") {
       throw new NeedsSummarize(
