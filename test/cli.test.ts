@@ -5,9 +5,17 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../src/store/database.js";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { tempDir } from "./helpers/temp.js";
 
 const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
+
+/** A working folder whose default PGlite data folder (.webstats/db) is a migrated, empty store. */
+function project(): string {
+  const cwd = tempDir();
+  migratedPglite(join(cwd, ".webstats/db"));
+  return cwd;
+}
 
 function webstats(args: string[], cwd = tempDir()) {
   const env = { ...process.env };
@@ -34,7 +42,7 @@ describe("webstats CLI", () => {
   });
 
   it("exits 1 with one line naming a rows file that is not there (regression: an unhandled stream error crashed with a stack trace)", () => {
-    const r = webstats(["ingest", "--rows", "missing.tsv"]);
+    const r = webstats(["ingest", "--rows", "missing.tsv"], project());
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^webstats: missing\.tsv: cannot read: ENOENT: no such file or directory[^\n]*$/);
   });
@@ -50,7 +58,7 @@ describe("webstats CLI", () => {
   });
 
   it("exits 1 with a one-line error naming file, line and value for a bad rows file", () => {
-    const cwd = tempDir();
+    const cwd = project();
     writeFileSync(join(cwd, "rows.tsv"), "date\tc-ip\tsc-status\tcategory\tpackage\n2025-13-01\t1.1.1.1\t200\tbioc\taffy\n");
     const r = webstats(["ingest", "--rows", "rows.tsv"], cwd);
     expect(r.code).toBe(1);
@@ -58,7 +66,7 @@ describe("webstats CLI", () => {
   });
 
   it("imports packages, ingests, builds; refuses to build an empty database", () => {
-    const cwd = tempDir();
+    const cwd = tempDir(); // no data folder yet: the first command makes it
     expect(webstats(["build"], cwd)).toMatchObject({ code: 1, stderr: expect.stringMatching(/nothing to build: no data ingested yet/) });
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
     writeFileSync(join(cwd, "rows.csv"), "date,c-ip,sc-status,category,package\n2025-01-02,1.1.1.1,200,bioc,affy\n");
@@ -72,7 +80,7 @@ describe("webstats CLI", () => {
   });
 
   it("ingests logs with --json and shows the run in status", () => {
-    const cwd = tempDir();
+    const cwd = project();
     const data = new URL("./data/cloudfront/", import.meta.url).pathname;
     writeFileSync(join(cwd, "p.csv"), readFileSync(new URL("./fixtures/small-s1/packages.csv", import.meta.url), "utf8"));
     expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
@@ -87,7 +95,7 @@ describe("webstats CLI", () => {
   });
 
   it("exits 1 naming a truncated log file, and exits 2 on a gap", () => {
-    const cwd = tempDir();
+    const cwd = project();
     const data = new URL("./data/cloudfront/", import.meta.url).pathname;
     const bad = webstats(["ingest", "--logs", join(data, "bad"), "--since", "2025-06-01", "--until", "2025-06-02"], cwd);
     expect(bad.code).toBe(1);
@@ -100,7 +108,7 @@ describe("webstats CLI", () => {
 
   // Issue 10, defect 5.
   it("a package named index.html is refused by packages import, with every other bad name, and nothing is written", async () => {
-    const cwd = tempDir();
+    const cwd = project();
     const names = ["affy", "index.html", "1abc", "abc.", "a_b", "a-b", "TReNA", "trena"];
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\n" + names.map((n) => `${n},bioc,301,`).join("\n") + "\n");
     const r = webstats(["packages", "import", "p.csv"], cwd);
@@ -119,7 +127,7 @@ describe("webstats CLI", () => {
   });
 
   it("a bad name already in the packages table is skipped by build with one warning line; the rest of the tree is as usual", async () => {
-    const cwd = tempDir();
+    const cwd = project();
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\nlimma,bioc,108,\n");
     const rows = ["affy", "limma", "index.html", "a_b", "../up"].map((p, i) => `2025-01-02,1.1.1.${i},200,bioc,${p}`);
     writeFileSync(join(cwd, "rows.csv"), "date,c-ip,sc-status,category,package\n" + rows.join("\n") + "\n");
@@ -145,7 +153,7 @@ describe("webstats CLI", () => {
 
   // Issue 10, defect 6.
   it("exits 1 with FILE:LINE on a rows file that is not UTF-8 or holds a NUL, and stores nothing", async () => {
-    const cwd = tempDir();
+    const cwd = project();
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
     expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
     for (const [bad, reason] of [["1.1.1.\xe9", "not valid UTF-8"], ["1.1.1.\0", "NUL"]]) {

@@ -18,6 +18,7 @@ import { openStore, type Store } from "../src/store/database.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { oracle, summaries } from "./helpers/oracle.js";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { tempDir } from "./helpers/temp.js";
 
 const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
@@ -83,7 +84,7 @@ async function counts(store: Store) {
 describe("one writer per PGlite data folder (regression: two commands on one folder corrupted it)", () => {
   it("two concurrent ingests on one folder: the second exits 2 at once, the folder opens afterwards holding exactly the first run's result", async () => {
     const dir = tempDir();
-    const dataDir = join(dir, "db");
+    const dataDir = migratedPglite(join(dir, "db"));
     writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
     expect(cliSync(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined).code).toBe(0);
     const big = bigRowsFile(dir);

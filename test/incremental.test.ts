@@ -16,6 +16,7 @@ import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { servedTree } from "../src/site/tree-slots.js";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   [dir, cleanup] = suiteDir();
   mkdirSync(join(dir, "s3"));
   server = await startS3Server(join(dir, "s3"), ["site"]);
-  store = await openStore({ dataDir: join(dir, "db") });
+  store = await openStore({ dataDir: migratedPglite(join(dir, "db")) });
   await upsertPackages(store.db, await readPackagesCsv(join(FIXTURES, "small-s1", "packages.csv")));
   await ingestRows(store, inBatches(readRowsFile(join(FIXTURES, "small-s1", "downloads.tsv.gz"))));
 });

@@ -10,6 +10,7 @@ import { listRemote } from "../src/publish/s3-sync.js";
 import { openStore } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { S3Client } from "@aws-sdk/client-s3";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { FIXTURES, suiteDir } from "./helpers/temp.js";
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   [dir, cleanup] = suiteDir();
   mkdirSync(join(dir, "s3"));
   server = await startS3Server(join(dir, "s3"), ["site"]);
-  const store = await openStore({ dataDir: join(dir, "db") });
+  const store = await openStore({ dataDir: migratedPglite(join(dir, "db")) });
   await upsertPackages(store.db, await readPackagesCsv(join(FIXTURES, "small-s1", "packages.csv")));
   // The first days come from a backfill; the nightly continues from ValidThru.
   await store.close();

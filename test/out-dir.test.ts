@@ -7,6 +7,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { suiteDir, tempDir } from "./helpers/temp.js";
 
 const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
@@ -29,6 +30,7 @@ beforeAll(() => {
   [root, cleanup] = suiteDir();
   template = join(root, "project");
   mkdirSync(template);
+  migratedPglite(join(template, ".webstats/db"));
   writeFileSync(join(template, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
   writeFileSync(join(template, "rows.csv"), "date,c-ip,sc-status,category,package\n2025-01-02,1.1.1.1,200,bioc,affy\n");
   expect(webstats(["packages", "import", "p.csv"], template).code).toBe(0);

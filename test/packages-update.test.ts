@@ -9,6 +9,7 @@ import { encodeRelease } from "../src/domain/release.js";
 import { readPackages } from "../src/store/apply-package-changes.js";
 import { openStore } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
+import { migratedPglite } from "./helpers/pglite-template.js";
 import { tempDir } from "./helpers/temp.js";
 
 const ROOT = new URL("./data/manifests/", import.meta.url).pathname;
@@ -34,7 +35,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const CURRENT = "package,category,first_version,last_version\naffy,bioc,108,\nbackAgain,bioc,310,318\ngone,bioc,312,\nGO.db,annotation,108,\nALL,experiment,211,\nrnaseqGene,workflows,300,\n";
 
 async function setup() {
-  const dataDir = tempDir();
+  const dataDir = migratedPglite(tempDir());
   const store = await openStore({ dataDir });
   await upsertPackages(store.db, parsePackagesCsv(CURRENT, "current.csv"));
   await store.close();

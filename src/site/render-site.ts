@@ -7,13 +7,17 @@ import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./pack.js";
-import type { RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
+import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
 import { md5, naming, type Slot, type TreeHashes } from "./tree-slots.js";
 import type { PlanOptions } from "./tree.js";
 
-// Always the compiled worker (lib/site/): from src/site/ under vitest and from lib/site/ alike,
-// ../../ is the project root. `npm test` compiles first.
-const WORKER = new URL("../../lib/site/render-worker.js", import.meta.url);
+// The worker beside this module: lib/site/render-worker.js. Run from the source (under vitest,
+// this module is src/site/render-site.ts), there is no worker to start: Node 20 cannot run a
+// .ts file in a thread of its own, and a compiled lib/ would be other code than the code under
+// test. Then each shard runs in this thread, on the same job (a structured clone, as a thread
+// gets) and through the same messages, so the tests exercise the source and their mocks.
+const WORKER = new URL("./render-worker.js", import.meta.url);
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
 type Done = Extract<RenderMessage, { kind: "done" }>;
 
@@ -45,9 +49,41 @@ export interface RenderPool {
   close(): Promise<void>;
 }
 
+/** Where one shard runs: a worker thread, or (run from the source) this thread. */
+interface RenderThread {
+  /** Posts the job; `onMessage` gets the shard's messages, `onError` whatever else ends it. */
+  run(job: RenderJob, onMessage: (m: RenderMessage) => void, onError: (e: Error) => void): void;
+  terminate(): Promise<unknown>;
+}
+
+function workerThread(): RenderThread {
+  // (The worker's own modules stay out of this thread: the mark is checked, not imported.)
+  const worker = new Worker(WORKER, { workerData: "webstats render worker" satisfies typeof RENDER_WORKER });
+  return {
+    run(job, onMessage, onError) {
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", (code) => onError(new Error(`render worker ${job.shard} exited with code ${code}`)));
+      worker.postMessage(job);
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+function thisThread(): RenderThread {
+  const worker = import("./render-worker.js"); // loaded now, as a thread would start now
+  worker.catch(() => {}); // reported to the job, if one comes
+  return {
+    run(job, onMessage, onError) {
+      worker.then((w) => w.runRenderJob(structuredClone(job), (m) => onMessage(structuredClone(m))), onError);
+    },
+    terminate: async () => {},
+  };
+}
+
 export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
   const shards = Math.max(1, Math.min(4, availableParallelism()));
-  const workers = Array.from({ length: shards }, () => new Worker(WORKER));
+  const workers = Array.from({ length: shards }, FROM_SOURCE ? thisThread : workerThread);
   return {
     async render(packed, assets, slot, onProgress) {
       const progress = new Array<[number, number]>(shards).fill([0, 0]);
@@ -56,15 +92,16 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         workers.map(
           (worker, shard) =>
             new Promise<Done>((resolve, reject) => {
-              worker.on("message", (m: RenderMessage) => {
-                if (m.kind === "failed") return reject(new RenderFailed(m.message, m.code, m.path));
-                progress[shard] = [m.files, m.bytes];
-                report();
-                if (m.kind === "done") resolve(m);
-              });
-              worker.on("error", reject);
-              worker.on("exit", (code) => reject(new Error(`render worker ${shard} exited with code ${code}`)));
-              worker.postMessage({ packed, root: slot.dir, holds: slot.holds, shard, shards, plan } satisfies RenderJob);
+              worker.run(
+                { packed, root: slot.dir, holds: slot.holds, shard, shards, plan },
+                (m) => {
+                  if (m.kind === "failed") return reject(new RenderFailed(m.message, m.code, m.path));
+                  progress[shard] = [m.files, m.bytes];
+                  report();
+                  if (m.kind === "done") resolve(m);
+                },
+                reject,
+              );
             }),
         ),
       );

@@ -4,10 +4,13 @@
 // writes cost less than a promise per file.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./pack.js";
 import { planSite, type PlanOptions } from "./tree.js";
 import { md5, naming } from "./tree-slots.js";
+
+/** The `workerData` of a render worker: this module answers jobs only in a thread started so. */
+export const RENDER_WORKER = "webstats render worker";
 
 export interface RenderJob {
   readonly packed: PackedSiteData;
@@ -110,11 +113,16 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   report({ kind: "done", files: hashes.length, written, bytes, hashes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });
 }
 
-parentPort?.once("message", (job: RenderJob) => {
+/** Runs one job as a render worker does: every message to `post`, a failure as a "failed" one. */
+export function runRenderJob(job: RenderJob, post: (m: RenderMessage) => void): void {
   try {
-    renderShard(job, (m) => parentPort!.postMessage(m));
+    renderShard(job, post);
   } catch (e) {
     const { message, code, path } = e as NodeJS.ErrnoException;
-    parentPort!.postMessage({ kind: "failed", message, code, path } satisfies RenderMessage);
+    post({ kind: "failed", message, code, path } satisfies RenderMessage);
   }
-});
+}
+
+// Imported into a thread that is not a render worker (the pool, run from the source, imports
+// this module: see render-site.ts), the thread's port is someone else's.
+if (workerData === RENDER_WORKER) parentPort?.once("message", (job: RenderJob) => runRenderJob(job, (m) => parentPort!.postMessage(m)));

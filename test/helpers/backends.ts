@@ -9,6 +9,7 @@ import { afterEach, beforeEach } from "vitest";
 import type { PackageRecord } from "../../src/sources/packages-csv.js";
 import { openStore, type Store } from "../../src/store/database.js";
 import { upsertPackages } from "../../src/store/packages.js";
+import { migratedPglite } from "./pglite-template.js";
 
 export interface Backend {
   readonly name: string;
@@ -25,7 +26,7 @@ export const BACKENDS: readonly Backend[] = [
     name: "PGlite",
     available: true,
     async create() {
-      const dataDir = mkdtempSync(join(tmpdir(), "webstats-pglite-"));
+      const dataDir = migratedPglite(mkdtempSync(join(tmpdir(), "webstats-pglite-")));
       const store = await openStore({ dataDir });
       return { store, url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
     },

@@ -13,14 +13,14 @@ import { readRowsFile } from "../../src/sources/rows-file.js";
 import { inBatches } from "../../src/sources/batches.js";
 import { getValidThru } from "../../src/store/info.js";
 import { upsertPackages } from "../../src/store/packages.js";
-import { BACKENDS } from "./backends.js";
+import { BACKENDS, type Backend } from "./backends.js";
 import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./temp.js";
 
 const allow = parseAllowList(readFileSync(join(FIXTURES, "allowed.tsv"), "utf8"));
 
-/** Declares the conformance suite of one fixture, on every available database. */
-export function describeConformance(fixture: string): void {
-  for (const backend of BACKENDS) {
+/** Declares the conformance suite of one fixture, on every available database (or those named). */
+export function describeConformance(fixture: string, backends: readonly Backend[] = BACKENDS): void {
+  for (const backend of backends) {
     describe.skipIf(!backend.available)(`${fixture} on ${backend.name}`, () => {
       const dir = join(FIXTURES, fixture);
       let work: string;

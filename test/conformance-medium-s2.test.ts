@@ -1,3 +1,0 @@
-import { describeConformance } from "./helpers/conformance.js";
-
-describeConformance("medium-s2");
