@@ -3,7 +3,7 @@ import type { IsoDate } from "../domain/types.js";
 import { ExitError, UsageError } from "../errors.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
-import { monthChunks } from "../ingest/chunks.js";
+import { monthChunks, type Chunk } from "../ingest/chunks.js";
 import { dropStagesOf, stageRowsFile } from "../ingest/rows-file-stage.js";
 import type { StagedTable } from "../store/downloads.js";
 import { checkSpan, ingestRows, type IngestOptions, type IngestResult } from "../ingest/replace-days.js";
@@ -17,7 +17,7 @@ import { addDays, toIsoDate } from "../domain/dates.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { getValidThru } from "../store/info.js";
-import { abandonRuns, finishRun, recordDoneThrough, resumePoint, startRun } from "../store/ingest-runs.js";
+import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
 
 export interface IngestCommandOptions extends GlobalOptions {
@@ -120,31 +120,34 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
 async function ingestRowsFile(store: Store, path: string, run: number, onProgress: (text: string) => void, common: Pick<IngestOptions, "source" | "allowGap" | "latest">): Promise<IngestResult> {
   const started = Date.now();
   const stage = await stageRowsFile(store, path, run, (n) => onProgress(`ingest: reading ${path}: ${rate(n, "rows", started)}`));
-  if (stage.resumes) onProgress(`ingest: going on with ${path} from ${stage.doneThrough ? addDays(stage.doneThrough, 1) : stage.first}, after run #${stage.resumes} stopped`);
   if (stage.first === null || stage.last === null) {
     await dropStagesOf(store, path);
     return { rows: 0, first: null, last: null, replaced: 0, validThru: await getValidThru(store.db) };
   }
   // The whole file's days are known now: checked before its first month is stored.
   if (!stage.resumes) checkSpan(stage.first, stage.last, await getValidThru(store.db), common);
-  const result = await ingestMonths(store, run, [stage.first, stage.last], stage.doneThrough, onProgress, common, () => stage);
+  const from = resumeFrom(stage.doneThrough, [stage.first, stage.last]);
+  if (stage.resumes) onProgress(`ingest: going on with ${path} from ${from}, after run #${stage.resumes} stopped`);
+  const result = await ingestMonths(store, run, [stage.first, stage.last], monthChunks(from, stage.last), onProgress, common, () => stage);
   await dropStagesOf(store, path);
   return { ...result, rows: stage.rows };
 }
 
-/** first..last a month per transaction, from the day after `doneThrough`; each month's rows from `rowsOf`. */
+/** The first day a run of `days` stores: the day after what an earlier run of them committed. */
+const resumeFrom = (doneThrough: IsoDate | null, days: readonly [IsoDate, IsoDate]): IsoDate =>
+  doneThrough && doneThrough < days[1] ? addDays(doneThrough, 1) : days[0];
+
+/** The run's days, `chunks` of them a transaction each; each chunk's rows from `rowsOf`. */
 async function ingestMonths(
   store: Store,
   run: number,
   days: readonly [IsoDate, IsoDate],
-  doneThrough: IsoDate | null,
+  chunks: readonly Chunk[],
   onProgress: (text: string) => void,
   common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
   rowsOf: (chunk: readonly [IsoDate, IsoDate], where: string) => RowBatches | StagedTable,
   counted: boolean = false,
 ): Promise<IngestResult> {
-  const from = doneThrough && doneThrough < days[1] ? addDays(doneThrough, 1) : days[0];
-  const chunks = monthChunks(from, days[1]);
   const started = Date.now();
   let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: null };
   for (const [i, chunk] of chunks.entries()) {
@@ -176,19 +179,20 @@ async function ingestChunks(
   onProgress: (text: string) => void,
   common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
 ): Promise<IngestResult> {
-  const resume = await resumePoint(store.db, common.source!, days[0], days[1], run);
-  const from = resume && resume.doneThrough < days[1] ? addDays(resume.doneThrough, 1) : days[0];
-  if (resume) onProgress(`ingest: going on from ${from}, after run #${resume.run} stopped`);
+  const resume = await unfinishedEarlierRun(store.db, common.source!, run, { days });
+  const from = resumeFrom((resume?.done_through ?? null) as IsoDate | null, days);
+  if (resume?.done_through) onProgress(`ingest: going on from ${from}, after run #${resume.id} stopped`);
+  const chunks = monthChunks(from, days[1]);
   const started = Date.now();
   // Every day's logs are there before the first month is stored, not found missing hours later.
   const files = options.logs ? await logFiles(options, from, days[1]) : [];
   if (options.logs) requireEveryDay(files, from, days[1], options.logs);
-  const result = await ingestMonths(store, run, days, resume?.doneThrough ?? null, onProgress, common, (chunk, where) =>
+  const result = await ingestMonths(store, run, days, chunks, onProgress, common, (chunk, where) =>
     options.athena ? athenaRows(options, chunk, (text) => onProgress(`${where}${text}`)) : chunkLogRows(options, files, chunk, log!, (text) => onProgress(`${where}${text}`), started),
     options.athena === true,
   );
   // A file at a month's end is read by both months (each keeps its own days' lines): counted once.
-  if (log && monthChunks(from, days[1]).length > 1) log.files = new Set(files.map((f) => f.name)).size;
+  if (log && chunks.length > 1) log.files = new Set(files.map((f) => f.name)).size;
   return result;
 }
 

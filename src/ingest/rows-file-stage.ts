@@ -10,6 +10,7 @@ import { inBatches } from "../sources/batches.js";
 import { readRowsFile } from "../sources/rows-file.js";
 import type { Store } from "../store/database.js";
 import { copyRows, spanOf, type StagedRows } from "../store/downloads.js";
+import { unfinishedEarlierRun } from "../store/ingest-runs.js";
 import type { Database } from "../store/schema.js";
 
 export interface RowsFileStage extends StagedRows {
@@ -37,16 +38,8 @@ async function exists(db: Kysely<Database>, table: string): Promise<boolean> {
 
 /** The stage of an earlier run of the same file (same size and mtime) that did not finish, if it is still there. */
 async function earlierStage(db: Kysely<Database>, source: string, version: string, run: number): Promise<RowsFileStage | null> {
-  const r = await db
-    .selectFrom("webstats_ingest_runs")
-    .select(["id", "outcome", "first_date", "last_date", "done_through", "rows_kept"])
-    .where("source", "=", source)
-    .where("source_version", "=", version)
-    .where("id", "<", run)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  if (!r || r.outcome === "ok" || !r.first_date || !r.last_date || !(await exists(db, tableOf(r.id)))) return null;
+  const r = await unfinishedEarlierRun(db, source, run, { version });
+  if (!r || !r.first_date || !r.last_date || !(await exists(db, tableOf(r.id)))) return null;
   return { table: tableOf(r.id), rows: Number(r.rows_kept), first: r.first_date as IsoDate, last: r.last_date as IsoDate, doneThrough: r.done_through as IsoDate | null, resumes: r.id };
 }
 

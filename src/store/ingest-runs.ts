@@ -66,19 +66,22 @@ export async function recordDoneThrough(trx: Kysely<Database>, id: number, day: 
 }
 
 /**
- * The day after the last one committed by an earlier run of the same source and days that did
- * not finish (failed, abandoned), with that run's id; null when there is none to go on from.
+ * The latest run before `before` of the same source and, where given, the same days or the same
+ * file version, if it did not finish (failed, abandoned): what a run can go on from.
  */
-export async function resumePoint(db: Kysely<Database>, source: string, first: IsoDate, last: IsoDate, before: number): Promise<{ run: number; doneThrough: IsoDate } | null> {
-  const r = await db
+export async function unfinishedEarlierRun(
+  db: Kysely<Database>,
+  source: string,
+  before: number,
+  same: { readonly days?: readonly [IsoDate, IsoDate]; readonly version?: string },
+) {
+  let q = db
     .selectFrom("webstats_ingest_runs")
-    .select(["id", "outcome", "done_through"])
+    .select(["id", "outcome", "first_date", "last_date", "done_through", "rows_kept"])
     .where("source", "=", source)
-    .where("first_date", "=", first)
-    .where("last_date", "=", last)
-    .where("id", "<", before)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return r && r.outcome !== "ok" && r.outcome !== "running" && r.done_through ? { run: r.id, doneThrough: r.done_through as IsoDate } : null;
+    .where("id", "<", before);
+  if (same.days) q = q.where("first_date", "=", same.days[0]).where("last_date", "=", same.days[1]);
+  if (same.version) q = q.where("source_version", "=", same.version);
+  const r = await q.orderBy("id", "desc").limit(1).executeTakeFirst();
+  return r && r.outcome !== "ok" && r.outcome !== "running" ? r : null;
 }
