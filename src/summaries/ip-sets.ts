@@ -28,38 +28,46 @@ const KNOWN = sql.raw("join packages p on p.package = f.package and p.category =
 /**
  * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta; one row per
  * key+ip+month, no zero deltas) to the level's IP sets and summary. Returns the name of a
- * temporary table holding the rows with their flips, for the next level to read.
+ * temporary table holding the rows with their downloads before, for the next level to read.
  */
 export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: RawBuilder<unknown>): Promise<string> {
   const flips = `${level.sets}_flips`;
+  const years = `${level.sets}_year_flips`;
   const set = [...level.keys, "ip"];
   const all = ["year", ...set, "month"];
-  await sql`drop table if exists ${sql.table(flips)}`.execute(trx);
-  // Before: the IP's downloads in that month, and how many months of that year held it.
-  await sql`create temp table ${sql.table(flips)} on commit drop as
-    select ${ids([...all, "delta"], "d.")}, coalesce(m.downloads, 0) as before,
-      (select count(*) from ${sql.table(level.sets)} y where y.year = d.year and ${matches("y", "d", set)})::int as months_before
-    from (${delta}) d left join ${sql.table(level.sets)} m on m.year = d.year and ${matches("m", "d", set)} and m.month = d.month`.execute(trx);
+  for (const t of ["ip_deltas", flips, years]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  await sql`create temp table ip_deltas on commit drop as ${delta}`.execute(trx);
+  await sql`create temp table ${sql.table(flips)} on commit drop as select ${ids(all)}, delta, 0 as before from ip_deltas limit 0`.execute(trx);
+  // One upsert per row, in key order; its new downloads less the delta are the downloads before.
+  await sql`with up as (insert into ${sql.table(level.sets)} as m (${ids(all)}, downloads)
+      select ${ids(all)}, delta from ip_deltas order by ${ids(all)}
+      on conflict (${ids(all)}) do update set downloads = m.downloads + excluded.downloads
+      returning ${ids(all, "m.")}, m.downloads)
+    insert into ${sql.table(flips)} select ${ids(all, "d.")}, d.delta, up.downloads - d.delta
+    from up join ip_deltas d on ${matches("up", "d", all)}`.execute(trx);
 
-  await sql`insert into ${sql.table(level.sets)} as m (${ids(all)}, downloads)
-    select ${ids(all)}, delta from ${sql.table(flips)}
-    on conflict (${ids(all)}) do update set downloads = m.downloads + excluded.downloads`.execute(trx);
+  const monthFlip = sql`((f.before + f.delta > 0)::int - (f.before > 0)::int)`;
+  // Only an IP that appears in or leaves a month can appear in or leave its year: for those, how
+  // many months of the year hold it now (rows emptied by this change are still there, at 0).
+  await sql`create temp table ${sql.table(years)} on commit drop as
+    select c.*, (select count(*) from ${sql.table(level.sets)} y where y.year = c.year and ${matches("y", "c", set)} and y.downloads > 0)::int as months_after
+    from (select ${ids(["year", ...set], "f.")}, sum(${monthFlip})::int as change from ${sql.table(flips)} f
+          group by ${ids(["year", ...set], "f.")} having sum(${monthFlip}) <> 0) c`.execute(trx);
   await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f
-    where f.before + f.delta = 0 and m.year = f.year and ${matches("m", "f", set)} and m.month = f.month`.execute(trx);
+    where f.before + f.delta = 0 and ${matches("m", "f", all)}`.execute(trx);
 
   const keys = ids(level.keys, "f.");
   const known = level.knownOnly ? KNOWN : sql``;
-  const monthFlip = sql`((f.before + f.delta > 0)::int - (f.before > 0)::int)`;
   const category = level.keys.includes("package") ? sql`f.category, f.package` : sql`f.category`;
   const conflict = level.summary === "stats" ? sql`package, date` : sql`category, date`;
+  const yearFlip = sql`((f.months_after > 0)::int - (f.months_after - f.change > 0)::int)`;
   await sql`insert into ${sql.table(level.summary)} as s (${level.summary === "stats" ? sql`category, package` : sql`category`}, date, is_monthly, ip_count, download_count)
     select ${category}, make_date(f.year, f.month, 1), true, sum(${monthFlip}), sum(f.delta)
       from ${sql.table(flips)} f ${known} group by ${keys}, f.year, f.month
     union all
-    select ${category}, make_date(f.year, 12, 31), false,
-        sum(((f.months_before + f.change) > 0)::int - (f.months_before > 0)::int), sum(f.delta)
-      from (select ${keys}, f.year, f.ip, max(f.months_before) as months_before, sum(${monthFlip}) as change, sum(f.delta) as delta
-            from ${sql.table(flips)} f ${known} group by ${keys}, f.year, f.ip) f
+    select ${category}, make_date(f.year, 12, 31), false, sum(f.ips), sum(f.delta)
+      from (select ${keys}, f.year, 0 as ips, f.delta from ${sql.table(flips)} f ${known}
+            union all select ${keys}, f.year, ${yearFlip}, 0 from ${sql.table(years)} f ${known}) f
       group by ${keys}, f.year
     on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(trx);
   const byKey = level.summary === "stats" ? sql`package in (select package from ${sql.table(flips)})` : sql`category in (select category from ${sql.table(flips)})`;
