@@ -207,7 +207,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   /** A fresh page that fails the test on a script error or on any request off this machine. */
-  async function open(hash = "", options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  async function open(hash = "", options: { javaScriptEnabled?: boolean; width?: number; before?: (page: Page) => Promise<unknown> } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
     const context = await browser!.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -215,6 +215,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     page.on("request", (r) => {
       if (!r.url().startsWith(origin + PREFIX)) errors.push(`request off the site: ${r.url()}`);
     });
+    await options.before?.(page); // routes that change what the site serves
     await page.goto(explore + hash);
     return { page, context, errors };
   }
@@ -488,16 +489,13 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("hides day and week when the package files have no daily numbers", async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    await page.route("**/api/v1/packages/**", async (route) => {
-      const json = await (await route.fetch()).json();
-      delete json.daily;
-      await route.fulfill({ json });
-    });
-    await page.goto(explore + "#p=GOstats&g=day");
+    const withoutDaily = (page: Page) =>
+      page.route("**/api/v1/packages/**", async (route) => {
+        const json = await (await route.fetch()).json();
+        delete json.daily;
+        await route.fulfill({ json });
+      });
+    const { page, context, errors } = await open("#p=GOstats&g=day", { before: withoutDaily });
     await ready(page);
     const chart = await chartData(page, 1);
     expect(chart.labels.at(-1)).toBe("2025-06");
@@ -546,18 +544,15 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("escapes names from the data, and names a package in two categories as KEY/NAME", async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
     const evil = `<img src=x onerror="window.__pwned=1">`;
-    await page.route("**/api/v1/packages.json", async (route) => {
-      const index = await (await route.fetch()).json();
-      const affy = index.packages.find((p: { name: string }) => p.name === "affy");
-      index.packages.push({ ...affy, category: "data-experiment", page: null }, { ...affy, name: evil, page: null });
-      await route.fulfill({ json: index });
-    });
-    await page.goto(explore + "#p=");
+    const withEvil = (page: Page) =>
+      page.route("**/api/v1/packages.json", async (route) => {
+        const index = await (await route.fetch()).json();
+        const affy = index.packages.find((p: { name: string }) => p.name === "affy");
+        index.packages.push({ ...affy, category: "data-experiment", page: null }, { ...affy, name: evil, page: null });
+        await route.fulfill({ json: index });
+      });
+    const { page, context, errors } = await open("#p=", { before: withEvil });
     await ready(page);
     await page.getByLabel("Search packages").fill("onerror");
     await expect.poll(() => page.locator("#packages-table tbody th").allTextContents()).toEqual([evil]);
