@@ -415,6 +415,11 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await page.getByRole("button", { name: `Remove ${top5[0]} from the chart` }).click();
     await expect.poll(() => new URL(page.url()).hash).toBe(`#p=${top5.slice(1).join(",")}`);
     expect(await page.locator("#chosen-default").isVisible()).toBe(false);
+    // Adding it back from the table: the focus stays on its button while the package loads and the table is drawn again.
+    await page.getByRole("button", { name: `Compare ${top5[0]} in the chart` }).click();
+    await chartData(page, 5);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(`Compare ${top5[0]} in the chart`);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-pressed"))).toBe("true");
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -127,7 +127,17 @@ function dailyAvailable() {
   });
 }
 
+/** A selector for the focused button of the table or the chips, which render() rebuilds. */
+function focusedButton() {
+  const a = document.activeElement;
+  if (!(a instanceof HTMLElement)) return null;
+  if (a.dataset.id && a.closest("#packages-table")) return '#packages-table tbody button[data-id="' + CSS.escape(a.dataset.id) + '"]';
+  if (a.dataset.remove) return '#chosen button[data-remove="' + CSS.escape(a.dataset.remove) + '"]';
+  return null;
+}
+
 function render() {
+  const focused = focusedButton();
   state.chosen.forEach(load);
   const daily = dailyAvailable();
   const granularity = daily ? state.granularity : "month";
@@ -136,6 +146,9 @@ function render() {
   options = renderSearchList(index, state, listOpen, active);
   renderChosen();
   if (state.chosen.length) renderChart(index, state, details, granularity, validThru);
+  // The button had the focus before its row was drawn again (a package loaded, a toggle).
+  const again = focused && document.activeElement === document.body ? /** @type {HTMLElement | null} */ (document.querySelector(focused)) : null;
+  if (again) again.focus();
 }
 
 /** @param {boolean} daily @param {S.Granularity} granularity */
@@ -316,10 +329,9 @@ function wire() {
     const b = /** @type {HTMLElement | null} */ (target.closest("tbody button[data-id]"));
     const p = b && index.byId.get(b.dataset.id || "");
     if (!p) return;
+    b.focus(); // render() gives it back to the same package's new button
     if (state.chosen.includes(p.id)) unchoose(p.id);
     else choose(p);
-    const again = /** @type {HTMLElement | null} */ (document.querySelector('#packages-table tbody button[data-id="' + CSS.escape(p.id) + '"]'));
-    if (again) again.focus();
   });
   byId("show-more").addEventListener("click", () => {
     state = { ...state, shown: state.shown + S.TABLE_PAGE };
