@@ -3,15 +3,21 @@
 // numbers come from the fixture's golden .tab files (the legacy server's output), not from the
 // code under test.
 //
+// The package files get a `daily` series (the API's shape: 365 days ending at ValidThru) counted
+// here from the fixture's raw rows, so that the day and week views are tested before the build
+// writes it; one test takes it away again to see the page do without.
+//
 // Without /usr/bin/chromium the suite is skipped, unless WEBSTATS_REQUIRE_BROWSER=1 (CI), when it
 // fails. WEBSTATS_EXPLORE_SCREENSHOT=docs/explore.png also saves the README's screenshot.
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
+import { CATEGORIES } from "../src/domain/categories.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
@@ -52,8 +58,8 @@ function goldenMonthly(key: string, name: string): Golden {
   return { downloads, ips };
 }
 
-/** The package with the highest score over the four golden `*_pkg_scores.tab` files. */
-function goldenTopPackage(): string {
+/** The golden packages by score, highest first, over the four golden `*_pkg_scores.tab` files. */
+function goldenByScore(): Array<[string, number]> {
   const rows: Array<[string, number]> = [];
   for (const f of ["bioc/bioc_pkg_scores.tab", "data-annotation/annotation_pkg_scores.tab", "data-experiment/experiment_pkg_scores.tab", "workflows/workflows_pkg_scores.tab"]) {
     for (const line of readExpectedFile("small-s1", f).split("\n").slice(1)) {
@@ -61,9 +67,70 @@ function goldenTopPackage(): string {
       if (name) rows.push([name, Number(score)]);
     }
   }
-  rows.sort((a, b) => b[1] - a[1]);
+  return rows.sort((a, b) => b[1] - a[1]);
+}
+
+/** The package with the highest score. */
+function goldenTopPackage(): string {
+  const rows = goldenByScore();
   expect(rows[0]![1], "the golden top score is unique").toBeGreaterThan(rows[1]![1]);
   return rows[0]![0];
+}
+
+// --- daily numbers from the raw rows --------------------------------------------------------------
+
+const VALID_THRU = "2025-06-17"; // small-s1's info.json
+const COUNTED = new Set(["200", "301", "302", "307", "308"]); // the statuses the legacy views count
+
+interface Day {
+  readonly day: string;
+  readonly downloads: number;
+  readonly distinctIPs: number;
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(day + "T00:00:00Z") + n * 86_400_000).toISOString().slice(0, 10);
+
+/** "dbCategory\tpackage" → day → IPs (one entry per counted download). */
+function rawDownloads(): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  const lines = gunzipSync(readFileSync(join(FIXTURES, "small-s1", "downloads.tsv.gz"))).toString("utf8").split("\n");
+  for (const line of lines.slice(1)) {
+    const [day, ip, status, category, pkg] = line.split("\t");
+    if (!pkg || !COUNTED.has(status!)) continue;
+    const key = `${category}\t${pkg}`;
+    if (!out.has(key)) out.set(key, new Map());
+    const days = out.get(key)!;
+    if (!days.has(day!)) days.set(day!, []);
+    days.get(day!)!.push(ip!);
+  }
+  return out;
+}
+
+/** The 365 days ending at ValidThru, every day, zeros included. */
+function dailyOf(days: Map<string, string[]> | undefined): Day[] {
+  return Array.from({ length: 365 }, (_, i) => {
+    const day = addDays(VALID_THRU, i - 364);
+    const ips = days?.get(day) ?? [];
+    return { day, downloads: ips.length, distinctIPs: new Set(ips).size };
+  });
+}
+
+/** Adds `daily` to every api/v1/packages/KEY/NAME.json of a built tree; returns them by "KEY/NAME". */
+function addDaily(root: string): Map<string, Day[]> {
+  const raw = rawDownloads();
+  const all = new Map<string, Day[]>();
+  for (const c of CATEGORIES) {
+    const dir = join(root, "api", "v1", "packages", c.key);
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) {
+      const name = file.replace(/\.json$/, "");
+      const json = JSON.parse(readFileSync(join(dir, file), "utf8"));
+      json.daily = dailyOf(raw.get(`${c.db}\t${name}`));
+      all.set(`${c.key}/${name}`, json.daily);
+      writeFileSync(join(dir, file), JSON.stringify(json));
+    }
+  }
+  return all;
 }
 
 // --- a tiny static server -----------------------------------------------------------------------
@@ -109,6 +176,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   let browser: Browser | undefined;
   let origin = "";
   let explore = "";
+  let daily = new Map<string, Day[]>();
 
   beforeAll(async () => {
     if (!haveBrowser) throw new Error(`WEBSTATS_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install chromium`);
@@ -119,7 +187,9 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await ingestRows(created.store, inBatches(readRowsFile(join(dir, "downloads.tsv.gz"))));
     await buildSite(created.store, join(work, "dist"), outLimits(created.dataDir));
     // The build may leave the site folder a symlink to the slot it wrote: serve the real folder.
-    server = await serveTree(realpathSync(join(work, "dist")));
+    const root = realpathSync(join(work, "dist"));
+    daily = addDaily(root);
+    server = await serveTree(root);
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     explore = `${origin}${PREFIX}explore.html`;
     browser = await chromium.launch({
@@ -137,7 +207,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   /** A fresh page that fails the test on a script error or on any request off this machine. */
-  async function open(hash = "", options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+  async function open(hash = "", options: { javaScriptEnabled?: boolean; width?: number; before?: (page: Page) => Promise<unknown> } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
     const context = await browser!.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -145,6 +215,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     page.on("request", (r) => {
       if (!r.url().startsWith(origin + PREFIX)) errors.push(`request off the site: ${r.url()}`);
     });
+    await options.before?.(page); // routes that change what the site serves
     await page.goto(explore + hash);
     return { page, context, errors };
   }
@@ -165,6 +236,9 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
         labels: chart.data.labels as string[],
         datasets: (chart.data.datasets as Array<{ label: string; data: Array<number | null> }>).map((d) => ({ label: d.label, data: [...d.data] })),
         yType: chart.options.scales.y.type as string,
+        yTicks: (chart.scales.y.ticks as Array<{ label: string }>).map((t) => t.label),
+        // How the last point is drawn, as Chart.js resolved it.
+        lastPoint: chart.data.datasets.map((_: unknown, i: number) => chart.getDatasetMeta(i).data.at(-1)?.options.pointStyle as string),
       };
     });
   }
@@ -181,7 +255,8 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   }
 
   it("finds a package by part of its name, with the keyboard, and adds it to the chart", async () => {
-    const { page, context, errors } = await open();
+    // `p=` names no package: an empty chart instead of the top five.
+    const { page, context, errors } = await open("#p=");
     await ready(page);
     const search = page.getByLabel("Search packages");
     await search.click();
@@ -295,6 +370,10 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await ready(page);
     const header = (key: string) => page.locator(`#packages-table th[data-sort="${key}"]`);
     const firstRow = () => page.locator("#packages-table tbody tr:first-child th").textContent();
+    // By score, highest first, until a header says otherwise.
+    expect(await header("score").getAttribute("aria-sort")).toBe("descending");
+    expect(await firstRow()).toBe(top);
+    await header("name").getByRole("button").click();
     expect(await header("name").getAttribute("aria-sort")).toBe("ascending");
     expect(await firstRow()).not.toBe(top);
 
@@ -315,6 +394,132 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await header("total").getByRole("button").click();
     const totals = (await page.locator("#packages-table tbody tr td:nth-child(5)").allTextContents()).map((s) => Number(s.replace(/,/g, "")));
     expect(totals[0]).toBe(Math.max(...totals));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("opens with the top five packages by score charted and the table sorted by score", async () => {
+    const byScore = goldenByScore();
+    expect(byScore[4]![1], "the golden fifth score is not tied with the sixth").toBeGreaterThan(byScore[5]![1]);
+    const top5 = byScore.slice(0, 5).map(([name]) => name);
+    const { page, context, errors } = await open();
+    await ready(page);
+    const chart = await chartData(page, 5);
+    expect(chart.datasets.map((d) => d.label)).toEqual(top5);
+    expect(await page.locator("#chosen li > span:nth-child(2)").allTextContents()).toEqual(top5);
+    expect(await page.locator("#chosen-default").isVisible()).toBe(true);
+    expect(await page.locator("#packages-table tbody tr th").evaluateAll((ths) => ths.slice(0, 5).map((t) => t.firstChild?.textContent))).toEqual(top5);
+    expect(await page.locator('#packages-table th[data-sort="score"]').getAttribute("aria-sort")).toBe("descending");
+    // The default is not written into the link; a change of selection is, in full.
+    expect(new URL(page.url()).hash).toBe("");
+    await page.getByRole("button", { name: `Remove ${top5[0]} from the chart` }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#p=${top5.slice(1).join(",")}`);
+    expect(await page.locator("#chosen-default").isVisible()).toBe(false);
+    // Adding it back from the table: the focus stays on its button while the package loads and the table is drawn again.
+    await page.getByRole("button", { name: `Compare ${top5[0]} in the chart` }).click();
+    await chartData(page, 5);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe(`Compare ${top5[0]} in the chart`);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-pressed"))).toBe("true");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("draws the current month as partial, to date, with its real count", async () => {
+    const goStats = goldenMonthly("bioc", "GOstats");
+    const { page, context, errors } = await open("#p=GOstats");
+    await ready(page);
+    const chart = await chartData(page, 1);
+    // ValidThru is 2025-06-17: June is counted for 17 days, and is the chart's last point.
+    expect(chart.labels.at(-1)).toBe("2025-06");
+    expect(chart.datasets[0]!.data.at(-1)).toBe(goStats.downloads.get("2025-06"));
+    expect(chart.lastPoint).toEqual(["rectRot"]);
+    expect(await page.locator("#chart-table tbody tr:first-child th").textContent()).toBe("2025-06 (to date)");
+    expect(await page.locator("#chart-table tbody tr:nth-child(2) th").textContent()).toBe("2025-05");
+    expect(await page.locator("#chart-note").textContent()).toContain("2025-06, is counted through 2025-06-17 (to date)");
+    expect(await page.locator("#chart").getAttribute("aria-label")).toContain("to 2025-06 (to date)");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("charts days and weeks from the daily numbers, over 90 days, a year or all", async () => {
+    const days = daily.get("bioc/GOstats")!;
+    // The daily numbers the test wrote agree with the build's own last 30 days.
+    const index = await (await fetch(`${origin}${PREFIX}api/v1/packages.json`)).json();
+    const last30 = index.packages.find((p: { name: string }) => p.name === "GOstats").last30Days.downloads;
+    expect(days.slice(-30).reduce((n, d) => n + d.downloads, 0)).toBe(last30);
+
+    const { page, context, errors } = await open("#p=GOstats&g=day");
+    await ready(page);
+    expect(await page.getByRole("radio", { name: "Day", exact: true }).isChecked()).toBe(true);
+    let chart = await chartData(page, 1);
+    expect(chart.labels).toEqual(days.map((d) => d.day));
+    expect(chart.datasets[0]!.data).toEqual(days.map((d) => d.downloads));
+    expect(await page.locator("#chart-table thead th").first().textContent()).toBe("Day");
+
+    await page.getByRole("radio", { name: "Last 90 days" }).check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&g=day&r=90d");
+    chart = await chartData(page, 1);
+    expect(chart.labels).toEqual(days.slice(-90).map((d) => d.day));
+    expect(chart.labels[0]).toBe("2025-03-20");
+
+    // Weeks run Monday to Sunday: 2025-06-16 is a Monday, so the last week has two days, to date.
+    await page.getByRole("radio", { name: "Week", exact: true }).check();
+    await page.getByRole("radio", { name: "Distinct IPs" }).check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&m=ips&g=week&r=90d");
+    chart = await chartData(page, 1);
+    const weekOf = (monday: string) => days.filter((d) => d.day >= monday && d.day <= addDays(monday, 6));
+    // The 90 days start on Thursday 2025-03-20: its week is the first, Monday 2025-03-17.
+    expect(chart.labels[0]).toBe("2025-03-17");
+    expect(chart.labels.at(-1)).toBe("2025-06-16");
+    expect(chart.labels).toHaveLength(14);
+    expect(chart.datasets[0]!.data).toEqual(chart.labels.map((m) => weekOf(m).reduce((n, d) => n + d.distinctIPs, 0)));
+    expect(chart.lastPoint).toEqual(["rectRot"]);
+    expect(await page.locator("#chart-table tbody tr:first-child th").textContent()).toBe("2025-06-16 (to date)");
+    expect(await page.locator("#chart-note").textContent()).toMatch(/from 2025-06-16, is counted through 2025-06-17 \(to date\).*sum of its days' distinct IPs/);
+
+    // A year of weeks: the first whole week of the 365 days (2024-06-18, a Tuesday) starts on 2024-06-24.
+    await page.getByRole("radio", { name: "1 year" }).check();
+    chart = await chartData(page, 1);
+    expect(chart.labels[0]).toBe("2024-06-24");
+    expect(chart.datasets[0]!.data[0]).toBe(weekOf("2024-06-24").reduce((n, d) => n + d.distinctIPs, 0));
+
+    // Months over a year: every month with a day in it, from June 2024.
+    await page.getByRole("radio", { name: "Month", exact: true }).check();
+    await page.getByRole("radio", { name: "Downloads" }).check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&r=1y");
+    chart = await chartData(page, 1);
+    expect(chart.labels).toEqual(["2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("hides day and week when the package files have no daily numbers", async () => {
+    const withoutDaily = (page: Page) =>
+      page.route("**/api/v1/packages/**", async (route) => {
+        const json = await (await route.fetch()).json();
+        delete json.daily;
+        await route.fulfill({ json });
+      });
+    const { page, context, errors } = await open("#p=GOstats&g=day", { before: withoutDaily });
+    await ready(page);
+    const chart = await chartData(page, 1);
+    expect(chart.labels.at(-1)).toBe("2025-06");
+    expect(await page.getByRole("radio", { name: "Month", exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: "Day", exact: true }).isVisible()).toBe(false);
+    expect(await page.getByRole("radio", { name: "Week", exact: true }).isVisible()).toBe(false);
+    expect(await page.getByRole("radio", { name: "Last 90 days" }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("labels a log scale of a package with few downloads with readable ticks (issue 14)", async () => {
+    const few = goldenMonthly("bioc", "MiRaGE");
+    expect(Math.max(...few.downloads.values()), "MiRaGE has a few downloads a month").toBeLessThan(10);
+    const { page, context, errors } = await open("#p=MiRaGE&s=log");
+    await ready(page);
+    const chart = await chartData(page, 1);
+    expect(chart.yType).toBe("logarithmic");
+    expect(chart.yTicks).toEqual(["1", "2", "5", "10"]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -344,18 +549,15 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("escapes names from the data, and names a package in two categories as KEY/NAME", async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
     const evil = `<img src=x onerror="window.__pwned=1">`;
-    await page.route("**/api/v1/packages.json", async (route) => {
-      const index = await (await route.fetch()).json();
-      const affy = index.packages.find((p: { name: string }) => p.name === "affy");
-      index.packages.push({ ...affy, category: "data-experiment", page: null }, { ...affy, name: evil, page: null });
-      await route.fulfill({ json: index });
-    });
-    await page.goto(explore);
+    const withEvil = (page: Page) =>
+      page.route("**/api/v1/packages.json", async (route) => {
+        const index = await (await route.fetch()).json();
+        const affy = index.packages.find((p: { name: string }) => p.name === "affy");
+        index.packages.push({ ...affy, category: "data-experiment", page: null }, { ...affy, name: evil, page: null });
+        await route.fulfill({ json: index });
+      });
+    const { page, context, errors } = await open("#p=", { before: withEvil });
     await ready(page);
     await page.getByLabel("Search packages").fill("onerror");
     await expect.poll(() => page.locator("#packages-table tbody th").allTextContents()).toEqual([evil]);

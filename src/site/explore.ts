@@ -1,5 +1,6 @@
 // explore.html: one page at the site root to search every package, sort them, and compare the
-// monthly downloads of a few in one chart. The page is a shell: static/explore.js fills it from
+// daily, weekly or monthly downloads of a few in one chart. The page is a shell: the ES modules
+// of static/explore/ (assets/explore/, main.js first) fill it from
 // api/v1/packages.json and api/v1/packages/KEY/NAME.json. Every link is relative, so the tree
 // works under any prefix on any static host. render.ts renders it.
 import { CATEGORIES } from "../domain/categories.js";
