@@ -98,7 +98,7 @@
     $("explore-loading").hidden = false;
     fetchJson("api/v1/packages.json")
       .then(function (index) {
-        if (!index || index.schemaVersion !== 1 || !Array.isArray(index.packages)) {
+        if (!index || index.schemaVersion !== 2 || !Array.isArray(index.packages)) {
           throw new Error("api/v1/packages.json has an unknown format (schemaVersion " + (index && index.schemaVersion) + ").");
         }
         init(index);
