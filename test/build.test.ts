@@ -132,8 +132,10 @@ describe("the render workers", () => {
     try {
       const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
       // explore.html, 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs;
-      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 6 schemas
-      expect(result.files).toBe(18 + 16);
+      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 6 schemas;
+      // badges/bioc/affy/: rank, last-month, total
+      expect(result.files).toBe(18 + 16 + 3);
+      expect(readFileSync(join(root, "badges/bioc/affy/rank.svg"), "utf8")).toContain("<title>downloads: rank 1 / 1</title>");
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
         "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" + [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`).join("") + "2025\tall\t2\t3",
       );
@@ -153,14 +155,14 @@ describe("the render workers", () => {
       }
     };
     const first = await renderOnce(new Map());
-    expect(first.written).toBe(34);
+    expect(first.written).toBe(37);
     for (const [path, hash] of first.hashes) expect(md5(readFileSync(join(root, path))), path).toBe(hash);
     // The manifest claims the slot holds today's files: nothing is written, not even a file
     // changed behind the manifest's back.
     writeFileSync(join(root, "bioc/affy/affy_stats.tab"), "edited by hand");
     const mtime = statSync(join(root, "index.html")).mtimeMs;
     const again = await renderOnce(first.hashes);
-    expect([again.files, again.written]).toEqual([34, 0]);
+    expect([again.files, again.written]).toEqual([37, 0]);
     expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toBe("edited by hand");
     expect(statSync(join(root, "index.html")).mtimeMs).toBe(mtime);
     // Rewritten in place: a longer file is cut to size, a file gone behind the manifest's back

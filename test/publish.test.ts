@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../src/commands/publish.js";
 import { listRemote } from "../src/publish/s3-sync.js";
+import { renderBadge } from "../src/site/badges.js";
 import { createServer, get as httpGet, request as httpRequest, type IncomingMessage, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
@@ -143,6 +144,17 @@ describe("publish", () => {
       expect(final.status, alias).toBe(200);
       expect(final.body, alias).toBe(readFileSync(join(golden, file), "utf8"));
     }
+  });
+
+  it("sends the badges as image/svg+xml, which browsers and GitHub's image proxy need to show them", async () => {
+    const site = join(dir, "badges-site");
+    mkdirSync(join(site, "badges/bioc/affy"), { recursive: true });
+    const svg = renderBadge({ kind: "rank", releaseRank: { rank: 3, of: 25 } });
+    writeFileSync(join(site, "badges/bioc/affy/rank.svg"), svg);
+    expect((await run({ to: "s3://site/badges-only/", out: site })).uploaded).toBe(1);
+    const badge = await s3().send(new GetObjectCommand({ Bucket: "site", Key: "badges-only/badges/bioc/affy/rank.svg" }));
+    expect([badge.ContentType, badge.CacheControl]).toEqual(["image/svg+xml", "public, max-age=3600"]);
+    expect(await badge.Body!.transformToString()).toBe(svg);
   });
 
   it("warns when the bucket serves no index documents", async () => {

@@ -24,8 +24,8 @@ export interface DiffOptions extends GlobalOptions {
 export async function diff(options: DiffOptions, out: (line: string) => void): Promise<boolean> {
   const allow = parseAllowList(BUILT_IN_ALLOW + (options.allow ? await readFile(options.allow, "utf8") : ""));
   const only = options.only ? new RegExp(options.only) : null;
-  // static/, explore.html and the JSON API (api/) are ours alone: the legacy server has none of them.
-  const ignore = [/^static\//, /^explore\.html$/, /^api\//, ...(only ? [new RegExp(`^(?!.*(?:${options.only}))`)] : [])];
+  // static/, explore.html, the JSON API (api/) and the badges are ours alone: the legacy server has none of them.
+  const ignore = [/^static\//, /^explore\.html$/, /^api\//, /^badges\//, ...(only ? [new RegExp(`^(?!.*(?:${options.only}))`)] : [])];
   const result = /^https?:\/\//.test(options.base)
     ? await diffAgainstServer(options, allow, ignore)
     : await diffAgainstFolder(options, allow, ignore);

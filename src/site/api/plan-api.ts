@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { CategoryKey } from "../../domain/categories.js";
 import type { SiteData } from "../../summaries/load.js";
 import type { Score } from "../scores.js";
+import { planBadges } from "../badge-files.js";
 import type { SiteFile } from "../tree.js";
 import { renderCategoryJson } from "./category-json.js";
 import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, GZIP_LEVEL, type ExportTable } from "./exports.js";
@@ -65,5 +66,6 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
   add("export/index.json", () => renderExportIndex(ctx, records, pages));
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
+  files.push(...planBadges(ctx)); // beside api/v1/, in badges/: the package files list their paths
   return files;
 }

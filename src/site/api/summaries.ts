@@ -8,8 +8,10 @@ import type { SiteData } from "../../summaries/load.js";
 import { scoreWindow, type Score } from "../scores.js";
 import { monthLabel, totalDownloads } from "./series.js";
 import { decodeRelease } from "../../domain/release.js";
+import type { ReleaseRank } from "../badges.js";
+import { releaseRanks } from "../release-ranks.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const API_ROOT = "api/v1";
 
 export interface PackageSummary {
@@ -31,6 +33,8 @@ export interface ApiPackage {
   readonly category: Category;
   /** Its stats rows, unordered; empty when it has none. */
   readonly rows: readonly PeriodCounts[];
+  /** Its rank badge's rank; null when it is not in the current release. */
+  readonly releaseRank: ReleaseRank | null;
 }
 
 export interface ApiContext {
@@ -58,6 +62,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
   const byCategory = new Map(data.categories.map((cd) => [cd.category.key, cd]));
   const scoreOf = new Map<string, Score>();
   for (const [key, list] of scores) for (const s of list) scoreOf.set(`${key}/${s.name}`, s);
+  const ranks = releaseRanks(data);
   const packages: ApiPackage[] = [];
   for (const p of data.packages) {
     const category = categoryOfDb(p.category);
@@ -70,6 +75,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     packages.push({
       category,
       rows,
+      releaseRank: ranks.get(category.key)?.get(p.name) ?? null,
       summary: {
         name: p.name,
         category: category.key,
