@@ -6,7 +6,8 @@ import { ExitError } from "../errors.js";
 import { readNightlyConfig } from "../nightly/config.js";
 import { takeRunLock } from "../nightly/run-lock.js";
 import { buildSite, checkBuildOut, describeBuild } from "./build.js";
-import { describeIngest, runIngest } from "./ingest.js";
+import { describeIngest, ingestFrom } from "./ingest.js";
+import { sourceFromConfig } from "./source.js";
 import { applyManifest } from "./packages-update.js";
 import { publish } from "./publish.js";
 import { fetchManifest } from "../sources/bioc-manifests.js";
@@ -36,10 +37,7 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
         packageChanges = await applyManifest(store, manifest, { ...options, quiet: true, baseUrl: config.packages.baseUrl }, () => {});
         summary.push(`${packageChanges} package changes`);
       }
-      const source = "athena" in config.source
-        ? { athena: true, athenaDatabase: config.source.athena.database, athenaWorkgroup: config.source.athena.workgroup, athenaOutput: config.source.athena.output }
-        : { logs: config.source.logs };
-      const ingested = await runIngest(store, { ...options, ...source, ...(options.now ? { now: options.now } : {}) });
+      const ingested = await ingestFrom(store, { source: sourceFromConfig(config.source, options.s3Endpoint), allowGap: false, now: options.now ?? new Date() });
       if (!ingested && packageChanges === 0) throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
       if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
       const built = await buildSite(store, outDir, options);
