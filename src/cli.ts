@@ -10,8 +10,8 @@ const EXIT_CODES = `
 Exit codes:
   0  success (ingest: also when already up to date)
   1  failed: bad input, unreadable file, Athena, database, S3 or file system error
-     (nothing half-written); or a build or nightly whose data is more than
-     --max-lag days behind yesterday, UTC (the tree is written)
+     (nothing half-written); or a build whose data is more than --max-lag
+     days behind yesterday, UTC (the tree is written)
   2  usage error or bad configuration (also a site folder a build may not
      replace), a gap after ValidThru, another ingest, build or nightly
      already running, or a nightly with nothing to do`;
@@ -35,10 +35,6 @@ const sourceOptions = (): Option[] => [
   s3EndpointOption(),
 ];
 const withSourceOptions = (command: Command): Command => sourceOptions().reduce((c, option) => c.addOption(option), command);
-
-/** How stale a build's data may be before it exits 1 (build and nightly). */
-const maxLagOption = () =>
-  new Option("--max-lag <days>", "exit 1 (after writing the tree) when ValidThru is more than this many days before yesterday, UTC; none: no limit").env("WEBSTATS_MAX_LAG").default("3");
 
 function program(): Command {
   const cli = new Command("webstats")
@@ -174,7 +170,11 @@ Examples:
     .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree (default: the configuration's out, else dist)")
     .addOption(new Option("--config <file>", "the nightly configuration naming the source (default: webstats.config.json, when the working folder has one)").env("WEBSTATS_CONFIG"))
     .option("--no-ingest", "render only, from what the database holds, whatever source is configured")
-    .addOption(maxLagOption())
+    .addOption(
+      new Option("--max-lag <days>", "exit 1 (after writing the tree) when ValidThru is more than this many days before yesterday, UTC; none: no limit")
+        .env("WEBSTATS_MAX_LAG")
+        .default("3"),
+    )
     .addHelpText("after", `
 The source is --athena, --logs or --rows (as ingest takes them; no --since/--until: the days
 after ValidThru through yesterday, UTC), else the configuration's "source" (see webstats
@@ -215,17 +215,15 @@ Examples:
     .description("what cron runs: packages update, ingest, build, publish, one summary line")
     .addOption(new Option("--config <file>", "the run's configuration (see README)").env("WEBSTATS_CONFIG").default("webstats.config.json"))
     .option("--no-packages", "skip the packages update")
-    .addOption(maxLagOption())
     .addOption(s3EndpointOption())
     .addHelpText("after", `
 Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site and the
-database are as before that step), or all was done but the data is more than --max-lag days
-behind yesterday (UTC); 2 nothing to do (up to date, no package changes) or another nightly
-holds the lock.
+database are as before that step); 2 nothing to do (up to date, no package changes) or
+another nightly holds the lock.
 
 Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
   30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet`)
-    .action(async (opts: { config: string; packages: boolean; maxLag: string; s3Endpoint?: string }) => {
+    .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
       const { nightly } = await import("./commands/nightly.js");
       await nightly({ ...globals(), ...opts }, out);
     });
