@@ -109,13 +109,11 @@ export async function build(options: BuildCommandOptions, out: (line: string) =>
   const { built, ingested } = await withStore(options, source ? "write" : "read", async (store) => {
     const progress = createProgress(process.stderr, options.quiet);
     try {
-      const summary = source ? await ingestFrom(store, { source, allowGap: false, now }, (text) => progress.update(text)) : null;
+      const ingested = source ? await ingestFrom(store, { source, allowGap: false, now }, (text) => progress.update(text)) : null;
       progress.clear();
       const started = Date.now();
       const built = await buildSite(store, outDir, options, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`), undefined, warn);
-      progress.clear();
-      if (!source) return { built, ingested: null };
-      return { built, ingested: summary ? describeIngest(summary).replace(/^ingest: /, "ingested ") : "nothing new to ingest (ValidThru is yesterday)" };
+      return { built, ingested };
     } finally {
       progress.clear();
     }
@@ -124,8 +122,16 @@ export async function build(options: BuildCommandOptions, out: (line: string) =>
   const rendered = describeBuild(built, outName, now).replace(/^build: /, "");
   const unsourced = options.ingest ? `no source configured (no --athena, --logs, --rows or ${DEFAULT_CONFIG})` : "--no-ingest";
   // One line, for cron mail: what was ingested, what was written, and how old the data is.
-  out(ingested ? `build: ${ingested}; ${rendered}` : `build: ${rendered}; ${unsourced}: rendered what the database holds`);
-  checkLag(built.validThru, now, maxLag, `build: wrote ${outName}`);
+  if (!source) out(`build: ${rendered}; ${unsourced}: rendered what the database holds`);
+  else out(`build: ${ingested ? describeIngest(ingested).replace(/^ingest: /, "ingested ") : "nothing new to ingest (ValidThru is yesterday)"}; ${rendered}`);
+  const lag = lagDays(built.validThru, now);
+  if (maxLag !== null && lag > maxLag) {
+    // A feed that stopped delivering must show in cron mail, once the tree is written and the summary printed.
+    throw new ExitError(
+      `build: wrote ${outName}, but its data is ${lag} days behind yesterday (UTC), more than --max-lag ${maxLag} (data through ${built.validThru}): has the source stopped delivering? (a historical dataset: --max-lag none)`,
+      1,
+    );
+  }
   return built;
 }
 
@@ -148,7 +154,7 @@ function sourceOf(options: BuildCommandOptions, config: NightlyConfig | null): S
 }
 
 /** --max-lag: a count of days, or "none". */
-export function parseMaxLag(value: string | undefined): number | null {
+function parseMaxLag(value: string | undefined): number | null {
   if (value === undefined) return 3;
   if (value === "none") return null;
   if (!/^\d+$/.test(value)) throw new UsageError(`--max-lag ${JSON.stringify(value)}: want a number of days (3) or none`);
@@ -156,7 +162,7 @@ export function parseMaxLag(value: string | undefined): number | null {
 }
 
 /** Days from ValidThru to yesterday (UTC); 0 when the data reaches yesterday or later. */
-export function lagDays(validThru: IsoDate, now: Date): number {
+function lagDays(validThru: IsoDate, now: Date): number {
   const yesterday = addDays(toIsoDate(now), -1);
   return Math.max(0, Math.round((Date.parse(yesterday) - Date.parse(validThru)) / 86_400_000));
 }
@@ -164,14 +170,6 @@ export function lagDays(validThru: IsoDate, now: Date): number {
 export function describeLag(validThru: IsoDate, now: Date): string {
   const lag = lagDays(validThru, now);
   return `data through ${validThru}, ${lag === 0 ? "up to date" : `${lag} day${lag === 1 ? "" : "s"} behind`}`;
-}
-
-/** A feed that stopped delivering must show in cron mail: exit 1, after the tree is written and the summary printed. */
-export function checkLag(validThru: IsoDate, now: Date, maxLag: number | null, done: string): void {
-  const lag = lagDays(validThru, now);
-  if (maxLag !== null && lag > maxLag) {
-    throw new ExitError(`${done}, but its data is ${lag} days behind yesterday (UTC), more than --max-lag ${maxLag} (data through ${validThru}): has the source stopped delivering? (a historical dataset: --max-lag none)`, 1);
-  }
 }
 
 export function describeBuild(r: BuildResult, outDir: string, now: Date = new Date()): string {
