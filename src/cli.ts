@@ -10,7 +10,8 @@ const EXIT_CODES = `
 Exit codes:
   0  success (ingest: also when already up to date)
   1  failed: bad input, unreadable file, Athena, database, S3 or file system error
-     (nothing half-written)
+     (nothing half-written); or a build whose data is more than --max-lag
+     days behind yesterday, UTC (the tree is written)
   2  usage error or bad configuration (also a site folder a build may not
      replace), a gap after ValidThru, another ingest, build or nightly
      already running, or a nightly with nothing to do`;
@@ -20,6 +21,20 @@ const out = (line: string) => process.stdout.write(line + "\n");
 /** Every command that talks to S3 takes the same endpoint override (tests, S3-compatible stores). */
 const s3EndpointOption = () => new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT");
 const warn = (line: string) => process.stderr.write(line + "\n");
+
+/** The source flags, the same for ingest and build. */
+const sourceOptions = (): Option[] => [
+  new Option("--athena", "query the Athena view v_bioc_web_downloads over the CloudFront logs"),
+  new Option("--athena-database <name>", "Athena database holding the view").env("WEBSTATS_ATHENA_DATABASE").default("default"),
+  new Option("--athena-workgroup <name>", "Athena workgroup").env("WEBSTATS_ATHENA_WORKGROUP"),
+  new Option("--athena-output <s3url>", "s3://bucket/prefix/ for query results (default: the workgroup's)").env("WEBSTATS_ATHENA_OUTPUT"),
+  new Option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix"),
+  new Option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package"),
+  new Option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails").default("0.1%"),
+  new Option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing"),
+  s3EndpointOption(),
+];
+const withSourceOptions = (command: Command): Command => sourceOptions().reduce((c, option) => c.addOption(option), command);
 
 function program(): Command {
   const cli = new Command("webstats")
@@ -79,21 +94,12 @@ Examples:
       await packagesUpdate({ ...globals(), ...opts }, out);
     });
 
-  cli
-    .command("ingest")
-    .description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
-    .option("--athena", "query the Athena view v_bioc_web_downloads over the CloudFront logs")
-    .addOption(new Option("--athena-database <name>", "Athena database holding the view").env("WEBSTATS_ATHENA_DATABASE").default("default"))
-    .addOption(new Option("--athena-workgroup <name>", "Athena workgroup").env("WEBSTATS_ATHENA_WORKGROUP"))
-    .addOption(new Option("--athena-output <s3url>", "s3://bucket/prefix/ for query results (default: the workgroup's)").env("WEBSTATS_ATHENA_OUTPUT"))
-    .option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix")
-    .option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+  withSourceOptions(
+    cli.command("ingest").description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries"),
+  )
     .option("--since <date>", "first day to ingest from Athena or logs (default: the day after ValidThru)")
     .option("--until <date>", "last day to ingest from Athena or logs (default: yesterday, UTC)")
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
-    .option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails", "0.1%")
-    .option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing")
-    .addOption(s3EndpointOption())
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
 The days a run covers (a rows file: its first..last date; Athena and logs: --since..--until)
@@ -158,11 +164,28 @@ Examples:
       await summarize({ ...globals(), ...opts }, out);
     });
 
-  cli
-    .command("build")
-    .description("render the whole /packages/stats/ tree (HTML, .tab, .txt, static/) from the database")
-    .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree", "dist")
+  withSourceOptions(
+    cli.command("build").description("ingest the days after ValidThru from the configured source, then render the whole /packages/stats/ tree (HTML, .tab, .txt, static/)"),
+  )
+    .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree (default: the configuration's out, else dist)")
+    .addOption(new Option("--config <file>", "the nightly configuration naming the source (default: webstats.config.json, when the working folder has one)").env("WEBSTATS_CONFIG"))
+    .option("--no-ingest", "render only, from what the database holds, whatever source is configured")
+    .addOption(
+      new Option("--max-lag <days>", "exit 1 (after writing the tree) when ValidThru is more than this many days before yesterday, UTC; none: no limit")
+        .env("WEBSTATS_MAX_LAG")
+        .default("3"),
+    )
     .addHelpText("after", `
+The source is --athena, --logs or --rows (as ingest takes them; no --since/--until: the days
+after ValidThru through yesterday, UTC), else the configuration's "source" (see webstats
+nightly). The ingest is the same run as \`webstats ingest\` (writer lock, run record, a month
+per transaction), and the tree is rendered from the same store afterwards. Without a source,
+or with --no-ingest, build renders what the database holds and its summary line says so.
+
+The summary line ends with how far the data is behind yesterday (UTC): "data through
+2025-11-15, 3 days behind". Past --max-lag days (default 3), build exits 1 once the tree is
+written, so that cron mail shows a feed that stopped; a historical dataset: --max-lag none.
+
 DIR is a symlink to DIR.slots/a or DIR.slots/b. A build brings the slot not served up to date,
 writing only the files whose content changed, then points DIR at it with one rename: the web
 server never sees half a tree, and a failed build (a full disk too) leaves the served one as
@@ -173,11 +196,18 @@ webstats is taken over once). Anything else there (other files, a file, a symlin
 is refused with exit 2 and left alone, and so are /, the home folder, the working folder,
 the PGlite data folder, any folder holding one of these, and any folder inside the data folder.
 
-Example:
-  $ webstats build --out dist && python3 -m http.server -d dist 8080`)
-    .action(async (opts: { out: string }) => {
+Exit codes: 0 built; 1 failed (the ingest or the build: nothing half-written), or the tree was
+written but the data is more than --max-lag days behind; 2 usage error, a folder a build may
+not replace, or another writer or build running.
+
+Examples:
+  $ webstats build                                   # cron: webstats.config.json's source, then dist/
+  $ webstats build --athena --athena-output s3://bioc-athena-results/webstats/ --out /srv/www
+  $ webstats build --no-ingest --out dist && python3 -m http.server -d dist --bind 127.0.0.1 8080
+  $ webstats build --no-ingest --max-lag none        # a historical dataset (a fixture, the demo's)`)
+    .action(async (opts: Record<string, string | boolean | undefined> & { ingest: boolean }) => {
       const { build } = await import("./commands/build.js");
-      await build({ ...globals(), out: opts.out }, out, warn);
+      await build({ ...globals(), ...opts }, out, warn);
     });
 
   cli
