@@ -1,10 +1,23 @@
 // The thin shell: declares the commands, turns flags and environment into one options object,
 // imports each command lazily, and ends every run with an exit code: errors.ts declares the code
 // of each kind of error, and this is the only file that turns one into the process's exit code.
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
+import { resolveGlobalOptions, DEFAULT_CONFIG_FILE, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
 import { ActionableError, EXIT, ExitError } from "./errors.js";
+
+// src/cli.ts and lib/cli.js both sit one folder below package.json.
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** Commands that never open the database: nothing is asked of AWS for it. */
+const NO_DATABASE = new Set(["setup", "diff", "publish"]);
+
+/** A whole number ≥ 1, for flags such as --runs (commander makes the error a usage error, exit 2). */
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("want a whole number, 1 or more.");
+  return Number(value);
+}
 
 const EXIT_CODES = `
 Exit codes:
@@ -25,14 +38,23 @@ function program(): Command {
   const cli = new Command("webstats")
     .description("Keeps the download statistics of Bioconductor packages in PostgreSQL and renders the /packages/stats/ site.")
     .addOption(new Option("--db <url>", "PostgreSQL server to use (default: embedded PGlite)").env("DATABASE_URL"))
+    .addOption(new Option("--db-secret <name>", "AWS Secrets Manager secret holding the database login, {\"username\":…,\"password\":…}").env("WEBSTATS_DB_SECRET"))
+    .addOption(new Option("--aws-parameter-path <path>", "AWS Parameter Store path of the database parameters (db/server, db/port, db/dbname, db/dbuser)").env("AWS_PARAMETER_PATH"))
     .addOption(new Option("--data-dir <dir>", `PGlite data folder, when no --db is given (default: ${DEFAULT_DATA_DIR})`).env("WEBSTATS_DATA_DIR"))
     .option("-q, --quiet", "no progress; errors and one summary line only (for cron)")
+    .version(VERSION, "-V, --version", "print the version")
     .addHelpText("after", `
 Examples:
   $ webstats demo                                   # demo dataset → dist/, on embedded PGlite
   $ webstats packages import packages.csv
   $ webstats ingest --rows downloads.tsv.gz
   $ DATABASE_URL=postgres://webstats@db/webstats webstats build --out dist
+  $ webstats --aws-parameter-path /bioc/webstats/prod --db-secret /bioc/rdb/0/login/webstats_runner status
+
+Each setting comes from the first source that gives it: flags, then the environment
+(AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json
+(database.url, database.secret, aws.parameterPath), then the Parameter Store path (README,
+"Configuration").
 ${EXIT_CODES}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -40,9 +62,18 @@ ${EXIT_CODES}`)
     // for whoever runs webstats by hand (the README says so too).
     .hook("preAction", () => {
       if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    })
+    // Resolved once, before the command runs (it may ask AWS), and passed down from here.
+    .hook("preAction", async (_cli, action) => {
+      const named = action.getOptionValueSource("config");
+      const configFile = named && named !== "default" ? { path: String(action.opts().config), named: true } : { path: process.env.WEBSTATS_CONFIG || DEFAULT_CONFIG_FILE, named: Boolean(process.env.WEBSTATS_CONFIG) };
+      // Values commander took from the environment are left to config.ts, which names them so in messages.
+      const flags = Object.fromEntries(Object.entries(cli.opts()).filter(([key]) => cli.getOptionValueSource(key) !== "env")) as RawGlobalFlags;
+      resolved = await resolveGlobalOptions(flags, { env: process.env, cwd: process.cwd(), home: homedir(), configFile, needsDatabase: !NO_DATABASE.has(action.name()) });
     });
 
-  const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd(), homedir());
+  let resolved: GlobalOptions | undefined;
+  const globals = (): GlobalOptions => resolved!;
 
   const packages = cli.command("packages").description("manage the packages table");
   packages
@@ -132,13 +163,14 @@ Example:
   cli
     .command("status")
     .description("print ValidThru, the latest ingest runs and the table sizes")
-    .option("-n, --runs <n>", "how many runs", "10")
+    .option("-n, --runs <n>", "how many runs (1 or more)", positiveInteger, 10)
     .addHelpText("after", `
-Example:
-  $ webstats status --runs 3`)
-    .action(async (opts: { runs: string }) => {
+Examples:
+  $ webstats status --runs 3
+  $ webstats --aws-parameter-path /bioc/webstats/prod status   # the production database, as the legacy app finds it`)
+    .action(async (opts: { runs: number }) => {
       const { status } = await import("./commands/status.js");
-      await status({ ...globals(), runs: Number(opts.runs) || 10 }, out);
+      await status({ ...globals(), runs: opts.runs }, out);
     });
 
   cli

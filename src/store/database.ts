@@ -8,6 +8,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import type { Secret } from "../config/secret.js";
 import { LockHeld } from "../errors.js";
 import { takeLock } from "../nightly/run-lock.js";
 import { migrate } from "./migrate.js";
@@ -46,6 +47,8 @@ const copySql = (table: string, columns: readonly string[], from: string) =>
 export interface StoreOptions {
   /** postgres://… ; absent = embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
+  /** The login secret's password: handed to the driver only when the server asks for it, never put in the URL. */
+  readonly databasePassword?: Secret | undefined;
   readonly dataDir: string;
 }
 
@@ -61,7 +64,7 @@ const WRITER_LOCK = 7_420_003;
 const tryWriterLock = sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(WRITER_LOCK)}) as locked`;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPg(options.databaseUrl) : await openPglite(options.dataDir);
+  const store = options.databaseUrl ? await openPg(options.databaseUrl, options.databasePassword) : await openPglite(options.dataDir);
   try {
     await migrate(store.db);
   } catch (e) {
@@ -81,10 +84,11 @@ export function serverName(url: string): string {
   return `${where.hostname}:${where.port || "5432"}${where.pathname}`;
 }
 
-async function openPg(url: string): Promise<Store> {
+async function openPg(url: string, password: Secret | undefined): Promise<Store> {
   const { default: pg } = await import("pg");
   const config = {
     connectionString: url,
+    ...(password ? { password: () => password.reveal() } : {}),
     application_name: "webstats",
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
