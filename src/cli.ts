@@ -10,8 +10,11 @@ import { ActionableError, EXIT, ExitError } from "./errors.js";
 // src/cli.ts and lib/cli.js both sit one folder below package.json.
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
-/** Commands that never open the database: nothing is asked of AWS for it. */
-const NO_DATABASE = new Set(["setup", "diff", "publish"]);
+/**
+ * Commands that never open the configured database (demo makes its own, unless --db or
+ * DATABASE_URL): the configuration file's database keys and AWS are not read for them.
+ */
+const NO_DATABASE = new Set(["setup", "diff", "publish", "demo"]);
 
 /** A whole number ≥ 1, for flags such as --runs (commander makes the error a usage error, exit 2). */
 function positiveInteger(value: string): number {

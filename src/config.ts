@@ -42,7 +42,7 @@ export interface ConfigContext {
   readonly home: string;
   /** The configuration file; `named` (by --config or WEBSTATS_CONFIG) must exist, the default one may not. */
   readonly configFile: { readonly path: string; readonly named: boolean };
-  /** false for commands that never open the database: nothing is asked of AWS for it. */
+  /** false for commands that never open the configured database: only --db and DATABASE_URL are taken, nothing is asked of AWS. */
   readonly needsDatabase: boolean;
 }
 

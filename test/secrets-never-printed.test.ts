@@ -1,5 +1,6 @@
-// The database password of a Secrets Manager secret is never printed: not by a run that cannot
-// reach the server (--json too), not by a run that loses it, not by status. The whole CLI runs
+// The database password of a Secrets Manager secret reaches the server and is never printed: not
+// by a run that cannot reach the server (--json too), nor one the server refuses, nor one that
+// loses it, nor by status. The whole CLI runs
 // in this process (main()), with SSM and Secrets Manager answered by aws-sdk-client-mock, and
 // everything it writes to stdout and stderr is searched for the password.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -7,6 +8,7 @@ import { GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { sql } from "kysely";
 import { mockClient } from "aws-sdk-client-mock";
 import { writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/cli.js";
@@ -45,6 +47,35 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
+/**
+ * A PostgreSQL server on loopback that asks for a cleartext password, keeps what it is sent and
+ * refuses it (the test server trusts every local login, so it would never ask).
+ */
+async function passwordAskingServer(): Promise<{ port: number; passwords: string[]; close: () => void }> {
+  const passwords: string[] = [];
+  const server = createServer((socket) => {
+    let buffered = Buffer.alloc(0);
+    let started = false;
+    socket.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (!started) {
+        if (buffered.length < 4 || buffered.length < buffered.readInt32BE(0)) return;
+        buffered = buffered.subarray(buffered.readInt32BE(0)); // the startup message
+        started = true;
+        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // R: AuthenticationCleartextPassword
+      }
+      if (buffered.length < 5 || buffered[0] !== 0x70 || buffered.length < 1 + buffered.readInt32BE(1)) return; // p: PasswordMessage
+      passwords.push(buffered.subarray(5, 1 + buffered.readInt32BE(1) - 1).toString("utf8"));
+      const fields = Buffer.from('SFATAL\0C28P01\0Mpassword authentication failed for user "webstats_runner"\0\0');
+      const head = Buffer.from([0x45, 0, 0, 0, 0]); // E: ErrorResponse
+      head.writeInt32BE(4 + fields.length, 1);
+      socket.end(Buffer.concat([head, fields]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as AddressInfo).port, passwords, close: () => server.close() };
+}
+
 const shows = (text: string) => text.includes(PASSWORD) || text.includes(encodeURIComponent(PASSWORD));
 
 // The runs see only the sources a test gives them: no DATABASE_URL of the test server (it would
@@ -78,6 +109,20 @@ describe("the password of a login secret", () => {
     expect(shows(r.stdout + r.stderr)).toBe(false);
   });
 
+  it("reaches the server, and is not printed when the server refuses it", async () => {
+    const server = await passwordAskingServer();
+    try {
+      serve({ host: "127.0.0.1", port: String(server.port), dbname: "webstats" }, "webstats_runner");
+      const r = await run(["--aws-parameter-path", PATH, "status"]);
+      expect(server.passwords).toEqual([PASSWORD]);
+      expect(r).toMatchObject({ code: 1, stdout: "" });
+      expect(r.stderr).toBe(`webstats: PostgreSQL at 127.0.0.1:${server.port}/webstats refused the login of webstats_runner (password authentication failed for user "webstats_runner"); nothing done\n`);
+      expect(shows(r.stdout + r.stderr)).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
   it("is not printed by a bad secret, a missing parameter or an unknown server", async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: `{"username": "u", "password": "${PASSWORD}"` }); // cut short: not JSON
     const notJson = await run(["--db", "postgres://u@127.0.0.1:1/x", "--db-secret", SECRET, "status"]);
@@ -88,6 +133,19 @@ describe("the password of a login secret", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/cannot reach PostgreSQL at no-such-host\.invalid:5432\/webstats/);
     for (const r of [notJson, unknown]) expect(shows(r.stdout + r.stderr)).toBe(false);
+  });
+
+  it("is not printed by a nightly whose configuration names the parameter path and the secret", async () => {
+    serve({ host: "127.0.0.1", port: "1", dbname: "webstats" });
+    const dir = tempDir();
+    const config = { source: { logs: join(dir, "logs") }, out: join(dir, "site"), database: { secret: SECRET }, aws: { parameterPath: PATH } };
+    writeFileSync(join(dir, "nightly.json"), JSON.stringify(config));
+    const r = await run(["nightly", "--config", join(dir, "nightly.json"), "--no-packages"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^webstats: cannot reach PostgreSQL at 127\.0\.0\.1:1\/webstats \(.*ECONNREFUSED.*\); nothing done$/m);
+    expect(ssm.commandCalls(GetParametersByPathCommand)[0]!.args[0].input.Path).toBe(PATH);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]!.args[0].input.SecretId).toBe(SECRET);
+    expect(shows(r.stdout + r.stderr)).toBe(false);
   });
 
   const postgres = BACKENDS[1]!;

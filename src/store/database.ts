@@ -47,7 +47,7 @@ const copySql = (table: string, columns: readonly string[], from: string) =>
 export interface StoreOptions {
   /** postgres://… ; absent = embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
-  /** The login secret's password: handed to the driver only when the server asks for it, never put in the URL. */
+  /** The login secret's password: handed to the driver alone (in the connection string it holds), never put in `databaseUrl`. */
   readonly databasePassword?: Secret | undefined;
   readonly dataDir: string;
 }
@@ -84,11 +84,18 @@ export function serverName(url: string): string {
   return `${where.hostname}:${where.port || "5432"}${where.pathname}`;
 }
 
+function withPassword(url: string, password: Secret): string {
+  const where = new URL(url);
+  where.password = encodeURIComponent(password.reveal());
+  return where.href;
+}
+
 async function openPg(url: string, password: Secret | undefined): Promise<Store> {
   const { default: pg } = await import("pg");
   const config = {
-    connectionString: url,
-    ...(password ? { password: () => password.reveal() } : {}),
+    // pg takes the password from the connection string over a `password` option (an empty one
+    // too), so the secret's goes into the string the driver holds, and nowhere else.
+    connectionString: password ? withPassword(url, password) : url,
     application_name: "webstats",
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
