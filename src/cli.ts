@@ -226,8 +226,13 @@ Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site a
 database are as before that step); 2 nothing to do (up to date, no package changes) or
 another nightly holds the lock.
 
-Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
-  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet`)
+The configuration may also name the database: "database": {"secret": NAME} (the login, in AWS
+Secrets Manager) and "aws": {"parameterPath": PATH} (db/server, db/port, db/dbname, db/dbuser in
+the Parameter Store); flags and the environment come first (README, "Configuration").
+
+Examples (crontab, 01:30 UTC, after CloudFront has delivered the day):
+  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet
+  30 1 * * *  cd /srv/webstats && webstats nightly --quiet   # database and login named in webstats.config.json`)
     .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
       const { nightly } = await import("./commands/nightly.js");
       await nightly({ ...globals(), ...opts }, out);
@@ -250,9 +255,15 @@ does), .json as application/json, .ndjson as application/x-ndjson, .gz as applic
 with Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
 backoff; a run that fails part-way leaves the previous site whole, and the next run finishes.
 Warns when the bucket has no website configuration serving index.html (README, "Serving the site").
+Credentials come from AWS's default chain: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+or a profile (AWS_PROFILE). A folder with no built tree (no index.html) is refused (exit 2);
+missing credentials, a bucket that is not there or cannot be reached stop the run before
+anything is sent (exit 1), --dry-run too.
 
 Examples:
   $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_PROFILE=bioc webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER webstats publish --to s3://site/ --s3-endpoint http://127.0.0.1:4568
   $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
     .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
       const { publish } = await import("./commands/publish.js");

@@ -36,6 +36,19 @@ describe("webstats --version", () => {
   });
 });
 
+describe("--help", () => {
+  it("names the configuration's sources in their order, with an example of the legacy deployment's", () => {
+    const r = webstats(["--help"], tempDir());
+    expect(r.stdout).toMatch(/--db-secret <name> [\s\S]*--aws-parameter-path <path>/);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("Each setting comes from the first source that gives it: flags, then the environment (AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json (database.url, database.secret, aws.parameterPath), then the Parameter Store path");
+    expect(r.stdout).toContain("$ webstats --aws-parameter-path /bioc/webstats/prod --db-secret /bioc/rdb/0/login/webstats_runner status");
+  });
+
+  it.each([["publish"], ["nightly"], ["status"]])("of %s has examples", (command) => {
+    expect(webstats([command, "--help"], tempDir()).stdout).toMatch(/Examples[^\n]*:\n  \S/);
+  });
+});
+
 describe("status --runs", () => {
   it.each(["abc", "0", "-1", "2.5"])("refuses --runs %s as a usage error (exit 2), before the database is opened", (runs) => {
     const cwd = tempDir();
