@@ -7,7 +7,7 @@ import { planPublish } from "../publish/plan.js";
 import { applyPublish, hashTree, hasWebsiteIndex, listRemote, readPublishManifest } from "../publish/s3-sync.js";
 import { servedTree } from "../site/tree-slots.js";
 import { s3Client } from "../sources/aws-clients.js";
-import { CREDENTIALS_HELP, describeAwsError } from "../sources/aws-errors.js";
+import { CREDENTIALS_HELP, describeAwsError, noCredentials } from "../sources/aws-errors.js";
 import { parseS3Url } from "../sources/log-files.js";
 
 export interface PublishOptions extends GlobalOptions {
@@ -68,12 +68,10 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
 /** The bucket could not be listed: no credentials, no such bucket, no server there. Nothing was sent. */
 function cannotRead(options: PublishOptions, e: unknown): SourceUnreadable {
   const where = `${options.to} (S3 at ${options.s3Endpoint ?? "AWS"})`;
-  const name = (e as { name?: string }).name;
-  const reason =
-    describeAwsError(e) === CREDENTIALS_HELP
-      ? `${CREDENTIALS_HELP}, or, for a local S3-compatible server, --s3-endpoint URL (with any keys in the environment)`
-      : name === "NoSuchBucket"
-        ? `no bucket ${parseS3Url(options.to).bucket} there`
-        : describeAwsError(e);
+  const reason = noCredentials(e)
+    ? `${CREDENTIALS_HELP}, or, for a local S3-compatible server, --s3-endpoint URL (with any keys in the environment)`
+    : (e as { name?: string }).name === "NoSuchBucket"
+      ? `no bucket ${parseS3Url(options.to).bucket} there`
+      : describeAwsError(e);
   return new SourceUnreadable(`publish${options.dryRun ? " --dry-run" : ""}: cannot read ${where}: ${reason}; nothing sent`);
 }

@@ -10,11 +10,14 @@ export const CREDENTIALS_HELP =
 
 const THROTTLED = new Set(["ThrottlingException", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "Throttling"]);
 
+/** The SDK's default chain found no credentials at all. */
+export const noCredentials = (e: unknown): boolean => (e as { name?: string }).name === "CredentialsProviderError";
+
 export function describeAwsError(e: unknown): string {
   const error = e as { name?: string; message?: string; code?: string };
   const name = error.name ?? "Error";
   const detail = `${name}: ${error.message ?? String(e)}`;
-  if (name === "CredentialsProviderError") return CREDENTIALS_HELP;
+  if (noCredentials(e)) return CREDENTIALS_HELP;
   if (THROTTLED.has(name)) return `throttled, still after the SDK's retries (${detail}); try again later`;
   if (name === "AccessDeniedException" || name === "AccessDenied") return `access denied (${detail}): the credentials in use lack the permission`;
   const code = error.code ?? (e as { cause?: { code?: string } }).cause?.code;
