@@ -1,10 +1,26 @@
 // The thin shell: declares the commands, turns flags and environment into one options object,
 // imports each command lazily, and ends every run with an exit code: errors.ts declares the code
 // of each kind of error, and this is the only file that turns one into the process's exit code.
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
+import { resolveGlobalOptions, DEFAULT_CONFIG_FILE, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
 import { ActionableError, EXIT, ExitError } from "./errors.js";
+
+// src/cli.ts and lib/cli.js both sit one folder below package.json.
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/**
+ * Commands that never open the configured database (demo makes its own, unless --db or
+ * DATABASE_URL): the configuration file's database keys and AWS are not read for them.
+ */
+const NO_DATABASE = new Set(["setup", "diff", "publish", "demo"]);
+
+/** A whole number ≥ 1, for flags such as --runs (commander makes the error a usage error, exit 2). */
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("want a whole number, 1 or more.");
+  return Number(value);
+}
 
 const EXIT_CODES = `
 Exit codes:
@@ -40,14 +56,23 @@ function program(): Command {
   const cli = new Command("webstats")
     .description("Keeps the download statistics of Bioconductor packages in PostgreSQL and renders the /packages/stats/ site.")
     .addOption(new Option("--db <url>", "PostgreSQL server to use (default: embedded PGlite)").env("DATABASE_URL"))
+    .addOption(new Option("--db-secret <name>", "AWS Secrets Manager secret holding the database login, {\"username\":…,\"password\":…}").env("WEBSTATS_DB_SECRET"))
+    .addOption(new Option("--aws-parameter-path <path>", "AWS Parameter Store path of the database parameters (db/server, db/port, db/dbname, db/dbuser)").env("AWS_PARAMETER_PATH"))
     .addOption(new Option("--data-dir <dir>", `PGlite data folder, when no --db is given (default: ${DEFAULT_DATA_DIR})`).env("WEBSTATS_DATA_DIR"))
     .option("-q, --quiet", "no progress; errors and one summary line only (for cron)")
+    .version(VERSION, "-V, --version", "print the version")
     .addHelpText("after", `
 Examples:
   $ webstats demo                                   # demo dataset → dist/, on embedded PGlite
   $ webstats packages import packages.csv
   $ webstats ingest --rows downloads.tsv.gz
   $ DATABASE_URL=postgres://webstats@db/webstats webstats build --out dist
+  $ webstats --aws-parameter-path /bioc/webstats/prod --db-secret /bioc/rdb/0/login/webstats_runner status
+
+Each setting comes from the first source that gives it: flags, then the environment
+(AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json
+(database.url, database.secret, aws.parameterPath), then the Parameter Store path (README,
+"Configuration").
 ${EXIT_CODES}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -55,9 +80,18 @@ ${EXIT_CODES}`)
     // for whoever runs webstats by hand (the README says so too).
     .hook("preAction", () => {
       if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    })
+    // Resolved once, before the command runs (it may ask AWS), and passed down from here.
+    .hook("preAction", async (_cli, action) => {
+      const named = action.getOptionValueSource("config");
+      const configFile = named && named !== "default" ? { path: String(action.opts().config), named: true } : { path: process.env.WEBSTATS_CONFIG || DEFAULT_CONFIG_FILE, named: Boolean(process.env.WEBSTATS_CONFIG) };
+      // Values commander took from the environment are left to config.ts, which names them so in messages.
+      const flags = Object.fromEntries(Object.entries(cli.opts()).filter(([key]) => cli.getOptionValueSource(key) !== "env")) as RawGlobalFlags;
+      resolved = await resolveGlobalOptions(flags, { env: process.env, cwd: process.cwd(), home: homedir(), configFile, needsDatabase: !NO_DATABASE.has(action.name()) });
     });
 
-  const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd(), homedir());
+  let resolved: GlobalOptions | undefined;
+  const globals = (): GlobalOptions => resolved!;
 
   const packages = cli.command("packages").description("manage the packages table");
   packages
@@ -138,13 +172,14 @@ Example:
   cli
     .command("status")
     .description("print ValidThru, the latest ingest runs and the table sizes")
-    .option("-n, --runs <n>", "how many runs", "10")
+    .option("-n, --runs <n>", "how many runs (1 or more)", positiveInteger, 10)
     .addHelpText("after", `
-Example:
-  $ webstats status --runs 3`)
-    .action(async (opts: { runs: string }) => {
+Examples:
+  $ webstats status --runs 3
+  $ webstats --aws-parameter-path /bioc/webstats/prod status   # the production database, as the legacy app finds it`)
+    .action(async (opts: { runs: number }) => {
       const { status } = await import("./commands/status.js");
-      await status({ ...globals(), runs: Number(opts.runs) || 10 }, out);
+      await status({ ...globals(), runs: opts.runs }, out);
     });
 
   cli
@@ -221,8 +256,13 @@ Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site a
 database are as before that step); 2 nothing to do (up to date, no package changes) or
 another nightly holds the lock.
 
-Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
-  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet`)
+The configuration may also name the database: "database": {"secret": NAME} (the login, in AWS
+Secrets Manager) and "aws": {"parameterPath": PATH} (db/server, db/port, db/dbname, db/dbuser in
+the Parameter Store); flags and the environment come first (README, "Configuration").
+
+Examples (crontab, 01:30 UTC, after CloudFront has delivered the day):
+  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet
+  30 1 * * *  cd /srv/webstats && webstats nightly --quiet   # database and login named in webstats.config.json`)
     .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
       const { nightly } = await import("./commands/nightly.js");
       await nightly({ ...globals(), ...opts }, out);
@@ -245,9 +285,15 @@ does), .json as application/json, .ndjson as application/x-ndjson, .gz as applic
 with Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
 backoff; a run that fails part-way leaves the previous site whole, and the next run finishes.
 Warns when the bucket has no website configuration serving index.html (README, "Serving the site").
+Credentials come from AWS's default chain: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+or a profile (AWS_PROFILE). A folder with no built tree (no index.html) is refused (exit 2);
+missing credentials, a bucket that is not there or cannot be reached stop the run before
+anything is sent (exit 1), --dry-run too.
 
 Examples:
   $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_PROFILE=bioc webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER webstats publish --to s3://site/ --s3-endpoint http://127.0.0.1:4568
   $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
     .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
       const { publish } = await import("./commands/publish.js");

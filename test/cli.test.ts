@@ -34,6 +34,7 @@ describe("webstats CLI", () => {
 
   it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)("stays quiet with --quiet: one error line, no AWS SDK notice about Node.js versions", () => {
     const cwd = tempDir();
+    writeFileSync(join(cwd, "index.html"), "a built tree");
     // No credentials, nothing on port 1: the publish fails, and says so in one line.
     const publish = ["publish", "--to", "s3://site/x/", "--out", ".", "--s3-endpoint", "http://127.0.0.1:1"];
     const quiet = webstats(["--quiet", ...publish], cwd);
