@@ -6,11 +6,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
-import { packSiteData } from "../src/site/pack.js";
+import { packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { ForeignOutDir, UnsafeOutDir } from "../src/site/out-dir.js";
 import { replaceTree, type Slot } from "../src/site/tree-slots.js";
-import type { SiteData } from "../src/summaries/load.js";
 import { outLimits, tempDir } from "./helpers/temp.js";
 
 const LIMITS = outLimits("/nonexistent/webstats-db");

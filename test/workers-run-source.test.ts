@@ -7,10 +7,9 @@ import { describe, expect, it, vi } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
-import { packSiteData } from "../src/site/pack.js";
+import { packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { listLocalLogs } from "../src/sources/log-files.js";
-import type { SiteData } from "../src/summaries/load.js";
 import { tempDir } from "./helpers/temp.js";
 
 vi.mock("../src/site/tabfiles.js", async (importOriginal) => {

@@ -4,7 +4,7 @@
 // way webstats writes one checks it. Their downloads stay in their category's combined counts,
 // which the database computed.
 import { unsafeNameReason } from "../domain/package-names.js";
-import type { CategoryData, SiteData } from "../summaries/load.js";
+import type { CategoryData, SiteData } from "./model.js";
 
 export interface UsableSiteData {
   readonly data: SiteData;

@@ -4,7 +4,7 @@ import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../..
 import { compareCollation } from "../../domain/order.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
 import { lastThirtyDays } from "../../domain/dates.js";
-import type { SiteData } from "../../summaries/load.js";
+import type { SiteData } from "../model.js";
 import { scoreWindow, type Score } from "../scores.js";
 import { monthLabel, totalDownloads } from "./series.js";
 import { decodeRelease } from "../../domain/release.js";
