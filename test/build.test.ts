@@ -122,6 +122,8 @@ describe("the render workers", () => {
       last30: new Map(),
       packages: new Map(category.db === "bioc" ? [["affy" as PackageName, [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }]]] : []),
       last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
+      daily: new Map(),
+      combinedDaily: new Int32Array(0),
     })),
   };
 
@@ -131,8 +133,8 @@ describe("the render workers", () => {
     try {
       const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
       // explore.html, 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs;
-      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 6 schemas
-      expect(result.files).toBe(18 + 16);
+      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 7 schemas (no daily rows: no daily export)
+      expect(result.files).toBe(18 + 17);
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
         "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" + [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`).join("") + "2025\tall\t2\t3",
       );
@@ -152,14 +154,15 @@ describe("the render workers", () => {
       }
     };
     const first = await renderOnce(new Map());
-    expect(first.written).toBe(34);
+    // 35: every planned file (see above)
+    expect(first.written).toBe(35);
     for (const [path, hash] of first.hashes) expect(md5(readFileSync(join(root, path))), path).toBe(hash);
     // The manifest claims the slot holds today's files: nothing is written, not even a file
     // changed behind the manifest's back.
     writeFileSync(join(root, "bioc/affy/affy_stats.tab"), "edited by hand");
     const mtime = statSync(join(root, "index.html")).mtimeMs;
     const again = await renderOnce(first.hashes);
-    expect([again.files, again.written]).toEqual([34, 0]);
+    expect([again.files, again.written]).toEqual([35, 0]);
     expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toBe("edited by hand");
     expect(statSync(join(root, "index.html")).mtimeMs).toBe(mtime);
     // Rewritten in place: a longer file is cut to size, a file gone behind the manifest's back

@@ -39,6 +39,8 @@ describe("the worker pools run the source under test", () => {
         combined: category.db === "bioc" ? counts : [],
         packages: new Map(category.db === "bioc" ? [["affy" as PackageName, counts]] : []),
         last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
+        daily: new Map(),
+        combinedDaily: new Int32Array(0),
       })),
     };
     const root = tempDir();

@@ -1,7 +1,7 @@
 // The site model: everything a build renders, as summaries/ produces it and site/ consumes it.
 // site/ knows nothing of the database; this module is the contract between the two. The model
 // travels to the render workers packed (one shared Int32Array plus a small index, so that they
-// get ~600,000 rows without a structured clone of 600,000 objects), and there is one packer,
+// get ~600,000 rows, and every package's days, without a structured clone of 600,000 objects), and there is one packer,
 // SitePacker: the loader feeds it rows as they come from the database, packSiteData feeds it a
 // SiteData (tests), so both go through the same code.
 import type { Category, DbCategory } from "../domain/categories.js";
@@ -17,7 +17,17 @@ export interface CategoryData {
   readonly packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>;
   /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
   readonly last30: ReadonlyMap<PackageName, Counts>;
+  /**
+   * webstats_daily per package, every day with downloads since the first: DailyRows. Absent =
+   * no downloads ever.
+   */
+  readonly daily: ReadonlyMap<PackageName, DailyRows>;
+  /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */
+  readonly combinedDaily: DailyRows;
 }
+
+/** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
+export type DailyRows = Int32Array;
 
 export interface SiteData {
   readonly validThru: IsoDate;
@@ -26,7 +36,7 @@ export interface SiteData {
   readonly categories: readonly CategoryData[];
 }
 
-/** [offset, count] of a subject's rows in `ints` (4 ints a row: year, month or 0, ips, downloads). */
+/** [offset, count] of a subject's rows in `ints` (4 ints a row: year, month or 0, ips, downloads), or in `days` (3 ints a row, DailyRows). */
 type Slice = readonly [number, number];
 
 export interface PackedSiteData {
@@ -38,52 +48,88 @@ export interface PackedSiteData {
     readonly packages: ReadonlyArray<readonly [string, number, number]>;
     /** [name, downloads, distinct IPs] of the last 30 days. */
     readonly last30: ReadonlyArray<readonly [string, number, number]>;
+    /** [name, offset, count] in `days`. */
+    readonly daily: ReadonlyArray<readonly [string, number, number]>;
+    readonly combinedDaily: Slice;
   }>;
   readonly ints: Int32Array;
+  readonly days: Int32Array;
 }
 
 type PackedCategory = PackedSiteData["categories"][number];
 
-/** Builds a PackedSiteData from rows given as flat integers (year, month or 0, ips, downloads, …). */
-export class SitePacker {
+/** Integers in one growing array, handed out as slices of rows of `width` integers. */
+class GrowingInts {
   private ints = new Int32Array(1 << 16);
   private used = 0; // in ints
-  private readonly perCategory = new Map<
-    DbCategory,
-    { combined: Slice; packages: Array<readonly [string, number, number]>; last30: Array<readonly [string, number, number]> }
-  >(CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [] }]));
 
-  private add(flat: readonly number[]): Slice {
-    if (flat.length % 4 !== 0) throw new RangeError(`rows of 4 integers expected, got ${flat.length} integers`);
+  constructor(private readonly width: number) {}
+
+  add(flat: ArrayLike<number>): Slice {
+    if (flat.length % this.width !== 0) throw new RangeError(`rows of ${this.width} integers expected, got ${flat.length} integers`);
     while (this.used + flat.length > this.ints.length) {
       const bigger = new Int32Array(this.ints.length * 2);
       bigger.set(this.ints);
       this.ints = bigger;
     }
     this.ints.set(flat, this.used);
-    const slice = [this.used / 4, flat.length / 4] as const;
+    const slice = [this.used / this.width, flat.length / this.width] as const;
     this.used += flat.length;
     return slice;
   }
 
-  packageRows(category: DbCategory, name: string, flat: readonly number[]): void {
-    this.perCategory.get(category)!.packages.push([name, ...this.add(flat)]);
+  /** The rows in shared memory, exactly as long as needed. */
+  finish(): Int32Array {
+    const shared = new Int32Array(new SharedArrayBuffer(this.used * 4));
+    shared.set(this.ints.subarray(0, this.used));
+    return shared;
+  }
+}
+
+interface CategoryParts {
+  combined: Slice;
+  packages: Array<readonly [string, number, number]>;
+  last30: Array<readonly [string, number, number]>;
+  daily: Array<readonly [string, number, number]>;
+  combinedDaily: Slice;
+}
+
+/** Builds a PackedSiteData from rows given as flat integers. */
+export class SitePacker {
+  private readonly ints = new GrowingInts(4);
+  private readonly days = new GrowingInts(3);
+  private readonly perCategory = new Map<DbCategory, CategoryParts>(
+    CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [], daily: [], combinedDaily: [0, 0] }]),
+  );
+
+  /** stats rows: (year, month or 0, ips, downloads), … */
+  packageRows(category: DbCategory, name: string, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.packages.push([name, ...this.ints.add(flat)]);
   }
 
-  combinedRows(category: DbCategory, flat: readonly number[]): void {
-    this.perCategory.get(category)!.combined = this.add(flat);
+  /** categorystats rows, as packageRows. */
+  combinedRows(category: DbCategory, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.combined = this.ints.add(flat);
   }
 
   lastThirtyDays(category: DbCategory, name: string, counts: Counts): void {
     this.perCategory.get(category)!.last30.push([name, counts.downloads, counts.ips]);
   }
 
-  /** The model, its rows in shared memory, exactly as long as needed. */
+  /** DailyRows of a package. */
+  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.daily.push([name, ...this.days.add(flat)]);
+  }
+
+  /** DailyRows of a category's packages combined. */
+  combinedDays(category: DbCategory, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.combinedDaily = this.days.add(flat);
+  }
+
+  /** The model, its rows in shared memory. */
   finish(validThru: IsoDate, packages: readonly PackageRecord[]): PackedSiteData {
-    const ints = new Int32Array(new SharedArrayBuffer(this.used * 4));
-    ints.set(this.ints.subarray(0, this.used));
     const categories = CATEGORIES.map((c): PackedCategory => ({ db: c.db, ...this.perCategory.get(c.db)! }));
-    return { validThru, packages, categories, ints };
+    return { validThru, packages, categories, ints: this.ints.finish(), days: this.days.finish() };
   }
 }
 
@@ -99,12 +145,15 @@ export function packSiteData(data: SiteData): PackedSiteData {
     for (const [name, rows] of c.packages) packer.packageRows(db, name, flatRows(rows));
     packer.combinedRows(db, flatRows(c.combined));
     for (const [name, counts] of c.last30) packer.lastThirtyDays(db, name, counts);
+    for (const [name, days] of c.daily) packer.packageDays(db, name, days);
+    packer.combinedDays(db, c.combinedDaily);
   }
   return packer.finish(data.validThru, data.packages);
 }
 
 export function unpackSiteData(packed: PackedSiteData): SiteData {
-  const { ints } = packed;
+  const { ints, days } = packed;
+  const daysOf = ([start, count]: Slice): DailyRows => days.subarray(start * 3, (start + count) * 3);
   const take = ([start, count]: Slice): PeriodCounts[] => {
     const rows: PeriodCounts[] = new Array(count);
     for (let i = 0; i < count; i++) {
@@ -121,6 +170,8 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
       combined: take(c.combined),
       packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, take([start, count])])),
       last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
+      daily: new Map(c.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
+      combinedDaily: daysOf(c.combinedDaily),
     })),
   };
 }

@@ -1,7 +1,7 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { lastThirtyDays } from "../domain/dates.js";
+import { lastThirtyDays, lastYearDays } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
@@ -15,6 +15,9 @@ import { recentIsCurrent } from "./recent.js";
 // they go straight into the shared array the render workers read (site/model.ts).
 const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)::int,
   case when is_monthly then extract(month from date)::int else 0 end, ip_count, download_count), ',')`;
+
+// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), ascending by day.
+const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date)`;
 
 function ints(text: string): number[] {
   return text.split(",").map(Number);
@@ -60,6 +63,14 @@ async function readSiteData(db: Transaction<Database>, betweenReads: (read: stri
   const combined = await db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute();
   await betweenReads("categorystats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
+  await betweenReads("last 30 days");
+  // Known packages only, as stats: every day since the first (the bulk export's months).
+  const daily = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
+    from webstats_daily d join packages p on p.package = d.package and p.category = d.category group by 1, 2`.execute(db);
+  await betweenReads("daily");
+  const year = lastYearDays(validThru);
+  const combinedDaily = await sql<{ category: string; days: string }>`select category, ${packedDays} as days from webstats_category_daily
+    where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
@@ -72,6 +83,14 @@ async function readSiteData(db: Transaction<Database>, betweenReads: (read: stri
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
     if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
+  }
+  for (const row of daily.rows) {
+    const c = categoryOfDb(row.category);
+    if (c) packer.packageDays(c.db, row.package, ints(row.days));
+  }
+  for (const row of combinedDaily.rows) {
+    const c = categoryOfDb(row.category);
+    if (c) packer.combinedDays(c.db, ints(row.days));
   }
   return packer.finish(
     validThru,

@@ -21,6 +21,8 @@ function siteData(extra: readonly string[] = []): SiteData {
       combined: rows,
       packages: new Map([[names[i]!, rows], ...(i === 0 ? extra.map((n) => [n as PackageName, rows] as const) : [])]),
       last30: new Map([[names[i]!, { ips: 1, downloads: 1 }]]),
+      daily: new Map(),
+      combinedDaily: new Int32Array(0),
     })),
   };
 }

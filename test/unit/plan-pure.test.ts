@@ -1,9 +1,11 @@
 // Renderers are pure (issue 12): any planned file renders alone, in any order, on any worker,
 // and gives the same bytes as the whole plan rendered in order. The data makes two pages of the
-// monthly export, so that the pages and the full file made from them are exercised.
+// monthly export, so that the pages and the full file made from them are exercised, and four
+// months of the daily export.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
+import { dayNumber } from "../../src/domain/dates.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import type { SiteData } from "../../src/site/model.js";
 import { renderPlanned, type SitePlan } from "../../src/site/site-file.js";
@@ -25,6 +27,13 @@ function rowsOf(seed: number): PeriodCounts[] {
   return rows;
 }
 
+/** DailyRows: every `step`-th day from 2024-11-25 through ValidThru. */
+function daysOf(seed: number, step: number): Int32Array {
+  const ints: number[] = [];
+  for (let day = dayNumber("2024-11-25" as IsoDate); day <= dayNumber("2025-02-10" as IsoDate); day += step) ints.push(day, (seed % 7) + 1, (seed % 3) + 1);
+  return Int32Array.from(ints);
+}
+
 function siteData(): SiteData {
   const names = Array.from({ length: 120 }, (_, i) => `pkg${String(i).padStart(3, "0")}` as PackageName);
   const categoryOf = (i: number) => CATEGORIES[i % CATEGORIES.length]!;
@@ -36,6 +45,8 @@ function siteData(): SiteData {
       combined: rowsOf(category.key.length),
       packages: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, rowsOf(i)] as const] : []))),
       last30: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, { downloads: i + 3, ips: i + 1 }] as const] : []))),
+      daily: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, daysOf(i, 1 + (i % 4))] as const] : []))),
+      combinedDaily: daysOf(category.key.length, 1),
     })),
   };
 }
@@ -69,6 +80,7 @@ describe("the planned files", () => {
   it("include a set of several files (the export pages and the full file)", () => {
     expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/pages/")).length).toBe(2);
     expect(expected.has("api/v1/export/stats.ndjson.gz")).toBe(true);
+    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(["2024-11", "2024-12", "2025-01", "2025-02"].map((m) => `api/v1/export/daily/${m}.ndjson.gz`));
   });
 
   it("render the same bytes in a shuffled order", () => {

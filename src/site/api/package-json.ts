@@ -1,13 +1,14 @@
 // api/v1/packages.json (every package, no series) and api/v1/packages/KEY/PKG.json (one
-// package with its zero-filled monthly and yearly series).
+// package with its zero-filled monthly, yearly and daily series).
 import type { MonthPoint, YearPoint } from "./series.js";
 import { monthlySeries, yearlySeries } from "./series.js";
 import type { ApiContext, ApiPackage } from "./summaries.js";
-import { SCHEMA_VERSION } from "./summaries.js";
+import { PACKAGES_INDEX_VERSION, SCHEMA_VERSION } from "./summaries.js";
+import { dailySeriesJson } from "./daily.js";
 
 export function renderPackagesIndex(ctx: ApiContext): string {
   return JSON.stringify({
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: PACKAGES_INDEX_VERSION,
     lastUpdatedOn: ctx.lastUpdatedOn,
     scoreWindow: ctx.scoreWindow,
     last30Days: ctx.last30Days,
@@ -28,5 +29,5 @@ export function seriesJson(points: ReadonlyArray<MonthPoint | YearPoint>): strin
 
 export function renderPackageJson(ctx: ApiContext, p: ApiPackage): string {
   const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, lastUpdatedOn: ctx.lastUpdatedOn, ...p.summary });
-  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))}}`;
+  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))},"daily":${dailySeriesJson(p.daily, ctx.validThru)}}`;
 }

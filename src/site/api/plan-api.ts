@@ -7,8 +7,9 @@ import type { SiteData } from "../model.js";
 import type { Score } from "../scores.js";
 import type { FileBody, PlannedFile, SiteFileSet } from "../site-file.js";
 import { renderCategoryJson } from "./category-json.js";
-import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, GZIP_LEVEL, type ExportTable, type PageRange } from "./exports.js";
-import { GzipBuilder } from "./gzip.js";
+import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, type ExportTable, type PageRange } from "./exports.js";
+import { dailyExportMonths, dailyExportPath, renderDailyMonth } from "./daily-export.js";
+import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
 import { API_ROOT, apiContext } from "./summaries.js";
 
@@ -20,6 +21,7 @@ export const API_SCHEMAS = [
   "category.schema.json",
   "export-index.schema.json",
   "export-record.schema.json",
+  "export-daily-record.schema.json",
 ] as const;
 
 const SCHEMA_DIR = fileURLToPath(new URL("../../../assets/api/v1/", import.meta.url));
@@ -39,13 +41,15 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
 
   add("packages.json", () => renderPackagesIndex(ctx));
   for (const cd of data.categories) {
-    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, scores.get(cd.category.key) ?? []));
+    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, scores.get(cd.category.key) ?? []));
   }
   const records = countRecords(ctx);
   const pages = pageRanges(records, PAGE_SIZE);
   files.push(ndjsonExport(exported, pages));
   add("export/stats.csv.gz", () => renderCsvGz(exported()));
-  add("export/index.json", () => renderExportIndex(ctx, records, pages));
+  const dailyMonths = dailyExportMonths(ctx);
+  for (const { month } of dailyMonths) add(`export/${dailyExportPath(month)}`, () => renderDailyMonth(ctx, month));
+  add("export/index.json", () => renderExportIndex(ctx, records, pages, dailyMonths));
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
   return files;
