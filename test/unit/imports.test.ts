@@ -15,11 +15,11 @@ function sourceFiles(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+const specifiers = (file: string) => ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles.map((f) => f.fileName);
+
 /** The src/ files `file` imports (relative specifiers, `.js` as the `.ts` it is compiled from). */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-  return importedFiles
-    .map((f) => f.fileName)
+  return specifiers(file)
     .filter((name) => name.startsWith("."))
     .map((name) => resolve(dirname(file), name).replace(/\.js$/, ".ts"));
 }
@@ -42,6 +42,22 @@ describe("the layers of src/", () => {
       for (const target of imports) if (/^(summaries|store)\//.test(rel(target))) crossing.push(`${rel(file)} imports ${rel(target)}`);
     }
     expect(crossing).toEqual([]);
+  });
+
+  it("a render worker loads no database code: no kysely, pg or PGlite among the packages it imports", () => {
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const name of specifiers(file)) if (!name.startsWith(".") && !name.startsWith("node:")) packages.add(name);
+      for (const next of graph.get(file) ?? []) visit(next);
+    };
+    visit(join(SRC, "site/render-worker.ts"));
+    expect(seen.size).toBeGreaterThan(20);
+    expect([...packages].filter((p) => /^(kysely|pg|@electric-sql\/pglite)(\/|$)/.test(p))).toEqual([]);
+    // and the loader, which does, is seen as doing so
+    expect(specifiers(join(SRC, "summaries/load.ts"))).toContain("kysely");
   });
 
   it("has no import cycle", () => {
