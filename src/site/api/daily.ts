@@ -25,7 +25,11 @@ export function downloadsOfLastDays(rows: DailyRows, validThru: IsoDate, days: n
 }
 
 const labels = new Map<number, string>();
-const label = (day: number): string => labels.get(day) ?? (labels.set(day, dateOfDayNumber(day)), labels.get(day)!);
+function label(day: number): string {
+  let s = labels.get(day);
+  if (s === undefined) labels.set(day, (s = dateOfDayNumber(day)));
+  return s;
+}
 
 /**
  * `[{"day":"2025-06-17","downloads":N,"distinctIPs":N},…]` for every day of lastYearDays,
