@@ -86,6 +86,42 @@ class GrowingInts {
   }
 }
 
+/**
+ * Rows of `width` integers in shared memory of exactly the size reserved first, filled in parts
+ * afterwards: the daily rows are many (12 bytes a package-day since the first) and come from
+ * the database a year at a time, so they are never held twice, nor all as text.
+ */
+class ReservedInts {
+  private reserved = 0; // in rows
+  private readonly parts = new Map<string, { at: number; end: number }>(); // in ints
+  private ints: Int32Array | undefined;
+
+  constructor(private readonly width: number) {}
+
+  reserve(key: string, rows: number): Slice {
+    if (this.ints) throw new Error("rows reserved after the first were filled in");
+    if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
+    const slice = [this.reserved, rows] as const;
+    this.parts.set(key, { at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
+    this.reserved += rows;
+    return slice;
+  }
+
+  /** The next rows of `key`'s reservation. */
+  fill(key: string, flat: ArrayLike<number>): void {
+    this.ints ??= new Int32Array(new SharedArrayBuffer(this.reserved * this.width * 4));
+    const part = this.parts.get(key);
+    if (!part || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
+    this.ints.set(flat, part.at);
+    part.at += flat.length;
+  }
+
+  finish(): Int32Array {
+    for (const [key, part] of this.parts) if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
+    return this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+  }
+}
+
 interface CategoryParts {
   combined: Slice;
   packages: Array<readonly [string, number, number]>;
@@ -97,7 +133,7 @@ interface CategoryParts {
 /** Builds a PackedSiteData from rows given as flat integers. */
 export class SitePacker {
   private readonly ints = new GrowingInts(4);
-  private readonly days = new GrowingInts(3);
+  private readonly days = new ReservedInts(3);
   private readonly perCategory = new Map<DbCategory, CategoryParts>(
     CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [], daily: [], combinedDaily: [0, 0] }]),
   );
@@ -116,14 +152,23 @@ export class SitePacker {
     this.perCategory.get(category)!.last30.push([name, counts.downloads, counts.ips]);
   }
 
-  /** DailyRows of a package. */
-  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>): void {
-    this.perCategory.get(category)!.daily.push([name, ...this.days.add(flat)]);
+  /** Room for `days` DailyRows of a package, filled by packageDays; every reservation comes before the first fill. */
+  reservePackageDays(category: DbCategory, name: string, days: number): void {
+    this.perCategory.get(category)!.daily.push([name, ...this.days.reserve(`${category}/${name}`, days)]);
   }
 
-  /** DailyRows of a category's packages combined. */
+  /** Room for `days` DailyRows of a category's packages combined, filled by combinedDays. */
+  reserveCombinedDays(category: DbCategory, days: number): void {
+    this.perCategory.get(category)!.combinedDaily = this.days.reserve(category, days);
+  }
+
+  /** The next DailyRows of a package (in ascending days, as many in all as reserved). */
+  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>): void {
+    this.days.fill(`${category}/${name}`, flat);
+  }
+
   combinedDays(category: DbCategory, flat: ArrayLike<number>): void {
-    this.perCategory.get(category)!.combinedDaily = this.days.add(flat);
+    this.days.fill(category, flat);
   }
 
   /** The model, its rows in shared memory. */
@@ -145,8 +190,12 @@ export function packSiteData(data: SiteData): PackedSiteData {
     for (const [name, rows] of c.packages) packer.packageRows(db, name, flatRows(rows));
     packer.combinedRows(db, flatRows(c.combined));
     for (const [name, counts] of c.last30) packer.lastThirtyDays(db, name, counts);
-    for (const [name, days] of c.daily) packer.packageDays(db, name, days);
-    packer.combinedDays(db, c.combinedDaily);
+    for (const [name, days] of c.daily) packer.reservePackageDays(db, name, days.length / 3);
+    packer.reserveCombinedDays(db, c.combinedDaily.length / 3);
+  }
+  for (const c of data.categories) {
+    for (const [name, days] of c.daily) packer.packageDays(c.category.db, name, days);
+    packer.combinedDays(c.category.db, c.combinedDaily);
   }
   return packer.finish(data.validThru, data.packages);
 }

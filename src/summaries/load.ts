@@ -1,7 +1,7 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { lastThirtyDays, lastYearDays } from "../domain/dates.js";
+import { isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
@@ -64,13 +64,16 @@ async function readSiteData(db: Transaction<Database>, betweenReads: (read: stri
   await betweenReads("categorystats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
-  // Known packages only, as stats: every day since the first (the bulk export's months).
-  const daily = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
-    from webstats_daily d join packages p on p.package = d.package and p.category = d.category group by 1, 2`.execute(db);
+  // Known packages only, as stats, every day since the first (the bulk export's months): counted
+  // first, so that the packer reserves exactly the memory they need, then read a year at a time.
+  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
+  const dayCounts = await sql<{ category: string; package: string; days: number; first: number; last: number }>`select d.category, d.package, count(*)::int as days,
+    extract(year from min(d.date))::int as first, extract(year from max(d.date))::int as last from ${known} group by 1, 2`.execute(db);
   await betweenReads("daily");
   const year = lastYearDays(validThru);
-  const combinedDaily = await sql<{ category: string; days: string }>`select category, ${packedDays} as days from webstats_category_daily
+  const combinedDaily = await sql<{ category: string; days: string; n: number }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
+  await betweenReads("category daily");
   const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
@@ -84,13 +87,25 @@ async function readSiteData(db: Transaction<Database>, betweenReads: (read: stri
     const c = categoryOfDb(row.category);
     if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
   }
-  for (const row of daily.rows) {
+  let firstYear = Infinity;
+  let lastYear = -Infinity;
+  for (const row of dayCounts.rows) {
     const c = categoryOfDb(row.category);
-    if (c) packer.packageDays(c.db, row.package, ints(row.days));
+    if (!c) continue;
+    packer.reservePackageDays(c.db, row.package, row.days);
+    firstYear = Math.min(firstYear, row.first);
+    lastYear = Math.max(lastYear, row.last);
   }
-  for (const row of combinedDaily.rows) {
-    const c = categoryOfDb(row.category);
-    if (c) packer.combinedDays(c.db, ints(row.days));
+  const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
+  for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
+  for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+  for (let y = firstYear; y <= lastYear; y++) {
+    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days from ${known}
+      where d.date >= ${isoDate(y, 1, 1)} and d.date < ${isoDate(y + 1, 1, 1)} group by 1, 2`.execute(db);
+    for (const row of days.rows) {
+      const c = categoryOfDb(row.category);
+      if (c) packer.packageDays(c.db, row.package, ints(row.days));
+    }
   }
   return packer.finish(
     validThru,
