@@ -9,7 +9,7 @@ import { readNightlyConfig, type NightlyConfig } from "../nightly/config.js";
 import { createProgress, rate } from "../progress.js";
 import { staticAssets } from "../site/assets.js";
 import { ForeignOutDir, UnsafeOutDir, type OutDirLimits } from "../site/out-dir.js";
-import type { PackedSiteData } from "../site/pack.js";
+import type { PackedSiteData } from "../site/model.js";
 import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { checkOutDir, replaceTree } from "../site/tree-slots.js";

@@ -8,6 +8,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
+import { recountCategoryDays } from "./category-daily.js";
 import { COUNTED } from "./counted.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { rebuildRecent } from "./recent.js";
@@ -44,7 +45,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
   const pending = state === "rebuilding" ? ((await getInfo(db, "SummarizeFrom")) as IsoDate | null) : null;
   if (!span) {
     await store.writeTransaction(async (trx) => {
-      for (const t of ["webstats_month_ips", "webstats_category_month_ips", "webstats_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"] as const) {
+      for (const t of ["webstats_month_ips", "webstats_category_month_ips", "webstats_daily", "webstats_category_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"] as const) {
         await sql`delete from ${sql.table(t)}`.execute(trx);
       }
       await markSummarized(trx);
@@ -84,6 +85,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
       await rebuildYear(trx, year, firstMonth, lastMonth, whole, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await recountCategoryDays(trx, isoDate(year, firstMonth, 1), isoDate(year, lastMonth + 1, 1));
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }

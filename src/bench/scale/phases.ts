@@ -11,7 +11,7 @@ import { daySelect } from "./generator-sql.js";
 import { writeCloudFrontLogs } from "./logs.js";
 import { copyLines, copyToFile, ROOT, runCli, type Measured } from "./measure.js";
 import { dayKey, type DayPlan, type ScaleModel } from "./model.js";
-import type { Results } from "./report.js";
+import type { Results, Sizes } from "./report.js";
 
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const BUCKET_PREFIX = "s3://site/packages/stats/";
@@ -210,11 +210,6 @@ export async function backfillLogsPhase(ctx: Context): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export interface Sizes {
-  readonly databaseBytes: number;
-  readonly tables: Array<{ table: string; rows: number; heapBytes: number; indexBytes: number; totalBytes: number }>;
 }
 
 export async function sizesPhase(ctx: Context): Promise<Sizes> {
