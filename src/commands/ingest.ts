@@ -1,6 +1,7 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
-import { ExitError, UsageError } from "../errors.js";
+import { ExitError } from "../errors.js";
+import { checkIngestFlags, parseMaxBadLines } from "../ingest/flags.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { monthChunks, type Chunk } from "../ingest/chunks.js";
@@ -45,13 +46,6 @@ export interface IngestSummary extends IngestResult {
   readonly log: LogReport | null;
 }
 
-export function parseMaxBadLines(value: string | undefined): { count: number } | { share: number } {
-  if (value === undefined) return { share: 0.001 };
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(value.trim());
-  if (!m) throw new UsageError(`--max-bad-lines ${JSON.stringify(value)}: want a count (25) or a share of all lines (0.1%)`);
-  return m[2] ? { share: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
-}
-
 export function describeIngest(s: IngestSummary): string {
   if (s.first === null) return `ingest: ${s.source} had no rows; nothing changed`;
   const log = s.log
@@ -83,8 +77,7 @@ export function requireEveryDay(files: readonly LogFile[], first: IsoDate, last:
 }
 
 export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
-  const sources = [options.rows, options.logs, options.athena].filter(Boolean).length;
-  if (sources !== 1) throw new UsageError("ingest needs one source: --athena, --logs PATH|s3://bucket/prefix or --rows FILE");
+  await checkIngestFlags(options);
   const started = Date.now();
   const source = options.athena ? `athena:${options.athenaDatabase ?? "default"}.v_bioc_web_downloads` : (options.rows ?? options.logs)!;
   const now = options.now ?? new Date();
@@ -94,8 +87,6 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
   if (!options.rows) {
     days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now }, await getValidThru(store.db));
     if (!days) return null;
-  } else if (options.since || options.until) {
-    throw new UsageError("--since/--until choose the days for --athena or --logs; a rows file always covers its own dates");
   }
   const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
   const log = options.logs ? emptyLogReport() : null;
@@ -218,6 +209,7 @@ async function* athenaRows(options: IngestCommandOptions, [first, last]: readonl
 }
 
 export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+  await checkIngestFlags(options); // before the store is opened (a new PGlite folder would be made)
   return withStore(options, "write", (store) => report(store, options, out));
 }
 
