@@ -107,7 +107,7 @@ Examples:
   $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");
-      await ingest({ ...globals(), ...opts }, out);
+      await ingest({ ...globals(), ...opts }, out, warn);
     });
 
   cli

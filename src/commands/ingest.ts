@@ -17,6 +17,7 @@ import { athenaClient, s3Client } from "../sources/aws-clients.js";
 import { addDays, toIsoDate } from "../domain/dates.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
+import { unknownPackagesWarning } from "./packages-first.js";
 import { getValidThru } from "../store/info.js";
 import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
@@ -208,12 +209,12 @@ async function* athenaRows(options: IngestCommandOptions, [first, last]: readonl
   yield* inBatches(output ? athenaCsvRows(s3Client(options.s3Endpoint), output) : athenaPagedRows(athena, id));
 }
 
-export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+export async function ingest(options: IngestCommandOptions, out: (line: string) => void, warn: (line: string) => void = out): Promise<IngestSummary | null> {
   await checkIngestFlags(options); // before the store is opened (a new PGlite folder would be made)
-  return withStore(options, "write", (store) => report(store, options, out));
+  return withStore(options, "write", (store) => report(store, options, out, warn));
 }
 
-async function report(store: Store, options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+async function report(store: Store, options: IngestCommandOptions, out: (line: string) => void, warn: (line: string) => void): Promise<IngestSummary | null> {
   const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
   try {
     const summary = await runIngest(store, options, (text) => progress.update(text));
@@ -224,6 +225,9 @@ async function report(store: Store, options: IngestCommandOptions, out: (line: s
       return null;
     }
     out(options.json ? JSON.stringify(summary) : describeIngest(summary));
+    // Even with --quiet: a first ingest before the packages table is the easiest mistake to make.
+    const unknown = summary.first && summary.last ? await unknownPackagesWarning(store, summary.first, summary.last) : null;
+    if (unknown) warn(unknown);
     return summary;
   } finally {
     progress.clear();
