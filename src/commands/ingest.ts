@@ -1,7 +1,7 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
 import { ExitError } from "../errors.js";
-import { checkIngestFlags, parseMaxBadLines } from "../ingest/flags.js";
+import { checkIngestFlags, parseMaxBadLines, type IngestFlags } from "../ingest/flags.js";
 import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { monthChunks, type Chunk } from "../ingest/chunks.js";
@@ -22,18 +22,10 @@ import { getValidThru } from "../store/info.js";
 import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
 
-export interface IngestCommandOptions extends GlobalOptions {
-  readonly rows?: string | undefined;
-  readonly logs?: string | undefined;
-  readonly athena?: boolean;
+export interface IngestCommandOptions extends GlobalOptions, IngestFlags {
   readonly athenaDatabase?: string | undefined;
   readonly athenaWorkgroup?: string | undefined;
-  readonly athenaOutput?: string | undefined;
-  readonly since?: string | undefined;
-  readonly until?: string | undefined;
   readonly allowGap?: boolean;
-  /** "25" (lines) or "0.5%" (of all lines); default 0.1%. */
-  readonly maxBadLines?: string | undefined;
   readonly skipBadFiles?: boolean;
   readonly json?: boolean;
   /** An S3-compatible endpoint (tests, MinIO); AWS's own by default. */

@@ -12,6 +12,7 @@ export interface IngestFlags {
   readonly athenaOutput?: string | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
+  /** "25" (lines) or "0.5%" (of all lines); default 0.1%. */
   readonly maxBadLines?: string | undefined;
 }
 
