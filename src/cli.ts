@@ -98,15 +98,16 @@ Examples:
     .addHelpText("after", `
 The days a run covers replace what was stored for them (for a rows file, the first through the
 last date in it; for Athena and logs, --since through --until), so running it twice changes
-nothing. A run of up to a month is one transaction; a longer one commits a calendar month at a time, with progress and an ETA,
-and the same command run again after a failure or a kill goes on from the first month not
-committed. A failure (a bad row, an unreadable file, too many malformed lines) writes nothing of
-the month it is in; a rows file is read whole and checked before its first month is stored, and
-stops at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
-\`webstats status\`). Exit 2 while another command writes to the same database. Flags and files
-are checked before the database is opened. Downloads count only for the packages of the
-packages table: load it first (packages import or packages update); an ingest whose rows are
-none of its packages warns, and their downloads count once the packages are there.
+nothing. A run of up to a month is one transaction; a longer one commits a calendar month at a
+time, with progress and an ETA, and the same command run again after a failure or a kill goes
+on from the first month not committed. A failure (a bad row, an unreadable file, too many
+malformed lines) writes nothing of the month it is in; a rows file is read whole and checked
+before its first month is stored, and stops at the first bad row, named as FILE:LINE: reason.
+Every run is recorded (see \`webstats status\`). Exit 2 while another command writes to the
+same database. Flags and files are checked before the database is opened. Downloads count only
+for the packages of the packages table: load it first (packages import or packages update); an
+ingest whose rows are none of its packages warns, and their downloads count once the packages
+are there.
 
 Examples:
   $ webstats ingest --athena --athena-output s3://bioc-athena-results/webstats/   # ValidThru+1 .. yesterday
