@@ -6,6 +6,10 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 // create and delete some 100,000 files (PGlite data folders, site trees), which on a virtual
 // machine's disk is most of their time. Set here, before the global setup and the workers start.
 if (!process.env.TMPDIR && existsSync("/dev/shm")) process.env.TMPDIR = "/dev/shm";
+// The AWS SDK's 7-line notice about Node.js 22 (printed once per process on Node.js < 22) would
+// show once per test file that makes an AWS client. The CLI silences it itself (src/cli.ts), and
+// the tests that spawn it remove this variable, so that they test that.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 /**
  * Vitest's order (the files that took longest last time first; without that record, as after

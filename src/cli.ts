@@ -76,11 +76,6 @@ Each setting comes from the first source that gives it: flags, then the environm
 ${EXIT_CODES}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    // Cron must stay quiet: the AWS SDK's notice that it will want Node.js 22 from 2027 on is
-    // for whoever runs webstats by hand (the README says so too).
-    .hook("preAction", () => {
-      if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    })
     // Resolved once, before the command runs (it may ask AWS), and passed down from here.
     .hook("preAction", async (_cli, action) => {
       const named = action.getOptionValueSource("config");
@@ -99,8 +94,13 @@ ${EXIT_CODES}`)
     .description("insert or update the packages table from a CSV (package,category,first_version,last_version)")
     .argument("<file>", "CSV file; an empty last_version means the package is in devel")
     .addHelpText("after", `
-Every line is checked first; any bad line (unknown category, empty name, wrong column count)
-is reported as FILE:LINE: reason and nothing is written.
+Every line is checked first; any bad line (wrong header, wrong number of fields, a name that
+breaks the package name rule, unknown category, a first_version or last_version that is not an
+encoded release such as 321, an empty first_version, a name given twice) is reported as
+FILE:LINE: reason and nothing is written. The file is read as rows files are: strict UTF-8, no
+NUL, lines of at most 64 KiB. A name is R's: a letter, then ASCII letters, digits and dots, not
+ending in a dot, at most 64 characters, and not the name of a file a category folder holds
+(index.html, the .tab files, bioc_packages.txt). Case matters: TReNA and trena are two packages.
 
 Example:
   $ webstats packages import packages.csv`)
@@ -136,14 +136,18 @@ Examples:
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
-The days a run covers (a rows file: its first..last date; Athena and logs: --since..--until)
-replace what was stored for them, so running it twice changes nothing. A run of up to a month
-is one transaction; a longer one commits a calendar month at a time, with progress and an ETA,
-and the same command run again after a failure or a kill goes on from the first month not
-committed. A failure (a bad row, an unreadable file, too many malformed lines) writes nothing of
-the month it is in; a rows file is read whole and checked before its first month is stored, and
-stops at the first bad row, named as FILE:LINE: reason. Every run is recorded (see
-\`webstats status\`). Exit 2 while another command writes to the same database.
+The days a run covers replace what was stored for them (for a rows file, the first through the
+last date in it; for Athena and logs, --since through --until), so running it twice changes
+nothing. A run of up to a month is one transaction; a longer one commits a calendar month at a
+time, with progress and an ETA, and the same command run again after a failure or a kill goes
+on from the first month not committed. A failure (a bad row, an unreadable file, too many
+malformed lines) writes nothing of the month it is in; a rows file is read whole and checked
+before its first month is stored, and stops at the first bad row, named as FILE:LINE: reason.
+Every run is recorded (see \`webstats status\`). Exit 2 while another command writes to the
+same database. Flags and files are checked before the database is opened. Downloads count only
+for the packages of the packages table: load it first (packages import or packages update); an
+ingest whose rows are none of its packages warns, and their downloads count once the packages
+are there.
 
 Examples:
   $ webstats ingest --athena --athena-output s3://bioc-athena-results/webstats/   # ValidThru+1 .. yesterday
@@ -152,7 +156,7 @@ Examples:
   $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`)
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");
-      await ingest({ ...globals(), ...opts }, out);
+      await ingest({ ...globals(), ...opts }, out, warn);
     });
 
   cli
@@ -230,6 +234,8 @@ DIR may be new, an empty folder, or a site webstats built (a plain folder from a
 webstats is taken over once). Anything else there (other files, a file, a symlink elsewhere)
 is refused with exit 2 and left alone, and so are /, the home folder, the working folder,
 the PGlite data folder, any folder holding one of these, and any folder inside the data folder.
+A store whose packages table is empty, or none of whose packages has downloads, is refused
+(exit 1): run packages import or packages update first.
 
 Exit codes: 0 built; 1 failed (the ingest or the build: nothing half-written), or the tree was
 written but the data is more than --max-lag days behind; 2 usage error, a folder a build may
@@ -306,14 +312,16 @@ Examples:
     .argument("<base>", "https://bioconductor.org/packages/stats/ or a folder")
     .option("--out <dir>", "our tree", "dist")
     .option("--only <regex>", "compare only paths matching this")
-    .option("--allow <file>", "more allowed deviations (shared/fixtures/allowed.tsv format)")
+    .option("--allow <file>", "more allowed deviations, one a line: PATH_REGEX<TAB>[ASPECT,…<TAB>]WHY (as test/fixtures/allowed.tsv)")
     .option("--concurrency <n>", "requests at once", "4")
     .option("--rate <n>", "requests per second at most (0 = no limit)", "10")
     .option("--timeout <seconds>", "per request", "30")
     .addHelpText("after", `
 .tab/.txt files are compared byte for byte; HTML by title, visible text, resolved links, table
 cells, chart data and script sources. Our script sources differ on purpose (Chart.js from the
-site itself) and are allowed. Exit 0 when equal, 1 on any difference or missing file.
+site itself) and are allowed; --allow adds rules (aspects: any, missing, extra, bytes, title,
+text, links, cells, chart, scripts; without one, any). Exit 0 when equal, 1 on any difference or
+missing file.
 
 Examples:
   $ webstats diff https://bioconductor.org/packages/stats/ --only '^bioc/' --rate 5
@@ -335,7 +343,7 @@ Examples:
 Uses its own PGlite folder (.webstats/demo) unless --data-dir or --db is given.
 
 Example:
-  $ webstats demo && python3 -m http.server -d dist 8080`)
+  $ webstats demo && python3 -m http.server --bind 127.0.0.1 -d dist 8080   # then /explore.html too`)
     .action(async (opts: { out: string }) => {
       const { demo } = await import("./commands/demo.js");
       const explicit = cli.getOptionValueSource("dataDir") !== undefined;
@@ -346,6 +354,10 @@ Example:
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The AWS SDK prints a 7-line notice on Node.js < 22 once per process (its SDK versions of 2027
+  // will want 22): it would fill cron mail and every report. The README says which Node.js to run;
+  // this switch, the SDK's own, silences only that notice, not other warnings.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   try {
     await program().parseAsync([...argv]);
     return EXIT.ok;

@@ -21,6 +21,7 @@ function webstats(args: string[], cwd = tempDir()) {
   const env = { ...process.env };
   delete env.DATABASE_URL; // these runs use the embedded default
   env.WEBSTATS_MAX_LAG = "none"; // their rows are of 2025, deliberately: a build's lag limit is tested in build-ingest.test.ts
+  delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED; // set for the test run (vitest.config.ts): the CLI must silence the SDK's notice itself
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -32,15 +33,18 @@ describe("webstats CLI", () => {
     expect(r.stdout).toMatch(/Example/);
   });
 
-  it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)("stays quiet with --quiet: one error line, no AWS SDK notice about Node.js versions", () => {
+  // The SDK prints its notice only on Node.js < 22: there this test can fail.
+  it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)("prints one error line and no AWS SDK notice about Node.js versions, with --quiet or without", () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, "index.html"), "a built tree");
     // No credentials, nothing on port 1: the publish fails, and says so in one line.
     const publish = ["publish", "--to", "s3://site/x/", "--out", ".", "--s3-endpoint", "http://127.0.0.1:1"];
-    const quiet = webstats(["--quiet", ...publish], cwd);
-    expect(quiet.code).toBe(1);
-    expect(quiet.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^webstats: /)]);
-    expect(webstats(publish, cwd).stderr).toMatch(/NodeVersionSupportWarning/); // by hand, the notice shows
+    for (const args of [["--quiet", ...publish], publish]) {
+      const r = webstats(args, cwd);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^webstats: /)]);
+      expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK/);
+    }
   });
 
   it("exits 1 with one line naming a rows file that is not there (regression: an unhandled stream error crashed with a stack trace)", () => {

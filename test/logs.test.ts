@@ -1,4 +1,4 @@
-// CloudFront logs → download rows, proved against datasets from shared/tools/gen_cloudfront.py
+// CloudFront logs → download rows, proved against datasets from docs/tools/gen_cloudfront.py
 // (copied into test/data/cloudfront): its *.expected.tsv holds the rows the production Athena
 // view selects from the same logs.
 import { readFileSync, writeFileSync } from "node:fs";

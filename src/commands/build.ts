@@ -15,6 +15,7 @@ import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { checkOutDir, replaceTree } from "../site/tree-slots.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
+import { PACKAGES_FIRST } from "./packages-first.js";
 import { loadPackedSiteData } from "../summaries/load.js";
 import { describeIngest, ingestFrom } from "./ingest.js";
 import { SOURCE_FLAGS, sourceFromConfig, sourceFromFlags, sourcesGiven, type SourceFlags } from "./source.js";
@@ -76,6 +77,10 @@ function asExitError(e: unknown, outDir: string): unknown {
 async function loadPacked(store: Store, warn: (line: string) => void): Promise<PackedSiteData> {
   const data = await loadPackedSiteData(store, { warn });
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
+  if (data.packages.length === 0) throw new ExitError(`nothing to build: the packages table of ${store.description} is empty; ${PACKAGES_FIRST}`, 1);
+  if (data.categories.every((c) => c.packages.length === 0)) {
+    throw new ExitError(`nothing to build: none of the ${data.packages.length} packages of the packages table has downloads in ${store.description}; ${PACKAGES_FIRST}`, 1);
+  }
   return data;
 }
 

@@ -32,7 +32,8 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
       progress.clear();
       out(describeBuild(built, options.out));
       const shown = relative(options.cwd, join(options.cwd, options.out)) || ".";
-      out(`\nLook at it:  python3 -m http.server --directory ${shown} 8080   then open http://localhost:8080/`);
+      out(`\nLook at it:  python3 -m http.server --bind 127.0.0.1 --directory ${shown} 8080`);
+      out(`             then open http://127.0.0.1:8080/ (the legacy pages) and http://127.0.0.1:8080/explore.html (search, compare)`);
       out(`Database:    ${store.description}`);
     } finally {
       progress.clear();

@@ -1,6 +1,7 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
 import { UsageError } from "../errors.js";
+import { checkSourceReadable } from "../ingest/flags.js";
 import type { LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { monthChunks, type Chunk } from "../ingest/chunks.js";
@@ -14,6 +15,7 @@ import { addDays, toIsoDate } from "../domain/dates.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { SOURCE_FLAGS, sourceFromFlags, sourcesGiven, type SourceFlags } from "./source.js";
+import { unknownPackagesWarning } from "./packages-first.js";
 import { getValidThru } from "../store/info.js";
 import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
@@ -187,12 +189,14 @@ async function ingestChunks(
   return result;
 }
 
-export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
-  const request = ingestRequest(options); // a usage error before the database is opened
-  return withStore(options, "write", (store) => report(store, request, options, out));
+export async function ingest(options: IngestCommandOptions, out: (line: string) => void, warn: (line: string) => void = out): Promise<IngestSummary | null> {
+  // Usage errors and unreadable files before the database is opened (a new PGlite folder would be made).
+  const request = ingestRequest(options);
+  await checkSourceReadable(request.source, options);
+  return withStore(options, "write", (store) => report(store, request, options, out, warn));
 }
 
-async function report(store: Store, request: IngestRequest, options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+async function report(store: Store, request: IngestRequest, options: IngestCommandOptions, out: (line: string) => void, warn: (line: string) => void): Promise<IngestSummary | null> {
   const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
   try {
     const summary = await ingestFrom(store, request, (text) => progress.update(text));
@@ -203,6 +207,9 @@ async function report(store: Store, request: IngestRequest, options: IngestComma
       return null;
     }
     out(options.json ? JSON.stringify(summary) : describeIngest(summary));
+    // Even with --quiet: a first ingest before the packages table is the easiest mistake to make.
+    const unknown = summary.first && summary.last ? await unknownPackagesWarning(store, summary.first, summary.last) : null;
+    if (unknown) warn(unknown);
     return summary;
   } finally {
     progress.clear();

@@ -1,5 +1,5 @@
 // Compares two site trees (the legacy server's and ours) file by file, with the allowed
-// deviations of an allow list (shared/fixtures/allowed.tsv format). The operators' `diff`
+// deviations of an allow list (test/fixtures/allowed.tsv format). The operators' `diff`
 // command and the conformance tests both use this.
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";

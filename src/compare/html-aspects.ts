@@ -1,6 +1,6 @@
 // What makes two HTML pages "functionally identical" for this site: the title, the visible
 // text, the links (resolved), the table cells, the chart data and the script sources. The rules
-// are those of shared/tools/compare.py, so that our tests and the operators' diff agree with it:
+// are those of docs/tools/compare.py, so that our tests and the operators' diff agree with it:
 // whitespace collapsed (U+00A0 included), block boundaries count as whitespace, text inside
 // <head>, <script>, <style> and comments is not visible, a cell's text goes to the innermost
 // open cell, and `x/index.html` is the same resource as `x/`.

@@ -19,6 +19,12 @@ function dateFlag(name: string, value: string | undefined): IsoDate | null {
   return d;
 }
 
+/** --since and --until as the flags alone can tell (dates, in order), before the store is opened. */
+export function checkRangeFlags(since: string | undefined, until: string | undefined): void {
+  const [first, last] = [dateFlag("--since", since), dateFlag("--until", until)];
+  if (first && last && last < first) throw new UsageError(`--until ${last} is before --since ${first}`);
+}
+
 export function resolveRange(request: RangeRequest, validThru: IsoDate | null): [IsoDate, IsoDate] | null {
   const yesterday = addDays(toIsoDate(request.now), -1);
   const since = dateFlag("--since", request.since) ?? (validThru ? addDays(validThru, 1) : null);

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { IsoDate } from "../domain/types.js";
 import type { PackageRecord } from "../sources/packages-csv.js";
 import type { Database } from "./schema.js";
 
@@ -24,4 +25,18 @@ export async function upsertPackages(db: Kysely<Database>, records: readonly Pac
     const added = records.filter((r) => !before.has(r.name)).length;
     return { added, updated: records.length - added };
   });
+}
+
+/**
+ * Whether the days first..last hold counted downloads at all, and any of a package in the
+ * packages table (webstats_daily holds every pair of the raw rows, known or not: a day's few
+ * thousand rows, not its raw ones). The summaries count only known pairs.
+ */
+export async function knownPackagesIn(db: Kysely<Database>, first: IsoDate, last: IsoDate): Promise<{ packages: number; downloads: boolean; known: boolean }> {
+  const { rows } = await sql<{ packages: number; downloads: boolean; known: boolean }>`select
+      (select count(*)::int from packages) as packages,
+      exists (select 1 from webstats_daily d where d.date >= ${first} and d.date <= ${last}) as downloads,
+      exists (select 1 from webstats_daily d join packages p on p.package = d.package and p.category = d.category
+        where d.date >= ${first} and d.date <= ${last}) as known`.execute(db);
+  return rows[0]!;
 }
