@@ -71,7 +71,9 @@ function findBindir() {
   }
   try {
     candidates.push(execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim());
-  } catch {}
+  } catch {
+    // no pg_config on the PATH: the other candidates remain
+  }
   return candidates.find((d) => existsSync(join(d, "initdb")) && existsSync(join(d, "pg_ctl")));
 }
 

@@ -45,7 +45,7 @@ describe("--help", () => {
   });
 
   it.each([["publish"], ["nightly"], ["status"]])("of %s has examples", (command) => {
-    expect(webstats([command, "--help"], tempDir()).stdout).toMatch(/Examples[^\n]*:\n  \S/);
+    expect(webstats([command, "--help"], tempDir()).stdout).toMatch(/Examples[^\n]*:\n {2}\S/);
   });
 });
 

@@ -26,6 +26,10 @@ import { upsertPackages } from "../src/store/packages.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { FIXTURES, outLimits, readExpectedFile, suiteDir } from "./helpers/temp.js";
 
+/** The page's globals the tests read: Chart.js's charts (its own deep shape) and the escaping probe. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PageWindow = Window & { Chart: { getChart(el: Element | null): any }; __pwned?: unknown };
+
 const CHROMIUM = "/usr/bin/chromium";
 const haveBrowser = existsSync(CHROMIUM);
 const required = process.env.WEBSTATS_REQUIRE_BROWSER === "1";
@@ -231,11 +235,11 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   /** The chart's labels and datasets once it shows `n` series. */
   async function chartData(page: Page, n: number) {
     await page.waitForFunction((count) => {
-      const chart = (window as any).Chart?.getChart(document.getElementById("chart"));
+      const chart = (window as PageWindow).Chart?.getChart(document.getElementById("chart"));
       return chart && chart.data.datasets.length === count;
     }, n);
     return page.evaluate(() => {
-      const chart = (window as any).Chart.getChart(document.getElementById("chart"));
+      const chart = (window as PageWindow).Chart.getChart(document.getElementById("chart"));
       return {
         labels: chart.data.labels as string[],
         datasets: (chart.data.datasets as Array<{ label: string; data: Array<number | null> }>).map((d) => ({ label: d.label, data: [...d.data] })),
@@ -620,13 +624,13 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await page.getByLabel("Search packages").fill("onerror");
     await expect.poll(() => page.locator("#packages-table tbody th").allTextContents()).toEqual([evil]);
     expect(await page.locator("#packages-table img").count()).toBe(0);
-    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (window as PageWindow).__pwned)).toBeUndefined();
 
     // Its badges' row names it as text too.
     await page.getByRole("button", { name: `Compare ${evil} in the chart` }).click();
     await expect.poll(() => page.locator("#badge-list li > span").first().textContent()).toBe(evil);
     expect(await page.locator("#badge-list img:not([src$='.svg'])").count()).toBe(0);
-    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (window as PageWindow).__pwned)).toBeUndefined();
 
     await page.getByLabel("Search packages").fill("");
     await page.getByRole("button", { name: `Remove ${evil} from the chart` }).click();

@@ -78,7 +78,7 @@ describe("one more day", () => {
 
     const plan: string[] = [];
     await publishTo({ dryRun: true }, plan);
-    expect(plan.filter((l) => l.startsWith("  upload ")).map((l) => l.replace(/^  upload packages\/stats\/(.*) \(changed\)$/, "$1")).sort()).toEqual(changed);
+    expect(plan.filter((l) => l.startsWith("  upload ")).map((l) => l.replace(/^ {2}upload packages\/stats\/(.*) \(changed\)$/, "$1")).sort()).toEqual(changed);
     expect(await publishTo()).toMatchObject({ uploaded: changed.length, deleted: gone.length, unchanged: after.size - changed.length });
     const still = await s3.send(new HeadObjectCommand({ Bucket: "site", Key: "packages/stats/bioc/A4Base/A4Base_stats.tab" }));
     expect(still.LastModified).toEqual(untouched.LastModified);

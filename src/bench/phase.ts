@@ -17,7 +17,7 @@ import { BENCH_ROWS, BENCH_TO, benchPackages } from "./dataset.js";
 const [phase, where, arg, packagesFile] = process.argv.slice(2);
 const store = await openStore(where!.startsWith("pglite:") ? { dataDir: where!.slice(7) } : { databaseUrl: where!, dataDir: "" });
 const started = performance.now();
-let detail: Record<string, unknown> = {};
+let detail: Record<string, unknown>;
 if (phase === "ingest") {
   await upsertPackages(store.db, await readPackagesCsv(packagesFile!));
   const r = await ingestRows(store, inBatches(readRowsFile(arg!)));

@@ -153,7 +153,6 @@ async function main(): Promise<void> {
 
   const pgliteDir = `${DIR}/pglite`;
   rmSync(pgliteDir, { recursive: true, force: true });
-  t = performance.now();
   reportIngest(`PGlite (${pgliteDir})`, runPhase(["ingest", `pglite:${pgliteDir}`, data.rowsFile, data.packagesFile]));
   fresh(`${DIR}/dist-pglite`);
   reportBuild("full build", runPhase(["build", `pglite:${pgliteDir}`, `${DIR}/dist-pglite`]));

@@ -111,7 +111,7 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     }
   } catch (e) {
     bytes.destroy();
-    throw new Error(`${file.name}: cannot read: ${(e as Error).message}`);
+    throw new Error(`${file.name}: cannot read: ${(e as Error).message}`, { cause: e });
   }
   if (overlong) {
     n++;

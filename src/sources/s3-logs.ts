@@ -28,6 +28,6 @@ export async function openS3Object(bucket: string, key: string, endpoint: string
     const got = await s3Client(endpoint).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return got.Body as Readable;
   } catch (e) {
-    throw new Error(`s3://${bucket}/${key}: cannot read: ${(e as Error).name}: ${(e as Error).message}`);
+    throw new Error(`s3://${bucket}/${key}: cannot read: ${(e as Error).name}: ${(e as Error).message}`, { cause: e });
   }
 }
