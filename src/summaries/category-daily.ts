@@ -29,11 +29,9 @@ export async function replaceCategoryDays(trx: Kysely<Database>, first: IsoDate,
   await sql`insert into webstats_category_daily (date, category, downloads, ips) ${perCategory(sql`select * from new_day_ips`)}`.execute(trx);
 }
 
-/** summarize rebuilt the days [start, end): their counts from the raw rows. */
-export async function recountCategoryDays(trx: Kysely<Database>, start: IsoDate, end: IsoDate): Promise<void> {
-  await sql`delete from webstats_category_daily where date >= ${start} and date < ${end}`.execute(trx);
-  await sql`insert into webstats_category_daily (date, category, downloads, ips)
-    ${perCategory(rawDayIps(sql`date >= ${start} and date < ${end}`))}`.execute(trx);
+/** Adds the days of `dayIps` (date, package, category, ip, downloads; days not yet in the table): summarize, a month at a time. */
+export async function insertCategoryDays(trx: Kysely<Database>, dayIps: RawBuilder<unknown>): Promise<void> {
+  await sql`insert into webstats_category_daily (date, category, downloads, ips) ${perCategory(dayIps)}`.execute(trx);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
-import { recountCategoryDays } from "./category-daily.js";
+import { insertCategoryDays } from "./category-daily.js";
 import { COUNTED } from "./counted.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { rebuildRecent } from "./recent.js";
@@ -73,7 +73,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
         await sql`truncate ${sql.table(t.table)}`.execute(trx);
         await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
       }
-      await sql`truncate webstats_daily`.execute(trx);
+      await sql`truncate webstats_daily, webstats_category_daily`.execute(trx);
     }
     await setInfo(trx, "SummaryTables", "rebuilding");
     await setInfo(trx, "SummarizeFrom", from);
@@ -85,7 +85,6 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
       await rebuildYear(trx, year, firstMonth, lastMonth, whole, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
-      await recountCategoryDays(trx, isoDate(year, firstMonth, 1), isoDate(year, lastMonth + 1, 1));
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }
@@ -131,6 +130,7 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
   if (!whole) {
     for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
     await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
+    await sql`delete from webstats_category_daily where date >= ${start} and date < ${end}`.execute(trx);
   }
   // The year's IP sets, split by a hash of the IP: a year's distinct IPs of a package are the
   // sums of each part's, and each part's grouping fits in memory (partitionwise aggregation),
@@ -142,15 +142,19 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
-    const rows = sql`bioc_web_downloads where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED})`;
+    // One pass over the month's raw rows: per day, package and IP, which the month's IP sets,
+    // the packages' days and the categories' days are all grouped from.
+    await sql`drop table if exists month_day_ips`.execute(trx);
+    await sql`create temp table month_day_ips on commit drop as
+      select date, package, category, "c-ip" as ip, count(*)::int as downloads from bioc_web_downloads
+      where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED}) group by 1, 2, 3, 4`.execute(trx);
     await sql`insert into year_ips (year, package, category, ip, month, downloads, known)
-      select ${year}::smallint, d.package, d.category, d."c-ip", ${month}::smallint, count(*), p.package is not null
-      from (select * from ${rows}) d left join packages p on p.package = d.package and p.category = d.category
-      group by d.package, d.category, d."c-ip", p.package`.execute(trx);
-    // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), p.package is not null
+      from month_day_ips d left join packages p on p.package = d.package and p.category = d.category
+      group by d.package, d.category, d.ip, p.package`.execute(trx);
     await sql`insert into webstats_daily (date, package, category, downloads, ips)
-      select date, package, category, sum(n), count(*) from (select date, package, category, "c-ip", count(*) as n from ${rows} group by 1, 2, 3, 4) d
-      group by 1, 2, 3`.execute(trx);
+      select date, package, category, sum(downloads), count(*) from month_day_ips group by 1, 2, 3`.execute(trx);
+    await insertCategoryDays(trx, sql`select * from month_day_ips`);
   }
   // In key order where there is an index to grow at its end.
   await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads from year_ips
