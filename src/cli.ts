@@ -1,16 +1,33 @@
 // The thin shell: declares the commands, turns flags and environment into one options object,
 // imports each command lazily, and ends every run with an exit code: errors.ts declares the code
 // of each kind of error, and this is the only file that turns one into the process's exit code.
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { resolveGlobalOptions, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
+import { resolveGlobalOptions, DEFAULT_CONFIG_FILE, DEFAULT_DATA_DIR, type GlobalOptions, type RawGlobalFlags } from "./config.js";
 import { ActionableError, EXIT, ExitError } from "./errors.js";
+
+// src/cli.ts and lib/cli.js both sit one folder below package.json.
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/**
+ * Commands that never open the configured database (demo makes its own, unless --db or
+ * DATABASE_URL): the configuration file's database keys and AWS are not read for them.
+ */
+const NO_DATABASE = new Set(["setup", "diff", "publish", "demo"]);
+
+/** A whole number ≥ 1, for flags such as --runs (commander makes the error a usage error, exit 2). */
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("want a whole number, 1 or more.");
+  return Number(value);
+}
 
 const EXIT_CODES = `
 Exit codes:
   0  success (ingest: also when already up to date)
   1  failed: bad input, unreadable file, Athena, database, S3 or file system error
-     (nothing half-written)
+     (nothing half-written); or a build whose data is more than --max-lag
+     days behind yesterday, UTC (the tree is written)
   2  usage error or bad configuration (also a site folder a build may not
      replace), a gap after ValidThru, another ingest, build or nightly
      already running, or a nightly with nothing to do`;
@@ -21,18 +38,41 @@ const out = (line: string) => process.stdout.write(line + "\n");
 const s3EndpointOption = () => new Option("--s3-endpoint <url>", "S3-compatible endpoint (default: AWS)").env("WEBSTATS_S3_ENDPOINT");
 const warn = (line: string) => process.stderr.write(line + "\n");
 
+/** The source flags, the same for ingest and build. */
+const sourceOptions = (): Option[] => [
+  new Option("--athena", "query the Athena view v_bioc_web_downloads over the CloudFront logs"),
+  new Option("--athena-database <name>", "Athena database holding the view").env("WEBSTATS_ATHENA_DATABASE").default("default"),
+  new Option("--athena-workgroup <name>", "Athena workgroup").env("WEBSTATS_ATHENA_WORKGROUP"),
+  new Option("--athena-output <s3url>", "s3://bucket/prefix/ for query results (default: the workgroup's)").env("WEBSTATS_ATHENA_OUTPUT"),
+  new Option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix"),
+  new Option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package"),
+  new Option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails").default("0.1%"),
+  new Option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing"),
+  s3EndpointOption(),
+];
+const withSourceOptions = (command: Command): Command => sourceOptions().reduce((c, option) => c.addOption(option), command);
+
 function program(): Command {
   const cli = new Command("webstats")
     .description("Keeps the download statistics of Bioconductor packages in PostgreSQL and renders the /packages/stats/ site.")
     .addOption(new Option("--db <url>", "PostgreSQL server to use (default: embedded PGlite)").env("DATABASE_URL"))
+    .addOption(new Option("--db-secret <name>", "AWS Secrets Manager secret holding the database login, {\"username\":…,\"password\":…}").env("WEBSTATS_DB_SECRET"))
+    .addOption(new Option("--aws-parameter-path <path>", "AWS Parameter Store path of the database parameters (db/server, db/port, db/dbname, db/dbuser)").env("AWS_PARAMETER_PATH"))
     .addOption(new Option("--data-dir <dir>", `PGlite data folder, when no --db is given (default: ${DEFAULT_DATA_DIR})`).env("WEBSTATS_DATA_DIR"))
     .option("-q, --quiet", "no progress; errors and one summary line only (for cron)")
+    .version(VERSION, "-V, --version", "print the version")
     .addHelpText("after", `
 Examples:
   $ webstats demo                                   # demo dataset → dist/, on embedded PGlite
   $ webstats packages import packages.csv
   $ webstats ingest --rows downloads.tsv.gz
   $ DATABASE_URL=postgres://webstats@db/webstats webstats build --out dist
+  $ webstats --aws-parameter-path /bioc/webstats/prod --db-secret /bioc/rdb/0/login/webstats_runner status
+
+Each setting comes from the first source that gives it: flags, then the environment
+(AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json
+(database.url, database.secret, aws.parameterPath), then the Parameter Store path (README,
+"Configuration").
 ${EXIT_CODES}`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -40,9 +80,18 @@ ${EXIT_CODES}`)
     // for whoever runs webstats by hand (the README says so too).
     .hook("preAction", () => {
       if (cli.opts<RawGlobalFlags>().quiet) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    })
+    // Resolved once, before the command runs (it may ask AWS), and passed down from here.
+    .hook("preAction", async (_cli, action) => {
+      const named = action.getOptionValueSource("config");
+      const configFile = named && named !== "default" ? { path: String(action.opts().config), named: true } : { path: process.env.WEBSTATS_CONFIG || DEFAULT_CONFIG_FILE, named: Boolean(process.env.WEBSTATS_CONFIG) };
+      // Values commander took from the environment are left to config.ts, which names them so in messages.
+      const flags = Object.fromEntries(Object.entries(cli.opts()).filter(([key]) => cli.getOptionValueSource(key) !== "env")) as RawGlobalFlags;
+      resolved = await resolveGlobalOptions(flags, { env: process.env, cwd: process.cwd(), home: homedir(), configFile, needsDatabase: !NO_DATABASE.has(action.name()) });
     });
 
-  const globals = (): GlobalOptions => resolveGlobalOptions(cli.opts<RawGlobalFlags>(), process.env, process.cwd(), homedir());
+  let resolved: GlobalOptions | undefined;
+  const globals = (): GlobalOptions => resolved!;
 
   const packages = cli.command("packages").description("manage the packages table");
   packages
@@ -79,21 +128,12 @@ Examples:
       await packagesUpdate({ ...globals(), ...opts }, out);
     });
 
-  cli
-    .command("ingest")
-    .description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries")
-    .option("--athena", "query the Athena view v_bioc_web_downloads over the CloudFront logs")
-    .addOption(new Option("--athena-database <name>", "Athena database holding the view").env("WEBSTATS_ATHENA_DATABASE").default("default"))
-    .addOption(new Option("--athena-workgroup <name>", "Athena workgroup").env("WEBSTATS_ATHENA_WORKGROUP"))
-    .addOption(new Option("--athena-output <s3url>", "s3://bucket/prefix/ for query results (default: the workgroup's)").env("WEBSTATS_ATHENA_OUTPUT"))
-    .option("--logs <path>", "CloudFront standard logs: a folder (flat or dated sub-folders) or s3://bucket/prefix")
-    .option("--rows <file>", "TSV or CSV (gzipped or not) with header date, c-ip, sc-status, category, package")
+  withSourceOptions(
+    cli.command("ingest").description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries"),
+  )
     .option("--since <date>", "first day to ingest from Athena or logs (default: the day after ValidThru)")
     .option("--until <date>", "last day to ingest from Athena or logs (default: yesterday, UTC)")
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
-    .option("--max-bad-lines <n|p%>", "malformed log lines tolerated before the run fails", "0.1%")
-    .option("--skip-bad-files", "leave out log files that cannot be read (listed in the report) instead of failing")
-    .addOption(s3EndpointOption())
     .option("--json", "print the run's summary as one JSON object")
     .addHelpText("after", `
 The days a run covers (a rows file: its first..last date; Athena and logs: --since..--until)
@@ -132,13 +172,14 @@ Example:
   cli
     .command("status")
     .description("print ValidThru, the latest ingest runs and the table sizes")
-    .option("-n, --runs <n>", "how many runs", "10")
+    .option("-n, --runs <n>", "how many runs (1 or more)", positiveInteger, 10)
     .addHelpText("after", `
-Example:
-  $ webstats status --runs 3`)
-    .action(async (opts: { runs: string }) => {
+Examples:
+  $ webstats status --runs 3
+  $ webstats --aws-parameter-path /bioc/webstats/prod status   # the production database, as the legacy app finds it`)
+    .action(async (opts: { runs: number }) => {
       const { status } = await import("./commands/status.js");
-      await status({ ...globals(), runs: Number(opts.runs) || 10 }, out);
+      await status({ ...globals(), runs: opts.runs }, out);
     });
 
   cli
@@ -161,11 +202,28 @@ Examples:
       await summarize({ ...globals(), ...opts }, out);
     });
 
-  cli
-    .command("build")
-    .description("render the whole /packages/stats/ tree (HTML, .tab, .txt, static/) from the database")
-    .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree", "dist")
+  withSourceOptions(
+    cli.command("build").description("ingest the days after ValidThru from the configured source, then render the whole /packages/stats/ tree (HTML, .tab, .txt, static/)"),
+  )
+    .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree (default: the configuration's out, else dist)")
+    .addOption(new Option("--config <file>", "the nightly configuration naming the source (default: webstats.config.json, when the working folder has one)").env("WEBSTATS_CONFIG"))
+    .option("--no-ingest", "render only, from what the database holds, whatever source is configured")
+    .addOption(
+      new Option("--max-lag <days>", "exit 1 (after writing the tree) when ValidThru is more than this many days before yesterday, UTC; none: no limit")
+        .env("WEBSTATS_MAX_LAG")
+        .default("3"),
+    )
     .addHelpText("after", `
+The source is --athena, --logs or --rows (as ingest takes them; no --since/--until: the days
+after ValidThru through yesterday, UTC), else the configuration's "source" (see webstats
+nightly). The ingest is the same run as \`webstats ingest\` (writer lock, run record, a month
+per transaction), and the tree is rendered from the same store afterwards. Without a source,
+or with --no-ingest, build renders what the database holds and its summary line says so.
+
+The summary line ends with how far the data is behind yesterday (UTC): "data through
+2025-11-15, 3 days behind". Past --max-lag days (default 3), build exits 1 once the tree is
+written, so that cron mail shows a feed that stopped; a historical dataset: --max-lag none.
+
 DIR is a symlink to DIR.slots/a or DIR.slots/b. A build brings the slot not served up to date,
 writing only the files whose content changed, then points DIR at it with one rename: the web
 server never sees half a tree, and a failed build (a full disk too) leaves the served one as
@@ -176,11 +234,18 @@ webstats is taken over once). Anything else there (other files, a file, a symlin
 is refused with exit 2 and left alone, and so are /, the home folder, the working folder,
 the PGlite data folder, any folder holding one of these, and any folder inside the data folder.
 
-Example:
-  $ webstats build --out dist && python3 -m http.server -d dist 8080`)
-    .action(async (opts: { out: string }) => {
+Exit codes: 0 built; 1 failed (the ingest or the build: nothing half-written), or the tree was
+written but the data is more than --max-lag days behind; 2 usage error, a folder a build may
+not replace, or another writer or build running.
+
+Examples:
+  $ webstats build                                   # cron: webstats.config.json's source, then dist/
+  $ webstats build --athena --athena-output s3://bioc-athena-results/webstats/ --out /srv/www
+  $ webstats build --no-ingest --out dist && python3 -m http.server -d dist --bind 127.0.0.1 8080
+  $ webstats build --no-ingest --max-lag none        # a historical dataset (a fixture, the demo's)`)
+    .action(async (opts: Record<string, string | boolean | undefined> & { ingest: boolean }) => {
       const { build } = await import("./commands/build.js");
-      await build({ ...globals(), out: opts.out }, out, warn);
+      await build({ ...globals(), ...opts }, out, warn);
     });
 
   cli
@@ -194,8 +259,13 @@ Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site a
 database are as before that step); 2 nothing to do (up to date, no package changes) or
 another nightly holds the lock.
 
-Example (crontab, 01:30 UTC, after CloudFront has delivered the day):
-  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet`)
+The configuration may also name the database: "database": {"secret": NAME} (the login, in AWS
+Secrets Manager) and "aws": {"parameterPath": PATH} (db/server, db/port, db/dbname, db/dbuser in
+the Parameter Store); flags and the environment come first (README, "Configuration").
+
+Examples (crontab, 01:30 UTC, after CloudFront has delivered the day):
+  30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet
+  30 1 * * *  cd /srv/webstats && webstats nightly --quiet   # database and login named in webstats.config.json`)
     .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
       const { nightly } = await import("./commands/nightly.js");
       await nightly({ ...globals(), ...opts }, out);
@@ -218,9 +288,15 @@ does), .json as application/json, .ndjson as application/x-ndjson, .gz as applic
 with Cache-Control "public, max-age=3600" (static/: one day). Failed requests are retried with
 backoff; a run that fails part-way leaves the previous site whole, and the next run finishes.
 Warns when the bucket has no website configuration serving index.html (README, "Serving the site").
+Credentials come from AWS's default chain: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+or a profile (AWS_PROFILE). A folder with no built tree (no index.html) is refused (exit 2);
+missing credentials, a bucket that is not there or cannot be reached stop the run before
+anything is sent (exit 1), --dry-run too.
 
 Examples:
   $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_PROFILE=bioc webstats publish --to s3://bioc-web/packages/stats/ --dry-run
+  $ AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER webstats publish --to s3://site/ --s3-endpoint http://127.0.0.1:4568
   $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
     .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
       const { publish } = await import("./commands/publish.js");

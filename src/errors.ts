@@ -25,6 +25,11 @@ export class UsageError extends RunRefused {
   override readonly name = "UsageError";
 }
 
+/** Configuration that is missing or wrong (a parameter, a secret, a config file): the message names it. Exit 2. */
+export class BadConfig extends RunRefused {
+  override readonly name = "BadConfig";
+}
+
 /** Bad input data: names the file, the line and the value. Exit 1. */
 export class InputError extends RunFailed {
   override readonly name = "InputError";
@@ -74,7 +79,7 @@ export class NeedsSummarize extends RunRefused {
   override readonly name = "NeedsSummarize";
 }
 
-/** A source that could not be read (a log file, a manifest URL): the message names it. Exit 1. */
+/** A source that could not be read (a log file, a manifest URL, the Parameter Store, a bucket): the message names it. Exit 1. */
 export class SourceUnreadable extends RunFailed {
   override readonly name = "SourceUnreadable";
 }

@@ -42,12 +42,25 @@ interface Summary {
   rank: number | null;
   totalDownloads: number;
   last30Days: Point;
+  lastDay: number;
+  lastWeek: number;
+  lastMonth: number;
   page: string | null;
   json: string;
 }
 interface PackageFile extends Summary {
   monthly: Array<Point & { month: string }>;
   yearly: Array<Point & { year: number }>;
+  daily: DayPoint[];
+}
+interface DayPoint extends Point {
+  day: string;
+}
+interface DailyRecord {
+  package: string;
+  category: string;
+  day: string;
+  downloads: number;
 }
 interface ExportRecord extends Point {
   package: string;
@@ -86,6 +99,31 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name));
+}
+
+interface DayCount {
+  downloads: number;
+  ips: Set<string>;
+}
+
+/** The fixture's raw rows recounted per day, by the spec's rules: per `CATEGORY\tPACKAGE\tDAY` and, known packages only, per `CATEGORY\tDAY`. */
+function recountDays(rowsFile: string, known: ReadonlySet<string>): { packages: Map<string, DayCount>; categories: Map<string, DayCount> } {
+  const packages = new Map<string, DayCount>();
+  const categories = new Map<string, DayCount>();
+  const count = (map: Map<string, DayCount>, key: string, ip: string) => {
+    const c = map.get(key) ?? { downloads: 0, ips: new Set<string>() };
+    c.downloads++;
+    c.ips.add(ip);
+    map.set(key, c);
+  };
+  for (const line of gunzipSync(readFileSync(rowsFile)).toString("utf8").split("\n").slice(1)) {
+    if (!line) continue;
+    const [date, ip, status, category, pkg] = line.split("\t") as [string, string, string, string, string];
+    if (!COUNTED.has(status) || !known.has(`${category}\t${pkg}`)) continue;
+    count(packages, `${category}\t${pkg}\t${date}`, ip);
+    count(categories, `${category}\t${date}`, ip);
+  }
+  return { packages, categories };
 }
 
 describe("the JSON API of small-s1", () => {
@@ -138,6 +176,7 @@ describe("the JSON API of small-s1", () => {
     };
     const all = filesUnder(join(dist, "api/v1")).map((f) => f.slice(join(dist, "api/v1/").length));
     let checked = 0;
+    let dailyFiles = 0;
     for (const path of all) {
       if (path.startsWith("schemas/")) continue;
       checked++;
@@ -147,11 +186,15 @@ describe("the JSON API of small-s1", () => {
       else if (path === "export/index.json") check("export-index.schema.json", readJson(api(path)), path);
       else if (path.startsWith("export/pages/")) {
         for (const line of readFileSync(api(path), "utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
+      } else if (path.startsWith("export/daily/")) {
+        dailyFiles++;
+        for (const line of gunzipSync(readFileSync(api(path))).toString("utf8").trimEnd().split("\n")) check("export-daily-record.schema.json", JSON.parse(line), path);
       } else if (path === "export/stats.ndjson.gz") {
         for (const line of gunzipSync(readFileSync(api(path))).toString("utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
       } else if (path !== "export/stats.csv.gz") throw new Error(`a file no schema covers: ${path}`);
     }
-    expect(checked).toBe(1 + packagesCsv.length + 4 + 1 + 1 + 2);
+    expect(dailyFiles).toBeGreaterThan(12);
+    expect(checked).toBe(1 + packagesCsv.length + 4 + 1 + 1 + 2 + dailyFiles);
     // and the schemas are strict enough to refuse a wrong file
     const pkg = readJson<PackageFile>(api(index.packages[0]!.json.slice("api/v1/".length)));
     expect(ajv.validate("package.schema.json", { ...pkg, extra: 1 })).toBe(false);
@@ -181,7 +224,7 @@ describe("the JSON API of small-s1", () => {
     let withRows = 0;
     for (const s of index.packages) {
       const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string; releaseRank: unknown; badges: unknown }>(join(dist, s.json));
-      const { monthly, yearly, schemaVersion, lastUpdatedOn, releaseRank, badges, ...summary } = file; // the badges: test/badges.test.ts
+      const { monthly, yearly, daily: _daily, schemaVersion, lastUpdatedOn, releaseRank, badges, ...summary } = file; // the badges: test/badges.test.ts
       expect(summary, s.name).toEqual(s);
       expect([schemaVersion, lastUpdatedOn]).toEqual([2, validThru]);
       const tab = join(golden, s.category, s.name, `${s.name}_stats.tab`);
@@ -315,5 +358,81 @@ describe("the JSON API of small-s1", () => {
     }
     expect(joined).toBe(ndjson);
     expect(readdirSync(api("export/pages")).length).toBe(exportIndex.pages.length);
+  });
+
+  it("gives every package and category its 365 days ending at ValidThru as the raw download rows count them", () => {
+    const known = new Set(packagesCsv.map(([name, category]) => `${category}\t${name}`));
+    const { packages, categories } = recountDays(join(FIXTURE, "downloads.tsv.gz"), known);
+    const days = Array.from({ length: 365 }, (_, i) => isoPlusDays(validThru, i - 364));
+    const point = (c: DayCount | undefined) => ({ downloads: c?.downloads ?? 0, distinctIPs: c?.ips.size ?? 0 });
+    const sumOver = (db: string, name: string, n: number) => days.slice(-n).reduce((a, d) => a + (packages.get(`${db}\t${name}\t${d}`)?.downloads ?? 0), 0);
+    let withDays = 0;
+    for (const s of index.packages) {
+      const db = PREFIX[s.category]!;
+      const file = readJson<PackageFile>(join(dist, s.json));
+      expect(file.daily.map((p) => p.day)).toEqual(days);
+      expect(file.daily, s.name).toEqual(days.map((day) => ({ day, ...point(packages.get(`${db}\t${s.name}\t${day}`)) })));
+      expect([s.lastDay, s.lastWeek, s.lastMonth], s.name).toEqual([sumOver(db, s.name, 1), sumOver(db, s.name, 7), sumOver(db, s.name, 30)]);
+      expect(s.lastMonth).toBe(s.last30Days.downloads);
+      if (s.lastMonth > 0) withDays++;
+    }
+    expect(withDays).toBeGreaterThan(10);
+    expect(index.packages.some((p) => p.lastDay > 0 && p.lastWeek > p.lastDay)).toBe(true);
+    for (const key of Object.values(KEYS)) {
+      const db = PREFIX[key]!;
+      const c = readJson<{ daily: DayPoint[] }>(api(`categories/${key}.json`));
+      expect(c.daily, key).toEqual(days.map((day) => ({ day, ...point(categories.get(`${db}\t${day}`)) })));
+    }
+    // A category's distinct IPs of a day are not its packages' summed: the fixture has days where they differ.
+    const summed = new Map<string, number>();
+    for (const [k, v] of packages) {
+      const [db, , day] = k.split("\t");
+      summed.set(`${db}\t${day}`, (summed.get(`${db}\t${day}`) ?? 0) + v.ips.size);
+    }
+    expect([...categories].some(([k, v]) => v.ips.size < summed.get(k)!)).toBe(true);
+  });
+
+  it("exports every package-day with downloads, a file a month since the first, listed in export/index.json", () => {
+    const known = new Set(packagesCsv.map(([name, category]) => `${category}\t${name}`));
+    const { packages } = recountDays(join(FIXTURE, "downloads.tsv.gz"), known);
+    const all: DailyRecord[] = [...packages].map(([k, v]) => {
+      const [db, pkg, day] = k.split("\t") as [string, string, string];
+      return { package: pkg, category: KEYS[db]!, day, downloads: v.downloads };
+    });
+    all.sort((a, b) => a.day.localeCompare(b.day) || collate(a.package, b.package) || a.category.localeCompare(b.category));
+    const months: string[] = [];
+    for (let m = all[0]!.day.slice(0, 7); m <= validThru.slice(0, 7); ) {
+      months.push(m);
+      const [y, mo] = m.split("-").map(Number) as [number, number];
+      m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, "0")}`;
+    }
+    const exportIndex = readJson<{ daily: Array<{ path: string; month: string; records: number }> }>(api("export/index.json"));
+    expect(exportIndex.daily.map((f) => f.month)).toEqual(months);
+    expect(readdirSync(api("export/daily")).sort()).toEqual(months.map((m) => `${m}.ndjson.gz`));
+    for (const f of exportIndex.daily) {
+      expect(f.path).toBe(`daily/${f.month}.ndjson.gz`);
+      const text = gunzipSync(readFileSync(api(`export/${f.path}`))).toString("utf8");
+      const want = all.filter((r) => r.day.startsWith(f.month));
+      expect(text.split("\n").length - 1).toBe(want.length);
+      expect(f.records).toBe(want.length);
+      expect(text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as DailyRecord), f.month).toEqual(want);
+    }
+  });
+
+  it("keeps the bytes of a past month's daily file when a new day comes in", async () => {
+    const before = new Map(readdirSync(api("export/daily")).map((f) => [f, readFileSync(api(`export/daily/${f}`))]));
+    const next = isoPlusDays(validThru, 1); // 2025-06-18: the same month as ValidThru
+    const rows = join(work, "next-day.tsv");
+    (await import("node:fs")).writeFileSync(rows, `date\tc-ip\tsc-status\tcategory\tpackage\n${next}\t10.9.9.9\t200\tbioc\t${index.packages.find((p) => p.category === "bioc")!.name}\n`);
+    await ingestRows(created.store, inBatches(readRowsFile(rows)));
+    const dist2 = join(work, "dist2");
+    await buildSite(created.store, dist2, outLimits(created.dataDir));
+    const after = new Map(readdirSync(join(dist2, "api/v1/export/daily")).map((f) => [f, readFileSync(join(dist2, "api/v1/export/daily", f))]));
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    const current = `${next.slice(0, 7)}.ndjson.gz`;
+    for (const [f, bytes] of before) {
+      if (f === current) expect(Buffer.compare(after.get(f)!, bytes), f).not.toBe(0);
+      else expect(Buffer.compare(after.get(f)!, bytes), f).toBe(0);
+    }
   });
 });

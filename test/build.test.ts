@@ -6,11 +6,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
-import { packSiteData } from "../src/site/pack.js";
+import { packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { ForeignOutDir, UnsafeOutDir } from "../src/site/out-dir.js";
 import { replaceTree, type Slot } from "../src/site/tree-slots.js";
-import type { SiteData } from "../src/summaries/load.js";
 import { outLimits, tempDir } from "./helpers/temp.js";
 
 const LIMITS = outLimits("/nonexistent/webstats-db");
@@ -123,6 +122,8 @@ describe("the render workers", () => {
       last30: new Map(),
       packages: new Map(category.db === "bioc" ? [["affy" as PackageName, [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }]]] : []),
       last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
+      daily: new Map(),
+      combinedDaily: new Int32Array(0),
     })),
   };
 
@@ -132,9 +133,9 @@ describe("the render workers", () => {
     try {
       const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
       // explore.html, 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs;
-      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 6 schemas;
+      // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 7 schemas (no daily rows: no daily export);
       // badges/bioc/affy/: rank, last-month, total
-      expect(result.files).toBe(18 + 16 + 3);
+      expect(result.files).toBe(18 + 17 + 3);
       expect(readFileSync(join(root, "badges/bioc/affy/rank.svg"), "utf8")).toContain("<title>downloads: rank 1 / 1</title>");
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
         "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" + [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`).join("") + "2025\tall\t2\t3",
@@ -155,14 +156,15 @@ describe("the render workers", () => {
       }
     };
     const first = await renderOnce(new Map());
-    expect(first.written).toBe(37);
+    // 38: every planned file (see above)
+    expect(first.written).toBe(38);
     for (const [path, hash] of first.hashes) expect(md5(readFileSync(join(root, path))), path).toBe(hash);
     // The manifest claims the slot holds today's files: nothing is written, not even a file
     // changed behind the manifest's back.
     writeFileSync(join(root, "bioc/affy/affy_stats.tab"), "edited by hand");
     const mtime = statSync(join(root, "index.html")).mtimeMs;
     const again = await renderOnce(first.hashes);
-    expect([again.files, again.written]).toEqual([37, 0]);
+    expect([again.files, again.written]).toEqual([38, 0]);
     expect(readFileSync(join(root, "bioc/affy/affy_stats.tab"), "utf8")).toBe("edited by hand");
     expect(statSync(join(root, "index.html")).mtimeMs).toBe(mtime);
     // Rewritten in place: a longer file is cut to size, a file gone behind the manifest's back

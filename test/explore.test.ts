@@ -140,6 +140,7 @@ const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".json": "application/json",
+  ".svg": "image/svg+xml",
   ".tab": "text/plain; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
 };
@@ -207,8 +208,11 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   /** A fresh page that fails the test on a script error or on any request off this machine. */
-  async function open(hash = "", options: { javaScriptEnabled?: boolean; width?: number; before?: (page: Page) => Promise<unknown> } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser!.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1280, height: 900 } });
+  async function open(
+    hash = "",
+    options: { javaScriptEnabled?: boolean; width?: number; permissions?: string[]; before?: (page: Page) => Promise<unknown> } = {},
+  ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
+    const context = await browser!.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1280, height: 900 }, permissions: options.permissions ?? [] });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -524,6 +528,60 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await context.close();
   });
 
+  /** The README's Markdown of a package's badges, on the test server's address under its prefix. */
+  function expectedBadgeMarkdown(key: string, name: string): string {
+    const site = `${origin}${PREFIX}`;
+    return ["rank", "last-month", "total"].map((kind) => `[![downloads](${site}badges/${key}/${name}/${kind}.svg)](${site}${key}/${name}/)`).join("\n");
+  }
+
+  it("copies a chosen package's badge Markdown, with full URLs under the site's prefix", async () => {
+    const { page, context, errors } = await open("#p=GOstats,GO.db", { permissions: ["clipboard-read", "clipboard-write"] });
+    await ready(page);
+    await page.getByRole("button", { name: "Copy the badge Markdown of GO.db" }).click();
+    await expect.poll(() => page.locator("#announce").textContent()).toBe("The badge Markdown of GO.db is copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expectedBadgeMarkdown("data-annotation", "GO.db"));
+    expect(await page.locator("#badge-list li", { hasText: "GO.db" }).getByText("Copied.").isVisible()).toBe(true);
+    // The focus stays on the button the row was drawn again with.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Copy the badge Markdown of GO.db");
+    expect(await page.locator(`#badge-markdown`).count()).toBe(0);
+
+    await page.getByRole("button", { name: "Copy the badge Markdown of GOstats" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(expectedBadgeMarkdown("bioc", "GOstats"));
+    // Every URL of the Markdown is a file of the site: the badges are SVG, the link a page.
+    for (const url of new Set(expectedBadgeMarkdown("bioc", "GOstats").match(/https?:[^)]+/g))) {
+      const r = await fetch(url);
+      expect(r.status, url).toBe(200);
+      if (url.endsWith(".svg")) expect(await r.text(), url).toMatch(/^<svg /);
+    }
+    // The badges are shown beside the button, loaded from the site.
+    expect(await page.locator("#badge-list li", { hasText: "GOstats" }).locator("img").evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0))).toEqual([true, true, true]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows the badge Markdown selected in a read-only field when the clipboard cannot be used", async () => {
+    // As on a page served over plain HTTP from another host: no navigator.clipboard.
+    const withoutClipboard = (page: Page) => page.addInitScript(() => Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined }));
+    const { page, context, errors } = await open("#p=GOstats", { before: withoutClipboard });
+    await ready(page);
+    await page.getByRole("button", { name: "Copy the badge Markdown of GOstats" }).click();
+    const field = page.getByLabel(/copy the badge Markdown of GOstats from this field/);
+    await expect.poll(() => field.isVisible()).toBe(true);
+    expect(await field.inputValue()).toBe(expectedBadgeMarkdown("bioc", "GOstats"));
+    expect(await field.evaluate((f) => {
+      const t = f as HTMLTextAreaElement;
+      return { readOnly: t.readOnly, focused: document.activeElement === t, selected: t.value.slice(t.selectionStart, t.selectionEnd) };
+    })).toEqual({ readOnly: true, focused: true, selected: expectedBadgeMarkdown("bioc", "GOstats") });
+    await expect.poll(() => page.locator("#announce").textContent()).toMatch(/^The clipboard cannot be used here: the badge Markdown of GOstats is selected/);
+    // Another change of the page leaves the field as it is: the same element, not one drawn again.
+    await field.evaluate((f) => ((f as unknown as { same: boolean }).same = true));
+    await page.getByRole("radio", { name: "Distinct IPs" }).check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&m=ips");
+    expect(await field.evaluate((f) => (f as unknown as { same?: boolean }).same)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("shows a message without JavaScript", async () => {
     const { page, context } = await open("", { javaScriptEnabled: false });
     // (Playwright's text locators skip <noscript>: find the message by its id.)
@@ -564,7 +622,14 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     expect(await page.locator("#packages-table img").count()).toBe(0);
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
 
+    // Its badges' row names it as text too.
+    await page.getByRole("button", { name: `Compare ${evil} in the chart` }).click();
+    await expect.poll(() => page.locator("#badge-list li > span").first().textContent()).toBe(evil);
+    expect(await page.locator("#badge-list img:not([src$='.svg'])").count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+
     await page.getByLabel("Search packages").fill("");
+    await page.getByRole("button", { name: `Remove ${evil} from the chart` }).click();
     await page.getByRole("button", { name: "Compare affy (Experiment) in the chart" }).click();
     await expect.poll(() => new URL(page.url()).hash).toBe("#p=data-experiment/affy");
     expect(errors).toEqual([]);

@@ -7,10 +7,9 @@ import { describe, expect, it, vi } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
-import { packSiteData } from "../src/site/pack.js";
+import { packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { listLocalLogs } from "../src/sources/log-files.js";
-import type { SiteData } from "../src/summaries/load.js";
 import { tempDir } from "./helpers/temp.js";
 
 vi.mock("../src/site/tabfiles.js", async (importOriginal) => {
@@ -40,6 +39,8 @@ describe("the worker pools run the source under test", () => {
         combined: category.db === "bioc" ? counts : [],
         packages: new Map(category.db === "bioc" ? [["affy" as PackageName, counts]] : []),
         last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
+        daily: new Map(),
+        combinedDaily: new Int32Array(0),
       })),
     };
     const root = tempDir();

@@ -10,7 +10,9 @@ import { displayName, formatCount } from "./state.js";
 /** @typedef {import("./state.js").Granularity} Granularity */
 /** @typedef {import("./series.js").PackageSeries} PackageSeries */
 /** @typedef {import("./series.js").Bucket} Bucket */
-/** @typedef {{status: "loading"} | {status: "failed", error: string} | {status: "ok", data: PackageSeries}} Detail */
+/** @typedef {import("./badge.js").BadgePaths} BadgePaths */
+/** A chosen package's file: its series and its badges (null when the file lists none). */
+/** @typedef {{status: "loading"} | {status: "failed", error: string} | {status: "ok", data: PackageSeries, badges: BadgePaths | null}} Detail */
 
 // After Okabe–Ito (colour-blind safe), darkened where needed so that each line has at least
 // 3:1 contrast against white; every other series is dashed as well.

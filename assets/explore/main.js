@@ -2,7 +2,9 @@
 // explore.html: search every package, sort them, and chart the numbers of up to 8 by day, week
 // or month. Native ES modules, no bundler. Data comes from api/v1/ relative to this page, so the
 // site works under any prefix. Every change goes through one render(state); the rules live in
-// state.js and series.js, without the DOM.
+// state.js, series.js and badge.js, without the DOM.
+import { readBadges, siteBase } from "./badge.js";
+import { badgeRows, FALLBACK_FIELD, renderBadges } from "./badges.js";
 import { COLORS, renderChart } from "./chart.js";
 import { byId, el } from "./dom.js";
 import { hasDaily } from "./series.js";
@@ -11,6 +13,7 @@ import { renderSearchList, renderTable, renderTableHeader } from "./table.js";
 
 /** @typedef {import("./state.js").State} State */
 /** @typedef {import("./chart.js").Detail} Detail */
+/** @typedef {import("./badges.js").CopyResult} CopyResult */
 
 /** @type {S.Category[]} */
 let categories = [];
@@ -31,6 +34,10 @@ let listOpen = false;
 let active = -1;
 /** @type {S.Package[]} */
 let options = [];
+/** @type {CopyResult | null} */
+let copyResult = null;
+// The badges' Markdown needs full URLs: the site root is this page's folder, whatever the prefix.
+const base = siteBase(document.baseURI);
 
 /** @param {string} key */
 function categoryLabel(key) {
@@ -108,7 +115,7 @@ function load(id) {
   fetchJson(p.json)
     .then((data) => {
       if (!data || !Array.isArray(data.monthly)) throw new Error(p.json + " has no monthly numbers.");
-      details.set(id, { status: "ok", data: { monthly: data.monthly, daily: hasDaily(data) ? data.daily : undefined } });
+      details.set(id, { status: "ok", data: { monthly: data.monthly, daily: hasDaily(data) ? data.daily : undefined }, badges: readBadges(data) });
     })
     .catch((e) => {
       details.set(id, { status: "failed", error: messageOf(e) });
@@ -133,6 +140,7 @@ function focusedButton() {
   if (!(a instanceof HTMLElement)) return null;
   if (a.dataset.id && a.closest("#packages-table")) return '#packages-table tbody button[data-id="' + CSS.escape(a.dataset.id) + '"]';
   if (a.dataset.remove) return '#chosen button[data-remove="' + CSS.escape(a.dataset.remove) + '"]';
+  if (a.dataset.copy) return '#badge-list button[data-copy="' + CSS.escape(a.dataset.copy) + '"]';
   return null;
 }
 
@@ -146,6 +154,7 @@ function render() {
   options = renderSearchList(index, state, listOpen, active);
   renderChosen();
   if (state.chosen.length) renderChart(index, state, details, granularity, validThru);
+  renderBadges(badgeRows(index, state, details, base), copyResult);
   // The button had the focus before its row was drawn again (a package loaded, a toggle).
   const again = focused && document.activeElement === document.body ? /** @type {HTMLElement | null} */ (document.querySelector(focused)) : null;
   if (again) again.focus();
@@ -228,6 +237,30 @@ function unchoose(id) {
   const p = index.byId.get(id);
   announce((p ? S.displayName(index, p) : id) + " removed from the chart.");
   update(S.removeChosen(state, id));
+}
+
+/**
+ * Copies a package's badge Markdown; where the clipboard is missing (a page not served over
+ * HTTPS or from localhost) or refused, shows it selected in a read-only field instead.
+ * @param {string} id
+ */
+async function copyBadges(id) {
+  const row = badgeRows(index, state, details, base).find((r) => r.id === id);
+  if (!row) return;
+  try {
+    if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(row.markdown);
+    copyResult = { id, outcome: "copied" };
+    announce("The badge Markdown of " + row.name + " is copied to the clipboard.");
+    render();
+  } catch {
+    copyResult = { id, outcome: "shown" };
+    render();
+    const field = /** @type {HTMLTextAreaElement} */ (byId(FALLBACK_FIELD));
+    field.focus();
+    field.select();
+    announce("The clipboard cannot be used here: the badge Markdown of " + row.name + " is selected in a field, copy it with Control+C or Command+C.");
+  }
 }
 
 function readHash() {
@@ -347,6 +380,10 @@ function wire() {
     unchoose(b.dataset.remove || "");
     const focus = nextId && /** @type {HTMLElement | null} */ (document.querySelector('#chosen button[data-remove="' + CSS.escape(nextId) + '"]'));
     (focus || input).focus();
+  });
+  byId("badge-list").addEventListener("click", (e) => {
+    const b = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest("button[data-copy]"));
+    if (b) copyBadges(b.dataset.copy || "");
   });
   document.querySelectorAll("input[name=metric], input[name=scale], input[name=granularity], input[name=range]").forEach((r) => {
     const radio = /** @type {HTMLInputElement} */ (r);

@@ -1,55 +1,54 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
-import { ExitError, UsageError } from "../errors.js";
-import { emptyLogReport, logRows, type LogReport } from "../ingest/log-rows.js";
+import { UsageError } from "../errors.js";
+import type { LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
 import { monthChunks, type Chunk } from "../ingest/chunks.js";
 import { dropStagesOf, stageRowsFile } from "../ingest/rows-file-stage.js";
+import { readRange, sourceName, type RangeReading, type Source } from "../ingest/source.js";
 import type { StagedTable } from "../store/downloads.js";
-import { checkSpan, ingestRows, type IngestOptions, type IngestResult } from "../ingest/replace-days.js";
+import { checkSpan, ingestRows, type IngestResult } from "../ingest/replace-days.js";
 import { createProgress, rate } from "../progress.js";
-import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
-import { inBatches, type RowBatches } from "../sources/batches.js";
-import { listS3Logs } from "../sources/s3-logs.js";
-import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../sources/athena.js";
-import { athenaClient, s3Client } from "../sources/aws-clients.js";
+import type { RowBatches } from "../sources/batches.js";
 import { addDays, toIsoDate } from "../domain/dates.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
+import { SOURCE_FLAGS, sourceFromFlags, sourcesGiven, type SourceFlags } from "./source.js";
 import { getValidThru } from "../store/info.js";
 import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
-
-export interface IngestCommandOptions extends GlobalOptions {
-  readonly rows?: string | undefined;
-  readonly logs?: string | undefined;
-  readonly athena?: boolean;
-  readonly athenaDatabase?: string | undefined;
-  readonly athenaWorkgroup?: string | undefined;
-  readonly athenaOutput?: string | undefined;
+export interface IngestCommandOptions extends GlobalOptions, SourceFlags {
   readonly since?: string | undefined;
   readonly until?: string | undefined;
   readonly allowGap?: boolean;
-  /** "25" (lines) or "0.5%" (of all lines); default 0.1%. */
-  readonly maxBadLines?: string | undefined;
-  readonly skipBadFiles?: boolean;
   readonly json?: boolean;
-  /** An S3-compatible endpoint (tests, MinIO); AWS's own by default. */
-  readonly s3Endpoint?: string | undefined;
   readonly now?: Date;
+}
+
+/** What one ingest run is asked to do, resolved from flags or configuration before the store is opened. */
+export interface IngestRequest {
+  readonly source: Source;
+  /** The days asked of logs or Athena (default: ValidThru + 1 .. yesterday, UTC); never given for a rows file. */
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly allowGap: boolean;
+  readonly now: Date;
+}
+
+/** The ingest command's flags as a request: exactly one source, and days only for the sources that are asked for days. */
+export function ingestRequest(options: IngestCommandOptions): IngestRequest {
+  const source = sourcesGiven(options) === 1 ? sourceFromFlags(options) : null;
+  if (!source) throw new UsageError(`ingest needs one source: ${SOURCE_FLAGS}`);
+  if (source.kind === "rows" && (options.since || options.until)) {
+    throw new UsageError("--since/--until choose the days for --athena or --logs; a rows file always covers its own dates");
+  }
+  return { source, since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now: options.now ?? new Date() };
 }
 
 export interface IngestSummary extends IngestResult {
   readonly source: string;
   readonly seconds: number;
   readonly log: LogReport | null;
-}
-
-export function parseMaxBadLines(value: string | undefined): { count: number } | { share: number } {
-  if (value === undefined) return { share: 0.001 };
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(value.trim());
-  if (!m) throw new UsageError(`--max-bad-lines ${JSON.stringify(value)}: want a count (25) or a share of all lines (0.1%)`);
-  return m[2] ? { share: Number(m[1]) / 100 } : { count: Math.floor(Number(m[1])) };
 }
 
 export function describeIngest(s: IngestSummary): string {
@@ -62,51 +61,50 @@ export function describeIngest(s: IngestSummary): string {
     `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s; ValidThru ${s.validThru}`;
 }
 
-async function logFiles(options: IngestCommandOptions, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
-  // A file named for the day before may hold the first minutes of `first`, one named for the day after the last minutes of `last`.
-  const [from, to] = [addDays(first, -1), addDays(last, 1)];
-  if (options.logs!.startsWith("s3://")) return listS3Logs(options.s3Endpoint, parseS3Url(options.logs!), from, to);
-  return listLocalLogs(options.logs!, from, to);
+/** The ingest command's run on an open store (tests, and callers holding one): its flags resolved, then ingestFrom. */
+export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
+  return ingestFrom(store, ingestRequest(options), onProgress);
+}
+
+/** What every run passes down: the source's name, and the checks of rows whose days it did not choose. */
+interface RunCommon {
+  readonly source: string;
+  readonly allowGap: boolean;
+  readonly latest: IsoDate;
 }
 
 /**
- * CloudFront writes logs every hour: a day without a single file is missing data (a delivery
- * delay, a wrong prefix), not a day without downloads. Storing it would show zeros on the site.
+ * One ingest run, whoever asks (ingest, build, nightly): the writer lock, the run recorded, the
+ * source's days stored a calendar month per transaction. Null when logs or Athena have nothing
+ * new (ValidThru is yesterday).
  */
-export function requireEveryDay(files: readonly LogFile[], first: IsoDate, last: IsoDate, where: string): void {
-  const present = new Set(files.map((f) => f.date));
-  for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (!present.has(day)) {
-      throw new ExitError(`no log files for ${day} in ${where}; nothing was stored (end the run before it with --until ${addDays(day, -1)})`, 1);
-    }
-  }
-}
-
-export async function runIngest(store: Store, options: IngestCommandOptions, onProgress?: (text: string) => void): Promise<IngestSummary | null> {
-  const sources = [options.rows, options.logs, options.athena].filter(Boolean).length;
-  if (sources !== 1) throw new UsageError("ingest needs one source: --athena, --logs PATH|s3://bucket/prefix or --rows FILE");
+export async function ingestFrom(store: Store, request: IngestRequest, onProgress: (text: string) => void = () => {}): Promise<IngestSummary | null> {
+  const { source } = request;
   const started = Date.now();
-  const source = options.athena ? `athena:${options.athenaDatabase ?? "default"}.v_bioc_web_downloads` : (options.rows ?? options.logs)!;
-  const now = options.now ?? new Date();
-  let days: [IsoDate, IsoDate] | null = null;
+  const common: RunCommon = { source: sourceName(source), allowGap: request.allowGap, latest: addDays(toIsoDate(request.now), 1) };
   await store.lockWriter();
   await abandonRuns(store.db);
-  if (!options.rows) {
-    days = resolveRange({ since: options.since, until: options.until, allowGap: Boolean(options.allowGap), now }, await getValidThru(store.db));
-    if (!days) return null;
-  } else if (options.since || options.until) {
-    throw new UsageError("--since/--until choose the days for --athena or --logs; a rows file always covers its own dates");
+  if (source.kind === "rows") {
+    return recorded(store, common.source, null, null, started, (run) => ingestRowsFile(store, source.path, run, onProgress, common));
   }
+  const days = resolveRange({ since: request.since, until: request.until, allowGap: request.allowGap, now: request.now }, await getValidThru(store.db));
+  if (!days) return null;
+  const reading = readRange(source);
+  return recorded(store, common.source, days, reading.report, started, (run) => ingestChunks(store, reading, run, days, onProgress, common));
+}
+
+/** The run recorded around `work`: its outcome, and what reading the source found (logs), whether it succeeded or not. */
+async function recorded(
+  store: Store,
+  source: string,
+  days: readonly [IsoDate, IsoDate] | null,
+  log: LogReport | null,
+  started: number,
+  work: (run: number) => Promise<IngestResult>,
+): Promise<IngestSummary> {
   const run = await startRun(store.db, source, days?.[0] ?? null, days?.[1] ?? null);
-  const log = options.logs ? emptyLogReport() : null;
-  const common = { source, allowGap: Boolean(options.allowGap), latest: addDays(toIsoDate(now), 1) };
   try {
-    let result: IngestResult;
-    if (!days) {
-      result = await ingestRowsFile(store, options.rows!, run, (text) => onProgress?.(text), common);
-    } else {
-      result = await ingestChunks(store, options, run, days, log, (text) => onProgress?.(text), common);
-    }
+    const result = await work(run);
     const summary: IngestSummary = { ...result, source, seconds: (Date.now() - started) / 1000, log };
     await finishRun(store.db, run, "ok", { ...(log ?? {}), rowsKept: result.rows, first: result.first, last: result.last }, null);
     return summary;
@@ -117,7 +115,7 @@ export async function runIngest(store: Store, options: IngestCommandOptions, onP
 }
 
 /** A rows file: staged whole (ingest/rows-file-stage.ts), checked, then a month per transaction. */
-async function ingestRowsFile(store: Store, path: string, run: number, onProgress: (text: string) => void, common: Pick<IngestOptions, "source" | "allowGap" | "latest">): Promise<IngestResult> {
+async function ingestRowsFile(store: Store, path: string, run: number, onProgress: (text: string) => void, common: RunCommon): Promise<IngestResult> {
   const started = Date.now();
   const stage = await stageRowsFile(store, path, run, (n) => onProgress(`ingest: reading ${path}: ${rate(n, "rows", started)}`));
   if (stage.first === null || stage.last === null) {
@@ -144,7 +142,7 @@ async function ingestMonths(
   days: readonly [IsoDate, IsoDate],
   chunks: readonly Chunk[],
   onProgress: (text: string) => void,
-  common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
+  common: RunCommon,
   rowsOf: (chunk: readonly [IsoDate, IsoDate], where: string) => RowBatches | StagedTable,
   counted: boolean = false,
 ): Promise<IngestResult> {
@@ -172,59 +170,32 @@ async function ingestMonths(
  */
 async function ingestChunks(
   store: Store,
-  options: IngestCommandOptions,
+  reading: RangeReading,
   run: number,
   days: readonly [IsoDate, IsoDate],
-  log: LogReport | null,
   onProgress: (text: string) => void,
-  common: Pick<IngestOptions, "source" | "allowGap" | "latest">,
+  common: RunCommon,
 ): Promise<IngestResult> {
-  const resume = await unfinishedEarlierRun(store.db, common.source!, run, { days });
+  const resume = await unfinishedEarlierRun(store.db, common.source, run, { days });
   const from = resumeFrom((resume?.done_through ?? null) as IsoDate | null, days);
   if (resume?.done_through) onProgress(`ingest: going on from ${from}, after run #${resume.id} stopped`);
   const chunks = monthChunks(from, days[1]);
-  const started = Date.now();
   // Every day's logs are there before the first month is stored, not found missing hours later.
-  const files = options.logs ? await logFiles(options, from, days[1]) : [];
-  if (options.logs) requireEveryDay(files, from, days[1], options.logs);
-  const result = await ingestMonths(store, run, days, chunks, onProgress, common, (chunk, where) =>
-    options.athena ? athenaRows(options, chunk, (text) => onProgress(`${where}${text}`)) : chunkLogRows(options, files, chunk, log!, (text) => onProgress(`${where}${text}`), started),
-    options.athena === true,
-  );
-  // A file at a month's end is read by both months (each keeps its own days' lines): counted once.
-  if (log && chunks.length > 1) log.files = new Set(files.map((f) => f.name)).size;
+  const opened = await reading.open([from, days[1]], Date.now());
+  const result = await ingestMonths(store, run, days, chunks, onProgress, common, (chunk, where) => opened.batches(chunk, (text) => onProgress(`${where}${text}`)), reading.counted);
+  opened.end(chunks.length);
   return result;
 }
 
-function chunkLogRows(options: IngestCommandOptions, all: readonly LogFile[], [first, last]: readonly [IsoDate, IsoDate], log: LogReport, onProgress: (text: string) => void, started: number): RowBatches {
-  // As logFiles chose them: a day's first minutes may be in the file named for the day before.
-  const files = all.filter((f) => f.date >= addDays(first, -1) && f.date <= addDays(last, 1));
-  const before = { ...log };
-  return logRows(files, {
-    first,
-    last,
-    maxBadLines: parseMaxBadLines(options.maxBadLines),
-    skipBadFiles: Boolean(options.skipBadFiles),
-    onFile: (r) => onProgress(`ingest: ${r.files - before.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
-  }, log);
-}
-
-async function* athenaRows(options: IngestCommandOptions, [first, last]: readonly [IsoDate, IsoDate], onProgress: (text: string) => void): RowBatches {
-  const settings = { database: options.athenaDatabase ?? "default", workgroup: options.athenaWorkgroup, outputLocation: options.athenaOutput };
-  const athena = athenaClient();
-  onProgress(`ingest: Athena query for ${first}..${last} running`);
-  const { id, output } = await runAthenaQuery(athena, settings, downloadsQuery(first, last));
-  yield* inBatches(output ? athenaCsvRows(s3Client(options.s3Endpoint), output) : athenaPagedRows(athena, id));
-}
-
 export async function ingest(options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
-  return withStore(options, "write", (store) => report(store, options, out));
+  const request = ingestRequest(options); // a usage error before the database is opened
+  return withStore(options, "write", (store) => report(store, request, options, out));
 }
 
-async function report(store: Store, options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
+async function report(store: Store, request: IngestRequest, options: IngestCommandOptions, out: (line: string) => void): Promise<IngestSummary | null> {
   const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
   try {
-    const summary = await runIngest(store, options, (text) => progress.update(text));
+    const summary = await ingestFrom(store, request, (text) => progress.update(text));
     progress.clear();
     // One summary line even with --quiet (which silences progress): cron mail then says what the night did.
     if (!summary) {

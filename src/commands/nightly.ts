@@ -6,7 +6,8 @@ import { ExitError } from "../errors.js";
 import { readNightlyConfig } from "../nightly/config.js";
 import { takeRunLock } from "../nightly/run-lock.js";
 import { buildSite, checkBuildOut, describeBuild } from "./build.js";
-import { describeIngest, runIngest } from "./ingest.js";
+import { describeIngest, ingestFrom } from "./ingest.js";
+import { sourceFromConfig } from "./source.js";
 import { applyManifest } from "./packages-update.js";
 import { publish } from "./publish.js";
 import { fetchManifest } from "../sources/bioc-manifests.js";
@@ -21,6 +22,7 @@ export interface NightlyOptions extends GlobalOptions {
 
 /** Exit 0 done, 2 nothing to do or already running (thrown as ExitError), 1 failed. */
 export async function nightly(options: NightlyOptions, out: (line: string) => void): Promise<void> {
+  const now = options.now ?? new Date();
   const config = await readNightlyConfig(resolve(options.cwd, options.config));
   const outDir = resolve(options.cwd, config.out);
   await checkBuildOut(outDir, options); // before OUT.lock is made beside it
@@ -36,14 +38,12 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
         packageChanges = await applyManifest(store, manifest, { ...options, quiet: true, baseUrl: config.packages.baseUrl }, () => {});
         summary.push(`${packageChanges} package changes`);
       }
-      const source = "athena" in config.source
-        ? { athena: true, athenaDatabase: config.source.athena.database, athenaWorkgroup: config.source.athena.workgroup, athenaOutput: config.source.athena.output }
-        : { logs: config.source.logs };
-      const ingested = await runIngest(store, { ...options, ...source, ...(options.now ? { now: options.now } : {}) });
+      const ingested = await ingestFrom(store, { source: sourceFromConfig(config.source, options.s3Endpoint), allowGap: false, now });
       if (!ingested && packageChanges === 0) throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
       if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
       const built = await buildSite(store, outDir, options);
-      summary.push(describeBuild(built, config.out).replace(/^build: /, "built "));
+      // No --max-lag here: a nightly that gets this far has data through yesterday (its ingest reached it, or had nothing to do).
+      summary.push(describeBuild(built, config.out, now).replace(/^build: /, "built "));
     });
     if (config.publish) {
       const published = await publish({ ...options, quiet: true, to: config.publish.to, delete: config.publish.delete, out: outDir, concurrency: 16 }, () => {});

@@ -1,10 +1,13 @@
+import { access } from "node:fs/promises";
+import { join } from "node:path";
 import type { GlobalOptions } from "../config.js";
-import { UsageError } from "../errors.js";
+import { SourceUnreadable, UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
 import { planPublish } from "../publish/plan.js";
 import { applyPublish, hashTree, hasWebsiteIndex, listRemote, readPublishManifest } from "../publish/s3-sync.js";
 import { servedTree } from "../site/tree-slots.js";
 import { s3Client } from "../sources/aws-clients.js";
+import { CREDENTIALS_HELP, describeAwsError, noCredentials } from "../sources/aws-errors.js";
 import { parseS3Url } from "../sources/log-files.js";
 
 export interface PublishOptions extends GlobalOptions {
@@ -33,7 +36,12 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
   try {
     // One slot for the whole run, even if a build serves the other one meanwhile.
     const tree = await servedTree(options.out);
-    const [local, remote, manifest] = await Promise.all([hashTree(tree.dir, tree.hashes), listRemote(s3, bucket, prefix), readPublishManifest(s3, bucket, prefix)]);
+    // Published, an empty or half-made folder would replace the site (with --delete, remove it).
+    if (!(await access(join(tree.dir, "index.html")).then(() => true, () => false))) {
+      throw new UsageError(`publish: ${options.out} holds no built tree (no index.html); run \`webstats build --out ${options.out}\` first`);
+    }
+    const remoteRead = <T>(read: Promise<T>) => read.catch((e: unknown): never => { throw cannotRead(options, e); });
+    const [local, remote, manifest] = await Promise.all([hashTree(tree.dir, tree.hashes), remoteRead(listRemote(s3, bucket, prefix)), remoteRead(readPublishManifest(s3, bucket, prefix))]);
     const steps = planPublish(local, remote, prefix, Boolean(options.delete), manifest);
     const unchanged = steps.filter((s) => s.kind === "keep").length;
     if (options.dryRun) {
@@ -55,4 +63,15 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
   } finally {
     s3.destroy();
   }
+}
+
+/** The bucket could not be listed: no credentials, no such bucket, no server there. Nothing was sent. */
+function cannotRead(options: PublishOptions, e: unknown): SourceUnreadable {
+  const where = `${options.to} (S3 at ${options.s3Endpoint ?? "AWS"})`;
+  const reason = noCredentials(e)
+    ? `${CREDENTIALS_HELP}, or, for a local S3-compatible server, --s3-endpoint URL (with any keys in the environment)`
+    : (e as { name?: string }).name === "NoSuchBucket"
+      ? `no bucket ${parseS3Url(options.to).bucket} there`
+      : describeAwsError(e);
+  return new SourceUnreadable(`publish${options.dryRun ? " --dry-run" : ""}: cannot read ${where}: ${reason}; nothing sent`);
 }

@@ -5,6 +5,9 @@
 import { ExitError } from "../errors.js";
 import { isConnectionLost, openStore, serverName, type Store, type StoreOptions } from "../store/database.js";
 
+/** invalid_password, invalid_authorization_specification: a wrong password or user, or no pg_hba.conf entry. */
+const LOGIN_REFUSED = new Set(["28P01", "28000"]);
+
 export async function withStore<T>(options: StoreOptions, access: "read" | "write", work: (store: Store) => Promise<T>): Promise<T> {
   let store: Store;
   try {
@@ -12,6 +15,10 @@ export async function withStore<T>(options: StoreOptions, access: "read" | "writ
   } catch (e) {
     if (isConnectionLost(e) && options.databaseUrl) {
       throw new ExitError(`cannot reach PostgreSQL at ${serverName(options.databaseUrl)} (${(e as Error).message}); nothing done`, 1);
+    }
+    if (LOGIN_REFUSED.has((e as { code?: string }).code ?? "") && options.databaseUrl) {
+      const user = decodeURIComponent(new URL(options.databaseUrl).username) || "(the driver's default user)";
+      throw new ExitError(`PostgreSQL at ${serverName(options.databaseUrl)} refused the login of ${user} (${(e as Error).message}); nothing done`, 1);
     }
     throw e;
   }

@@ -48,3 +48,20 @@ export function formatDataAsOf(d: IsoDate): string {
 export function lastThirtyDays(validThru: IsoDate): { from: IsoDate; to: IsoDate } {
   return { from: addDays(validThru, -29), to: validThru };
 }
+
+/** The days of a package's and a category's `daily` series: ValidThru-364 .. ValidThru, both included. */
+export function lastYearDays(validThru: IsoDate): { from: IsoDate; to: IsoDate } {
+  return { from: addDays(validThru, -364), to: validThru };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01: a date as one integer (the site model's daily rows). */
+export function dayNumber(d: IsoDate): number {
+  const { year, month, day } = dateParts(d);
+  return Date.UTC(year, month - 1, day) / DAY_MS;
+}
+
+export function dateOfDayNumber(n: number): IsoDate {
+  return toIsoDate(new Date(n * DAY_MS));
+}

@@ -11,6 +11,7 @@ import type { Store } from "../store/database.js";
 import { replaceDays, STAGE, stageRows, type StagedTable } from "../store/downloads.js";
 import { getValidThru, setValidThru } from "../store/info.js";
 import type { Database } from "../store/schema.js";
+import { replaceCategoryDays } from "../summaries/category-daily.js";
 import { applyDayChanges } from "../summaries/day-changes.js";
 import { followPackagesTable } from "../summaries/package-changes.js";
 import { summaryTablesState } from "../summaries/rebuild.js";
@@ -77,6 +78,7 @@ export async function ingestRows(store: Store, rows: RowBatches | StagedTable, o
     const outside = (staged.first !== null && staged.first < first) || (staged.last !== null && staged.last > last);
     if (outside) throw new Error(`rows dated ${staged.first}..${staged.last} fall outside the days ${first}..${last} of this run`);
     await applyDayChanges(trx, STAGE, first, last);
+    await replaceCategoryDays(trx, first, last);
     const { deleted } = await replaceDays(trx, first, last);
     const validThru = before && before > last ? before : last;
     if (options.recentLater) await leaveRecentBehind(trx);

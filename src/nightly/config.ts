@@ -1,7 +1,9 @@
-// webstats.config.json: what the nightly run does, validated once. Secrets never live here:
-// the database URL comes from DATABASE_URL, AWS credentials from AWS's default chain.
+// webstats.config.json: what the nightly run does, validated once, and where the database is
+// (read by every command: config.ts). Secrets never live here: a password comes from the
+// environment or a Secrets Manager secret, AWS credentials from AWS's default chain.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { AwsFileKeys, DatabaseFileKeys } from "../config/file-keys.js";
 import { UsageError } from "../errors.js";
 
 const s3Url = z.string().regex(/^s3:\/\/[^/]+\/?.*$/, "want s3://bucket/prefix");
@@ -19,12 +21,21 @@ export const NightlyConfigSchema = z
     publish: z.object({ to: s3Url, delete: z.boolean().default(false) }).strict().optional(),
     /** The packages table refresh from Bioconductor's manifests. */
     packages: z.object({ update: z.boolean().default(true), baseUrl: z.string().url().default("https://bioconductor.org/") }).strict().default({ update: true, baseUrl: "https://bioconductor.org/" }),
+    /** The database server (a URL without a password) and the Secrets Manager secret of its login. */
+    database: DatabaseFileKeys.optional(),
+    /** The Parameter Store path of the legacy app's parameters. */
+    aws: AwsFileKeys.optional(),
   })
   .strict();
 
 export type NightlyConfig = z.infer<typeof NightlyConfigSchema>;
 
 export async function readNightlyConfig(path: string): Promise<NightlyConfig> {
+  return readConfigFile(path, NightlyConfigSchema);
+}
+
+/** The file at `path`, validated by `schema`; a one-line UsageError naming the file and the key otherwise. */
+export async function readConfigFile<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -37,7 +48,7 @@ export async function readNightlyConfig(path: string): Promise<NightlyConfig> {
   } catch (e) {
     throw new UsageError(`${path}: not JSON: ${(e as Error).message}`);
   }
-  const parsed = NightlyConfigSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new UsageError(`${path}: ${first.path.join(".") || "(top level)"}: ${first.message}`);

@@ -4,7 +4,7 @@
 import type { CategoryKey } from "../domain/categories.js";
 import type { ApiContext, ApiPackage } from "./api/summaries.js";
 import { renderBadge, type Badge } from "./badges.js";
-import type { SiteFile } from "./tree.js";
+import type { SiteFile } from "./site-file.js";
 
 export interface BadgePaths {
   readonly rank: string;

@@ -6,7 +6,7 @@
 import { categoryOfDb, type CategoryKey } from "../domain/categories.js";
 import { decodeRelease } from "../domain/release.js";
 import type { PackageName, PeriodCounts } from "../domain/types.js";
-import type { SiteData } from "../summaries/load.js";
+import type { SiteData } from "./model.js";
 import type { ReleaseRank } from "./badges.js";
 import { computeScores } from "./scores.js";
 

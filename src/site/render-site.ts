@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
-import type { PackedSiteData } from "./pack.js";
+import type { PackedSiteData } from "./model.js";
 import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
 import { md5, naming, type Slot, type TreeHashes } from "./tree-slots.js";
 import type { PlanOptions } from "./tree.js";

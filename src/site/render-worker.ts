@@ -1,11 +1,12 @@
 // A render worker: plans the whole tree from the shared data, renders its share of the files
-// (every n-th, and groups of files that share work) and writes those whose content differs
+// (every n-th planned entry; a set of files that share work is one entry) and writes those whose content differs
 // from what the slot holds, synchronously: on this job a worker is CPU-bound, and plain sync
 // writes cost less than a promise per file.
 import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import { unpackSiteData, type PackedSiteData } from "./pack.js";
+import { unpackSiteData, type PackedSiteData } from "./model.js";
+import { renderPlanned, type FileBody } from "./site-file.js";
 import { planSite, type PlanOptions } from "./tree.js";
 import { md5, naming } from "./tree-slots.js";
 
@@ -50,7 +51,7 @@ export interface ShardTimings {
  * `discard` that is 5–10 times slower (measured: 6,000 files of 20 kB, 0.37–0.85 s against
  * 0.08–0.09 s).
  */
-function overwrite(path: string, body: string | Uint8Array, size: number): boolean {
+function overwrite(path: string, body: FileBody, size: number): boolean {
   let fd: number;
   try {
     fd = openSync(path, "r+");
@@ -67,6 +68,22 @@ function overwrite(path: string, body: string | Uint8Array, size: number): boole
   return true;
 }
 
+/** Writes a file of the slot: in place when the slot holds it, else new (its folder made once). */
+function writeFile(root: string, file: string, body: FileBody, size: number, held: boolean, made: Set<string>): void {
+  const path = join(root, file);
+  try {
+    if (held && overwrite(path, body, size)) return;
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(path, body);
+  } catch (e) {
+    throw naming(e, path);
+  }
+}
+
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed), job.plan);
@@ -76,38 +93,23 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   const hashes: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
-  // Every n-th file; the files of a `together` group go where the group's first file goes.
-  const groupAt = new Map<string, number>();
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    const at = file.together === undefined ? i : (groupAt.get(file.together) ?? groupAt.set(file.together, i).get(file.together)!);
-    if (at % job.shards !== job.shard) continue;
-    const r0 = performance.now();
+  for (let i = job.shard; i < files.length; i += job.shards) {
+    let r0 = performance.now();
     // Strings are hashed and written as they are: a Buffer per file (~140 MB a build) would
     // cost a copy and, above all, garbage collections.
-    const body = file.render();
-    const hash = md5(body);
-    render += performance.now() - r0;
-    hashes.push([file.path, hash]);
-    if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
-    const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
-    bytes += size;
-    const held = job.holds.get(file.path);
-    if (held === hash) continue;
-    const path = join(job.root, file.path);
-    try {
-      if (held === undefined || !overwrite(path, body, size)) {
-        const dir = dirname(path);
-        if (!made.has(dir)) {
-          mkdirSync(dir, { recursive: true });
-          made.add(dir);
-        }
-        writeFileSync(path, body);
+    for (const [path, body] of renderPlanned(files[i]!)) {
+      const hash = md5(body);
+      render += performance.now() - r0;
+      hashes.push([path, hash]);
+      if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
+      const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
+      bytes += size;
+      if (job.holds.get(path) !== hash) {
+        writeFile(job.root, path, body, size, job.holds.has(path), made);
+        written++;
       }
-    } catch (e) {
-      throw naming(e, path);
+      r0 = performance.now();
     }
-    written++;
   }
   const all = performance.now() - t1;
   report({ kind: "done", files: hashes.length, written, bytes, hashes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });

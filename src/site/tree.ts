@@ -4,29 +4,16 @@ import type { Category, CategoryKey } from "../domain/categories.js";
 import { combinedStems, PACKAGE_LIST, packagesStatsTab, scoresTab, statsTab, SUBJECT_PAGE, yearStatsTab } from "../domain/category-folder.js";
 import { sortByCollation } from "../domain/order.js";
 import type { PackageName, PeriodCounts } from "../domain/types.js";
-import type { CategoryData, SiteData } from "../summaries/load.js";
 import { planApi } from "./api/plan-api.js";
 import { yearsWithRows } from "./blocks.js";
 import { EXPLORE_PAGE, explorePageView } from "./explore.js";
 import { renderCategoryPage, renderExplorePage, renderStatsPage } from "./render.js";
 import { computeScores, type Score } from "./scores.js";
 import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
+import type { CategoryData, SiteData } from "./model.js";
+import type { PlannedFile, SitePlan } from "./site-file.js";
 import { withoutUnusableNames } from "./usable-names.js";
 import { categoryPageView, statsPageView } from "./views.js";
-
-export interface SiteFile {
-  /** Relative to the site root, `/`-separated. */
-  readonly path: string;
-  render(): string | Uint8Array;
-  /** Files with the same tag are rendered by one worker (the one their first file falls to), because they share work. */
-  readonly together?: string;
-}
-
-export interface SitePlan {
-  readonly files: readonly SiteFile[];
-  /** Packages left out because their name cannot be in the site, one reason each (see usable-names.ts). */
-  readonly skipped: readonly string[];
-}
 
 /** What a plan holds besides the legacy tree; the benchmark leaves the API out to show what it costs. */
 export interface PlanOptions {
@@ -35,7 +22,7 @@ export interface PlanOptions {
 
 export function planSite(all: SiteData, options: PlanOptions = { api: true }): SitePlan {
   const { data, skipped } = withoutUnusableNames(all);
-  const files: SiteFile[] = [];
+  const files: PlannedFile[] = [];
   const add = (path: string, render: () => string) => files.push({ path, render });
   const lastVersion = new Map(data.packages.map((p) => [p.name as string, p.lastVersion]));
 

@@ -4,7 +4,7 @@
 // way webstats writes one checks it. Their downloads stay in their category's combined counts,
 // which the database computed.
 import { unsafeNameReason } from "../domain/package-names.js";
-import type { CategoryData, SiteData } from "../summaries/load.js";
+import type { CategoryData, SiteData } from "./model.js";
 
 export interface UsableSiteData {
   readonly data: SiteData;
@@ -19,7 +19,7 @@ export function withoutUnusableNames(data: SiteData): UsableSiteData {
     if (r === undefined) reasons.set(name, (r = unsafeNameReason(name)));
     return r;
   };
-  const names = [...data.packages.map((p) => p.name), ...data.categories.flatMap((cd) => [...cd.packages.keys(), ...cd.last30.keys()])];
+  const names = [...data.packages.map((p) => p.name), ...data.categories.flatMap((cd) => [...cd.packages.keys(), ...cd.last30.keys(), ...cd.daily.keys()])];
   const bad = [...new Set(names.filter((n) => reasonFor(n) !== null))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (bad.length === 0) return { data, skipped: [] };
   const usable = <K extends string, V>(map: ReadonlyMap<K, V>) => new Map([...map].filter(([name]) => reasonFor(name) === null));
@@ -27,7 +27,7 @@ export function withoutUnusableNames(data: SiteData): UsableSiteData {
     data: {
       ...data,
       packages: data.packages.filter((p) => reasonFor(p.name) === null),
-      categories: data.categories.map((cd): CategoryData => ({ ...cd, packages: usable(cd.packages), last30: usable(cd.last30) })),
+      categories: data.categories.map((cd): CategoryData => ({ ...cd, packages: usable(cd.packages), last30: usable(cd.last30), daily: usable(cd.daily) })),
     },
     skipped: bad.map((n) => reasonFor(n)!),
   };

@@ -8,6 +8,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import type { Secret } from "../config/secret.js";
 import { LockHeld } from "../errors.js";
 import { takeLock } from "../nightly/run-lock.js";
 import { migrate } from "./migrate.js";
@@ -46,6 +47,8 @@ const copySql = (table: string, columns: readonly string[], from: string) =>
 export interface StoreOptions {
   /** postgres://… ; absent = embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string | undefined;
+  /** The login secret's password: handed to the driver alone (in the connection string it holds), never put in `databaseUrl`. */
+  readonly databasePassword?: Secret | undefined;
   readonly dataDir: string;
 }
 
@@ -61,7 +64,7 @@ const WRITER_LOCK = 7_420_003;
 const tryWriterLock = sql<{ locked: boolean }>`select pg_try_advisory_lock(${sql.lit(WRITER_LOCK)}) as locked`;
 
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPg(options.databaseUrl) : await openPglite(options.dataDir);
+  const store = options.databaseUrl ? await openPg(options.databaseUrl, options.databasePassword) : await openPglite(options.dataDir);
   try {
     await migrate(store.db);
   } catch (e) {
@@ -81,10 +84,18 @@ export function serverName(url: string): string {
   return `${where.hostname}:${where.port || "5432"}${where.pathname}`;
 }
 
-async function openPg(url: string): Promise<Store> {
+function withPassword(url: string, password: Secret): string {
+  const where = new URL(url);
+  where.password = encodeURIComponent(password.reveal());
+  return where.href;
+}
+
+async function openPg(url: string, password: Secret | undefined): Promise<Store> {
   const { default: pg } = await import("pg");
   const config = {
-    connectionString: url,
+    // pg takes the password from the connection string over a `password` option (an empty one
+    // too), so the secret's goes into the string the driver holds, and nowhere else.
+    connectionString: password ? withPassword(url, password) : url,
     application_name: "webstats",
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>

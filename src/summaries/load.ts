@@ -1,38 +1,23 @@
-// Reads everything the site is made of in a few queries.
+// Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
-import { CATEGORIES, categoryOfDb, type Category, type DbCategory } from "../domain/categories.js";
-import { PackBuilder, type PackedSiteData } from "../site/pack.js";
-import { lastThirtyDays } from "../domain/dates.js";
-import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
-import type { PackageRecord } from "../sources/packages-csv.js";
+import { categoryOfDb, type DbCategory } from "../domain/categories.js";
+import { isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
+import type { IsoDate, PackageName } from "../domain/types.js";
+import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { countedDownloads } from "./counted.js";
 import { recentIsCurrent } from "./recent.js";
 
-export interface CategoryData {
-  readonly category: Category;
-  /** categorystats rows of the category. */
-  readonly combined: readonly PeriodCounts[];
-  /** stats rows per package (unordered: every consumer sorts in TypeScript). */
-  readonly packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>;
-  /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
-  readonly last30: ReadonlyMap<PackageName, Counts>;
-}
-
-export interface SiteData {
-  readonly validThru: IsoDate;
-  /** Every row of `packages`, unordered. */
-  readonly packages: readonly PackageRecord[];
-  readonly categories: readonly CategoryData[];
-}
-
 // Each subject's rows come back as one string of integers, `year,month,ips,downloads,…`
 // (month 0 = the yearly row): a few thousand strings to parse instead of ~600,000 rows, and
-// they go straight into the shared array the render workers read (site/pack.ts).
+// they go straight into the shared array the render workers read (site/model.ts).
 const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)::int,
   case when is_monthly then extract(month from date)::int else 0 end, ip_count, download_count), ',')`;
+
+// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), ascending by day.
+const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date)`;
 
 function ints(text: string): number[] {
   return text.split(",").map(Number);
@@ -78,32 +63,57 @@ async function readSiteData(db: Transaction<Database>, betweenReads: (read: stri
   const combined = await db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute();
   await betweenReads("categorystats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
-  const builder = new PackBuilder();
-  const perCategory = new Map<
-    DbCategory,
-    { combined: readonly [number, number]; packages: Array<readonly [string, number, number]>; last30: Array<readonly [string, number, number]> }
-  >(CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [] }]));
+  await betweenReads("last 30 days");
+  // Known packages only, as stats, every day since the first (the bulk export's months): counted
+  // first, so that the packer reserves exactly the memory they need, then read a year at a time.
+  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
+  const dayCounts = await sql<{ category: string; package: string; days: number; first: number; last: number }>`select d.category, d.package, count(*)::int as days,
+    extract(year from min(d.date))::int as first, extract(year from max(d.date))::int as last from ${known} group by 1, 2`.execute(db);
+  await betweenReads("daily");
+  const year = lastYearDays(validThru);
+  const combinedDaily = await sql<{ category: string; days: string; n: number }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
+    where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
+  await betweenReads("category daily");
+  const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
-    if (c) perCategory.get(c.db)!.packages.push([row.package, ...builder.add(ints(row.rows))]);
+    if (c) packer.packageRows(c.db, row.package, ints(row.rows));
   }
   for (const row of combined) {
     const c = categoryOfDb(row.category);
-    if (c) perCategory.get(c.db)!.combined = builder.add(ints(row.rows));
+    if (c) packer.combinedRows(c.db, ints(row.rows));
   }
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
-    if (c) perCategory.get(c.db)!.last30.push([row.package, Number(row.downloads), Number(row.ips)]);
+    if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
   }
-  return {
+  let firstYear = Infinity;
+  let lastYear = -Infinity;
+  for (const row of dayCounts.rows) {
+    const c = categoryOfDb(row.category);
+    if (!c) continue;
+    packer.reservePackageDays(c.db, row.package, row.days);
+    firstYear = Math.min(firstYear, row.first);
+    lastYear = Math.max(lastYear, row.last);
+  }
+  const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
+  for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
+  for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+  for (let y = firstYear; y <= lastYear; y++) {
+    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days from ${known}
+      where d.date >= ${isoDate(y, 1, 1)} and d.date < ${isoDate(y + 1, 1, 1)} group by 1, 2`.execute(db);
+    for (const row of days.rows) {
+      const c = categoryOfDb(row.category);
+      if (c) packer.packageDays(c.db, row.package, ints(row.days));
+    }
+  }
+  return packer.finish(
     validThru,
-    packages: packages.map((p) => ({
+    packages.map((p) => ({
       name: p.package as PackageName,
       category: p.category as DbCategory,
       firstVersion: p.first_version,
       lastVersion: p.last_version,
     })),
-    categories: CATEGORIES.map((category) => ({ db: category.db, ...perCategory.get(category.db)! })),
-    ints: builder.finish(),
-  };
+  );
 }

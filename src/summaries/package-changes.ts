@@ -7,6 +7,7 @@ import { sql, type Kysely } from "kysely";
 import type { Store } from "../store/database.js";
 import { getInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
+import { followPackagesInCategoryDays } from "./category-daily.js";
 import { applyIpDeltas, CATEGORY_LEVEL } from "./ip-sets.js";
 
 export interface PackageChanges {
@@ -34,6 +35,7 @@ export async function followPackagesTable(trx: Kysely<Database>): Promise<Packag
     from package_changes`.execute(trx);
   const changes = { added: rows[0]?.added ?? 0, removed: rows[0]?.removed ?? 0 };
   if (changes.added + changes.removed === 0) return changes;
+  await followPackagesInCategoryDays(trx);
 
   const years = await setYears(trx);
   const theirSets = sql`select m.year, m.package, m.category, m.ip, m.month, m.downloads, m.filtered_days, c.sign

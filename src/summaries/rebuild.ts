@@ -8,6 +8,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
+import { recountCategoryDays } from "./category-daily.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { rebuildRecent } from "./recent.js";
@@ -97,6 +98,7 @@ export async function rebuildSummaries(
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
       await rebuildYear(trx, year, firstMonth, lastMonth, whole, k, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await recountCategoryDays(trx, isoDate(year, firstMonth, 1), isoDate(year, lastMonth + 1, 1));
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }
@@ -128,6 +130,7 @@ const SUMMARY_TABLES = [
   "webstats_month_ips",
   "webstats_category_month_ips",
   "webstats_daily",
+  "webstats_category_daily",
   "stats",
   "categorystats",
   "webstats_filtered_stats",

@@ -1,7 +1,7 @@
 // The legacy views' rule, as an independent oracle: stats as v_stats, categorystats as
 // v_categorystats (both: join packages on package and category, statuses 200/301/302/307/308,
 // distinct IPs per month and per year), recounted from bioc_web_downloads in plain SQL; and
-// webstats' daily table as its definition says.
+// webstats' daily tables (per package, per category over known packages) as their definitions say.
 import { sql } from "kysely";
 import type { Store } from "../../src/store/database.js";
 
@@ -25,6 +25,8 @@ export async function oracle(store: Store) {
           ${counted} group by 1, 2) v order by category collate "C", date, is_monthly`),
     daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, count(*)::int as downloads, count(distinct "c-ip")::int as ips
         from bioc_web_downloads where "sc-status" in (${COUNTED}) group by 1, 2, 3 order by 1, package collate "C", category collate "C"`),
+    categoryDaily: await q(`select to_char(d.date, 'YYYY-MM-DD') as date, d.category, count(*)::int as downloads, count(distinct d."c-ip")::int as ips
+        ${counted} group by 1, 2 order by 1, d.category collate "C"`),
   };
 }
 
@@ -34,6 +36,7 @@ export async function summaries(store: Store) {
     stats: await q(`select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from stats order by package collate "C", date, is_monthly`),
     categorystats: await q(`select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from categorystats order by category collate "C", date, is_monthly`),
     daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, downloads, ips from webstats_daily order by 1, package collate "C", category collate "C"`),
+    categoryDaily: await q(`select to_char(date, 'YYYY-MM-DD') as date, category, downloads, ips from webstats_category_daily order by 1, category collate "C"`),
   };
 }
 

@@ -6,7 +6,8 @@ import { isCategoryFolderFile } from "../../src/domain/category-folder.js";
 import { unsafeNameReason } from "../../src/domain/package-names.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import { planSite } from "../../src/site/tree.js";
-import type { SiteData } from "../../src/summaries/load.js";
+import type { SiteData } from "../../src/site/model.js";
+import { plannedPaths } from "../../src/site/site-file.js";
 
 const rows: PeriodCounts[] = [2019, 2025].flatMap((year) => [{ year, month: 1, ips: 2, downloads: 3 }, { year, month: null, ips: 2, downloads: 3 }]);
 const names = ["affy", "GO.db", "ALL", "rnaseqGene"] as PackageName[];
@@ -20,6 +21,8 @@ function siteData(extra: readonly string[] = []): SiteData {
       combined: rows,
       packages: new Map([[names[i]!, rows], ...(i === 0 ? extra.map((n) => [n as PackageName, rows] as const) : [])]),
       last30: new Map([[names[i]!, { ips: 1, downloads: 1 }]]),
+      daily: new Map(),
+      combinedDaily: new Int32Array(0),
     })),
   };
 }
@@ -27,7 +30,7 @@ function siteData(extra: readonly string[] = []): SiteData {
 describe("package names and the category folders (issue 10)", () => {
   it("every file the tree plans directly in a category folder is a name no package may have", () => {
     const keys = new Set<string>(CATEGORIES.map((c) => c.key));
-    const inFolders = planSite(siteData()).files.map((f) => f.path.split("/")).filter((p) => p.length === 2 && keys.has(p[0]!)).map((p) => p[1]!);
+    const inFolders = plannedPaths(planSite(siteData())).map((f) => f.split("/")).filter((p) => p.length === 2 && keys.has(p[0]!)).map((p) => p[1]!);
     expect(inFolders.length).toBeGreaterThan(20);
     for (const name of inFolders) expect(isCategoryFolderFile(name), name).toBe(true);
     for (const name of names) expect(isCategoryFolderFile(name), name).toBe(false);
@@ -36,7 +39,7 @@ describe("package names and the category folders (issue 10)", () => {
   it("a package named index.html in the table is skipped, once, by the tree and the API alike", () => {
     const plan = planSite(siteData(["index.html", "a_b"]));
     expect(plan.skipped).toEqual([unsafeNameReason("a_b"), unsafeNameReason("index.html")]);
-    expect(plan.files.map((f) => f.path).filter((p) => p.includes("index.html/") || p.includes("a_b"))).toEqual([]);
-    expect(plan.files.map((f) => f.path).sort()).toEqual(planSite(siteData()).files.map((f) => f.path).sort());
+    expect(plannedPaths(plan).filter((p) => p.includes("index.html/") || p.includes("a_b"))).toEqual([]);
+    expect(plannedPaths(plan).sort()).toEqual(plannedPaths(planSite(siteData())).sort());
   });
 });

@@ -2,7 +2,12 @@
 import { writeFileSync } from "node:fs";
 import type { Generation, Shape } from "./generate.js";
 import type { ScaleModel } from "./model.js";
-import type { Sizes } from "./phases.js";
+
+/** The database and its tables' sizes, as the sizes phase measures them. */
+export interface Sizes {
+  readonly databaseBytes: number;
+  readonly tables: Array<{ table: string; rows: number; heapBytes: number; indexBytes: number; totalBytes: number }>;
+}
 
 export interface PhaseResult {
   readonly group: string;

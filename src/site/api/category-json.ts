@@ -1,14 +1,16 @@
-// api/v1/categories/KEY.json: a category's combined series (categorystats) and its top list.
+// api/v1/categories/KEY.json: a category's combined series (categorystats, webstats_category_daily) and its top list.
 import type { Category } from "../../domain/categories.js";
 import type { PeriodCounts } from "../../domain/types.js";
 import { topByRank, type Score } from "../scores.js";
 import { monthlySeries, yearlySeries } from "./series.js";
+import type { DailyRows } from "../model.js";
+import { dailySeriesJson } from "./daily.js";
 import { SCHEMA_VERSION, type ApiContext } from "./summaries.js";
 
-export function renderCategoryJson(ctx: ApiContext, category: Category, combined: readonly PeriodCounts[], scores: readonly Score[]): string {
+export function renderCategoryJson(ctx: ApiContext, category: Category, combined: readonly PeriodCounts[], combinedDaily: DailyRows, scores: readonly Score[]): string {
   let packageCount = 0;
   for (const p of ctx.packages) if (p.category.key === category.key) packageCount++;
-  return JSON.stringify({
+  const json = JSON.stringify({
     schemaVersion: SCHEMA_VERSION,
     lastUpdatedOn: ctx.lastUpdatedOn,
     category: category.key,
@@ -19,4 +21,5 @@ export function renderCategoryJson(ctx: ApiContext, category: Category, combined
     monthly: monthlySeries(combined, ctx.validThru),
     yearly: yearlySeries(combined, ctx.validThru),
   });
+  return `${json.slice(0, -1)},"daily":${dailySeriesJson(combinedDaily, ctx.validThru)}}`;
 }

@@ -1,10 +1,11 @@
 // api/v1/packages.json (every package, no series) and api/v1/packages/KEY/PKG.json (one
-// package with its rank in the release, its badges and its zero-filled monthly and yearly series).
+// package with its rank in the release, its badges and its zero-filled monthly, yearly and daily series).
 import { badgePaths } from "../badge-files.js";
 import type { MonthPoint, YearPoint } from "./series.js";
 import { monthlySeries, yearlySeries } from "./series.js";
 import type { ApiContext, ApiPackage } from "./summaries.js";
 import { SCHEMA_VERSION } from "./summaries.js";
+import { dailySeriesJson } from "./daily.js";
 
 export function renderPackagesIndex(ctx: ApiContext): string {
   return JSON.stringify({
@@ -29,5 +30,5 @@ export function seriesJson(points: ReadonlyArray<MonthPoint | YearPoint>): strin
 
 export function renderPackageJson(ctx: ApiContext, p: ApiPackage): string {
   const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, lastUpdatedOn: ctx.lastUpdatedOn, ...p.summary, releaseRank: p.releaseRank, badges: badgePaths(p.category.key, p.summary.name) });
-  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))}}`;
+  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))},"daily":${dailySeriesJson(p.daily, ctx.validThru)}}`;
 }

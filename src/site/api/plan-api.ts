@@ -3,13 +3,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CategoryKey } from "../../domain/categories.js";
-import type { SiteData } from "../../summaries/load.js";
+import type { SiteData } from "../model.js";
 import type { Score } from "../scores.js";
 import { planBadges } from "../badge-files.js";
-import type { SiteFile } from "../tree.js";
+import type { FileBody, PlannedFile, SiteFileSet } from "../site-file.js";
 import { renderCategoryJson } from "./category-json.js";
-import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, GZIP_LEVEL, type ExportTable } from "./exports.js";
-import { GzipBuilder } from "./gzip.js";
+import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, type ExportTable, type PageRange } from "./exports.js";
+import { dailyExportMonths, dailyExportPath, renderDailyMonth } from "./daily-export.js";
+import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
 import { API_ROOT, apiContext } from "./summaries.js";
 
@@ -21,15 +22,18 @@ export const API_SCHEMAS = [
   "category.schema.json",
   "export-index.schema.json",
   "export-record.schema.json",
+  "export-daily-record.schema.json",
 ] as const;
 
 const SCHEMA_DIR = fileURLToPath(new URL("../../../assets/api/v1/", import.meta.url));
 
-export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonly Score[]>): SiteFile[] {
-  const files: SiteFile[] = [];
-  const add = (path: string, render: () => string | Uint8Array) => files.push({ path: `${API_ROOT}/${path}`, render });
+export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonly Score[]>): PlannedFile[] {
+  const files: PlannedFile[] = [];
+  const add = (path: string, render: () => FileBody) => files.push({ path: `${API_ROOT}/${path}`, render });
   const ctx = apiContext(data, scores);
-  let table: ExportTable | undefined; // sorted once per worker, on first use
+  // Sorted once per worker, on first use; a value computed from the data alone, so that a file
+  // needing it renders the same whichever file asked first.
+  let table: ExportTable | undefined;
   const exported = (): ExportTable => {
     if (table) return table;
     const entries = exportEntries(ctx);
@@ -38,34 +42,38 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
 
   add("packages.json", () => renderPackagesIndex(ctx));
   for (const cd of data.categories) {
-    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, scores.get(cd.category.key) ?? []));
+    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, scores.get(cd.category.key) ?? []));
   }
   const records = countRecords(ctx);
   const pages = pageRanges(records, PAGE_SIZE);
-  // The pages and the full NDJSON file are the same text: one worker makes it once, page by
-  // page, deflating each page as it goes (keeping ~3 MB of deflated pieces, not ~25 MB of
-  // text), and the full file from those pieces after the last page.
-  const ndjson = (path: string, render: () => string | Uint8Array) => files.push({ path: `${API_ROOT}/${path}`, render, together: "export-ndjson" });
-  let full = new GzipBuilder(GZIP_LEVEL);
-  let deflated = 0;
-  pages.forEach((page, i) =>
-    ndjson(`export/${pagePath(i + 1)}`, () => {
-      const text = renderNdjsonPage(exported(), page);
-      if (i === deflated++) full.add(text);
-      return text;
-    }),
-  );
-  ndjson("export/stats.ndjson.gz", () => {
-    if (deflated !== pages.length) {
-      full = new GzipBuilder(GZIP_LEVEL); // this worker did not render every page in order: start over
-      for (const page of pages) full.add(renderNdjsonPage(exported(), page));
-    }
-    return full.finish();
-  });
+  files.push(ndjsonExport(exported, pages));
   add("export/stats.csv.gz", () => renderCsvGz(exported()));
-  add("export/index.json", () => renderExportIndex(ctx, records, pages));
+  const dailyMonths = dailyExportMonths(ctx);
+  for (const { month } of dailyMonths) add(`export/${dailyExportPath(month)}`, () => renderDailyMonth(ctx, month));
+  add("export/index.json", () => renderExportIndex(ctx, records, pages, dailyMonths));
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
   files.push(...planBadges(ctx)); // beside api/v1/, in badges/: the package files list their paths
   return files;
+}
+
+/**
+ * The pages and the full NDJSON file are the same text: one piece of work makes it once, page
+ * by page, deflating each page as it goes (keeping ~3 MB of deflated pieces, not ~25 MB of
+ * text), and the full file from those pieces after the last page.
+ */
+function ndjsonExport(exported: () => ExportTable, pages: readonly PageRange[]): SiteFileSet {
+  const pagePaths = pages.map((_, i) => `${API_ROOT}/export/${pagePath(i + 1)}`);
+  return {
+    paths: [...pagePaths, `${API_ROOT}/export/stats.ndjson.gz`],
+    *render() {
+      const full = new GzipBuilder(GZIP_LEVEL);
+      for (const [i, page] of pages.entries()) {
+        const text = renderNdjsonPage(exported(), page);
+        full.add(text);
+        yield [pagePaths[i]!, text] as const;
+      }
+      yield [`${API_ROOT}/export/stats.ndjson.gz`, full.finish()] as const;
+    },
+  };
 }

@@ -4,13 +4,15 @@ import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../..
 import { compareCollation } from "../../domain/order.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
 import { lastThirtyDays } from "../../domain/dates.js";
-import type { SiteData } from "../../summaries/load.js";
+import type { DailyRows, SiteData } from "../model.js";
+import { downloadsOfLastDays } from "./daily.js";
 import { scoreWindow, type Score } from "../scores.js";
 import { monthLabel, totalDownloads } from "./series.js";
 import { decodeRelease } from "../../domain/release.js";
 import type { ReleaseRank } from "../badges.js";
 import { releaseRanks } from "../release-ranks.js";
 
+/** Of every file: 2 since the badges (`releaseRank`, `badges`) and the daily series (`daily`, `lastDay`, `lastWeek`, `lastMonth`, the daily export). */
 export const SCHEMA_VERSION = 2;
 export const API_ROOT = "api/v1";
 
@@ -24,6 +26,10 @@ export interface PackageSummary {
   readonly rank: number | null;
   readonly totalDownloads: number;
   readonly last30Days: { readonly downloads: number; readonly distinctIPs: number };
+  /** Downloads over the 1, 7 and 30 days ending at ValidThru (cranlogs' names), from the daily rows. */
+  readonly lastDay: number;
+  readonly lastWeek: number;
+  readonly lastMonth: number;
   readonly page: string | null;
   readonly json: string;
 }
@@ -35,6 +41,8 @@ export interface ApiPackage {
   readonly rows: readonly PeriodCounts[];
   /** Its rank badge's rank; null when it is not in the current release. */
   readonly releaseRank: ReleaseRank | null;
+  /** Its days with downloads; empty when it has none. */
+  readonly daily: DailyRows;
 }
 
 export interface ApiContext {
@@ -45,6 +53,8 @@ export interface ApiContext {
   /** Collation order of the name, then category key. */
   readonly packages: readonly ApiPackage[];
 }
+
+const NO_DAYS: DailyRows = new Int32Array(0);
 
 export const packageJsonPath = (key: CategoryKey, name: string): string => `${API_ROOT}/packages/${key}/${name}.json`;
 
@@ -70,12 +80,14 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     const cd = byCategory.get(category.key);
     const rows = cd?.packages.get(p.name) ?? [];
     const n = cd?.last30.get(p.name as PackageName);
+    const daily = cd?.daily.get(p.name as PackageName) ?? NO_DAYS;
     const s = scoreOf.get(`${category.key}/${p.name}`);
     const lastVersion = decodeRelease(p.lastVersion);
     packages.push({
       category,
       rows,
       releaseRank: ranks.get(category.key)?.get(p.name) ?? null,
+      daily,
       summary: {
         name: p.name,
         category: category.key,
@@ -86,6 +98,9 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
         rank: s?.rank ?? null,
         totalDownloads: totalDownloads(rows),
         last30Days: { downloads: n?.downloads ?? 0, distinctIPs: n?.ips ?? 0 },
+        lastDay: downloadsOfLastDays(daily, data.validThru, 1),
+        lastWeek: downloadsOfLastDays(daily, data.validThru, 7),
+        lastMonth: downloadsOfLastDays(daily, data.validThru, 30),
         page: rows.length > 0 ? `${category.key}/${p.name}/` : null,
         json: packageJsonPath(category.key, p.name),
       },

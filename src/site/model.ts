@@ -1,0 +1,226 @@
+// The site model: everything a build renders, as summaries/ produces it and site/ consumes it.
+// site/ knows nothing of the database; this module is the contract between the two. The model
+// travels to the render workers packed (one shared Int32Array plus a small index, so that they
+// get ~600,000 rows, and every package's days, without a structured clone of 600,000 objects), and there is one packer,
+// SitePacker: the loader feeds it rows as they come from the database, packSiteData feeds it a
+// SiteData (tests), so both go through the same code.
+import type { Category, DbCategory } from "../domain/categories.js";
+import { CATEGORIES } from "../domain/categories.js";
+import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
+import type { PackageRecord } from "../sources/packages-csv.js";
+
+export interface CategoryData {
+  readonly category: Category;
+  /** categorystats rows of the category. */
+  readonly combined: readonly PeriodCounts[];
+  /** stats rows per package (unordered: every consumer sorts in TypeScript). */
+  readonly packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>;
+  /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
+  readonly last30: ReadonlyMap<PackageName, Counts>;
+  /**
+   * webstats_daily per package, every day with downloads since the first: DailyRows. Absent =
+   * no downloads ever.
+   */
+  readonly daily: ReadonlyMap<PackageName, DailyRows>;
+  /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */
+  readonly combinedDaily: DailyRows;
+}
+
+/** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
+export type DailyRows = Int32Array;
+
+export interface SiteData {
+  readonly validThru: IsoDate;
+  /** Every row of `packages`, unordered. */
+  readonly packages: readonly PackageRecord[];
+  readonly categories: readonly CategoryData[];
+}
+
+/** [offset, count] of a subject's rows in `ints` (4 ints a row: year, month or 0, ips, downloads), or in `days` (3 ints a row, DailyRows). */
+type Slice = readonly [number, number];
+
+export interface PackedSiteData {
+  readonly validThru: IsoDate;
+  readonly packages: readonly PackageRecord[];
+  readonly categories: ReadonlyArray<{
+    readonly db: DbCategory;
+    readonly combined: Slice;
+    readonly packages: ReadonlyArray<readonly [string, number, number]>;
+    /** [name, downloads, distinct IPs] of the last 30 days. */
+    readonly last30: ReadonlyArray<readonly [string, number, number]>;
+    /** [name, offset, count] in `days`. */
+    readonly daily: ReadonlyArray<readonly [string, number, number]>;
+    readonly combinedDaily: Slice;
+  }>;
+  readonly ints: Int32Array;
+  readonly days: Int32Array;
+}
+
+type PackedCategory = PackedSiteData["categories"][number];
+
+/** Integers in one growing array, handed out as slices of rows of `width` integers. */
+class GrowingInts {
+  private ints = new Int32Array(1 << 16);
+  private used = 0; // in ints
+
+  constructor(private readonly width: number) {}
+
+  add(flat: ArrayLike<number>): Slice {
+    if (flat.length % this.width !== 0) throw new RangeError(`rows of ${this.width} integers expected, got ${flat.length} integers`);
+    while (this.used + flat.length > this.ints.length) {
+      const bigger = new Int32Array(this.ints.length * 2);
+      bigger.set(this.ints);
+      this.ints = bigger;
+    }
+    this.ints.set(flat, this.used);
+    const slice = [this.used / this.width, flat.length / this.width] as const;
+    this.used += flat.length;
+    return slice;
+  }
+
+  /** The rows in shared memory, exactly as long as needed. */
+  finish(): Int32Array {
+    const shared = new Int32Array(new SharedArrayBuffer(this.used * 4));
+    shared.set(this.ints.subarray(0, this.used));
+    return shared;
+  }
+}
+
+/**
+ * Rows of `width` integers in shared memory of exactly the size reserved first, filled in parts
+ * afterwards: the daily rows are many (12 bytes a package-day since the first) and come from
+ * the database a year at a time, so they are never held twice, nor all as text.
+ */
+class ReservedInts {
+  private reserved = 0; // in rows
+  private readonly parts = new Map<string, { at: number; end: number }>(); // in ints
+  private ints: Int32Array | undefined;
+
+  constructor(private readonly width: number) {}
+
+  reserve(key: string, rows: number): Slice {
+    if (this.ints) throw new Error("rows reserved after the first were filled in");
+    if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
+    const slice = [this.reserved, rows] as const;
+    this.parts.set(key, { at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
+    this.reserved += rows;
+    return slice;
+  }
+
+  /** The next rows of `key`'s reservation. */
+  fill(key: string, flat: ArrayLike<number>): void {
+    this.ints ??= new Int32Array(new SharedArrayBuffer(this.reserved * this.width * 4));
+    const part = this.parts.get(key);
+    if (!part || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
+    this.ints.set(flat, part.at);
+    part.at += flat.length;
+  }
+
+  finish(): Int32Array {
+    for (const [key, part] of this.parts) if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
+    return this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+  }
+}
+
+interface CategoryParts {
+  combined: Slice;
+  packages: Array<readonly [string, number, number]>;
+  last30: Array<readonly [string, number, number]>;
+  daily: Array<readonly [string, number, number]>;
+  combinedDaily: Slice;
+}
+
+/** Builds a PackedSiteData from rows given as flat integers. */
+export class SitePacker {
+  private readonly ints = new GrowingInts(4);
+  private readonly days = new ReservedInts(3);
+  private readonly perCategory = new Map<DbCategory, CategoryParts>(
+    CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [], daily: [], combinedDaily: [0, 0] }]),
+  );
+
+  /** stats rows: (year, month or 0, ips, downloads), … */
+  packageRows(category: DbCategory, name: string, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.packages.push([name, ...this.ints.add(flat)]);
+  }
+
+  /** categorystats rows, as packageRows. */
+  combinedRows(category: DbCategory, flat: ArrayLike<number>): void {
+    this.perCategory.get(category)!.combined = this.ints.add(flat);
+  }
+
+  lastThirtyDays(category: DbCategory, name: string, counts: Counts): void {
+    this.perCategory.get(category)!.last30.push([name, counts.downloads, counts.ips]);
+  }
+
+  /** Room for `days` DailyRows of a package, filled by packageDays; every reservation comes before the first fill. */
+  reservePackageDays(category: DbCategory, name: string, days: number): void {
+    this.perCategory.get(category)!.daily.push([name, ...this.days.reserve(`${category}/${name}`, days)]);
+  }
+
+  /** Room for `days` DailyRows of a category's packages combined, filled by combinedDays. */
+  reserveCombinedDays(category: DbCategory, days: number): void {
+    this.perCategory.get(category)!.combinedDaily = this.days.reserve(category, days);
+  }
+
+  /** The next DailyRows of a package (in ascending days, as many in all as reserved). */
+  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>): void {
+    this.days.fill(`${category}/${name}`, flat);
+  }
+
+  combinedDays(category: DbCategory, flat: ArrayLike<number>): void {
+    this.days.fill(category, flat);
+  }
+
+  /** The model, its rows in shared memory. */
+  finish(validThru: IsoDate, packages: readonly PackageRecord[]): PackedSiteData {
+    const categories = CATEGORIES.map((c): PackedCategory => ({ db: c.db, ...this.perCategory.get(c.db)! }));
+    return { validThru, packages, categories, ints: this.ints.finish(), days: this.days.finish() };
+  }
+}
+
+/** stats/categorystats rows as the packer's flat integers. */
+export function flatRows(rows: readonly PeriodCounts[]): number[] {
+  return rows.flatMap((r) => [r.year, r.month ?? 0, r.ips, r.downloads]);
+}
+
+export function packSiteData(data: SiteData): PackedSiteData {
+  const packer = new SitePacker();
+  for (const c of data.categories) {
+    const db = c.category.db;
+    for (const [name, rows] of c.packages) packer.packageRows(db, name, flatRows(rows));
+    packer.combinedRows(db, flatRows(c.combined));
+    for (const [name, counts] of c.last30) packer.lastThirtyDays(db, name, counts);
+    for (const [name, days] of c.daily) packer.reservePackageDays(db, name, days.length / 3);
+    packer.reserveCombinedDays(db, c.combinedDaily.length / 3);
+  }
+  for (const c of data.categories) {
+    for (const [name, days] of c.daily) packer.packageDays(c.category.db, name, days);
+    packer.combinedDays(c.category.db, c.combinedDaily);
+  }
+  return packer.finish(data.validThru, data.packages);
+}
+
+export function unpackSiteData(packed: PackedSiteData): SiteData {
+  const { ints, days } = packed;
+  const daysOf = ([start, count]: Slice): DailyRows => days.subarray(start * 3, (start + count) * 3);
+  const take = ([start, count]: Slice): PeriodCounts[] => {
+    const rows: PeriodCounts[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const o = (start + i) * 4;
+      rows[i] = { year: ints[o]!, month: ints[o + 1] || null, ips: ints[o + 2]!, downloads: ints[o + 3]! };
+    }
+    return rows;
+  };
+  return {
+    validThru: packed.validThru,
+    packages: packed.packages,
+    categories: packed.categories.map((c) => ({
+      category: CATEGORIES.find((x) => x.db === c.db)!,
+      combined: take(c.combined),
+      packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, take([start, count])])),
+      last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
+      daily: new Map(c.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
+      combinedDaily: daysOf(c.combinedDaily),
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+// webstats_category_daily: per category and day, the downloads and distinct IPs of the packages
+// in `packages` (sql/006_category_daily.sql). A day's category count needs that day's IPs, which
+// only the day's own rows hold: an ingest has them staged (new_day_ips), summarize reads the
+// month's raw rows anyway, and a packages change recounts just the days its packages have rows
+// on (webstats_daily says which), from the raw rows of those days (by the date index).
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { IsoDate } from "../domain/types.js";
+import type { Database } from "../store/schema.js";
+import { COUNTED } from "./counted.js";
+
+const KNOWN = sql`join packages p on p.package = d.package and p.category = d.category`;
+
+/** Per day and category: downloads and distinct IPs of `dayIps` (date, package, category, ip, downloads), known packages only. */
+function perCategory(dayIps: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select date, category, sum(downloads)::int, count(*)::int from (
+      select d.date, d.category, d.ip, sum(d.downloads) as downloads from (${dayIps}) d ${KNOWN} group by 1, 2, 3) x
+    group by 1, 2`;
+}
+
+/** Raw rows that count, as (date, package, category, ip, downloads), of the days `where` selects. */
+function rawDayIps(where: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`select date, package, category, "c-ip" as ip, count(*) as downloads from bioc_web_downloads
+    where ${where} and "sc-status" in (${COUNTED}) group by 1, 2, 3, 4`;
+}
+
+/** An ingest replaced days first..last: their new counts, from `new_day_ips` (summaries/day-changes.ts). */
+export async function replaceCategoryDays(trx: Kysely<Database>, first: IsoDate, last: IsoDate): Promise<void> {
+  await sql`delete from webstats_category_daily where date >= ${first} and date <= ${last}`.execute(trx);
+  await sql`insert into webstats_category_daily (date, category, downloads, ips) ${perCategory(sql`select * from new_day_ips`)}`.execute(trx);
+}
+
+/** summarize rebuilt the days [start, end): their counts from the raw rows. */
+export async function recountCategoryDays(trx: Kysely<Database>, start: IsoDate, end: IsoDate): Promise<void> {
+  await sql`delete from webstats_category_daily where date >= ${start} and date < ${end}`.execute(trx);
+  await sql`insert into webstats_category_daily (date, category, downloads, ips)
+    ${perCategory(rawDayIps(sql`date >= ${start} and date < ${end}`))}`.execute(trx);
+}
+
+/**
+ * After the packages table changed (`package_changes`, summaries/package-changes.ts: the pairs
+ * that count now and did not, or did and no longer do): the days those pairs have rows on,
+ * recounted from their raw rows, in every category (a moved package changes two).
+ */
+export async function followPackagesInCategoryDays(trx: Kysely<Database>): Promise<void> {
+  await sql`drop table if exists category_days_changed`.execute(trx);
+  await sql`create temp table category_days_changed on commit drop as
+    select distinct w.date from webstats_daily w join package_changes c on c.package = w.package and c.category = w.category`.execute(trx);
+  await sql`delete from webstats_category_daily where date in (select date from category_days_changed)`.execute(trx);
+  await sql`insert into webstats_category_daily (date, category, downloads, ips)
+    ${perCategory(rawDayIps(sql`date in (select date from category_days_changed)`))}`.execute(trx);
+}

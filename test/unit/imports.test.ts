@@ -1,0 +1,80 @@
+// The layering of src/ (issue 12): site/ renders a model and knows nothing of the database, so no
+// file under src/site imports from src/summaries or src/store, not even a type; and no module
+// imports itself through others. Read from the import statements as TypeScript parses them
+// (static, type-only, re-exports and dynamic imports alike).
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const SRC = new URL("../../src/", import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+const specifiers = (file: string) => ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles.map((f) => f.fileName);
+
+/** The src/ files `file` imports (relative specifiers, `.js` as the `.ts` it is compiled from). */
+function importsOf(file: string): string[] {
+  return specifiers(file)
+    .filter((name) => name.startsWith("."))
+    .map((name) => resolve(dirname(file), name).replace(/\.js$/, ".ts"));
+}
+
+const graph = new Map(sourceFiles(SRC).map((f) => [f, importsOf(f)]));
+const rel = (f: string) => relative(SRC, f);
+
+describe("the layers of src/", () => {
+  it("finds the imports it checks", () => {
+    // a check that found nothing would pass on anything
+    expect(graph.get(join(SRC, "site/tree.ts"))).toContain(join(SRC, "site/model.ts"));
+    expect(graph.get(join(SRC, "summaries/load.ts"))).toContain(join(SRC, "site/model.ts"));
+    expect(importsOf(join(SRC, "site/render-site.ts"))).toContain(join(SRC, "site/render-worker.ts")); // a dynamic import()
+  });
+
+  it("site/ imports nothing from summaries/ or store/", () => {
+    const crossing: string[] = [];
+    for (const [file, imports] of graph) {
+      if (!rel(file).startsWith("site/")) continue;
+      for (const target of imports) if (/^(summaries|store)\//.test(rel(target))) crossing.push(`${rel(file)} imports ${rel(target)}`);
+    }
+    expect(crossing).toEqual([]);
+  });
+
+  it("a render worker loads no database code: no kysely, pg or PGlite among the packages it imports", () => {
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const name of specifiers(file)) if (!name.startsWith(".") && !name.startsWith("node:")) packages.add(name);
+      for (const next of graph.get(file) ?? []) visit(next);
+    };
+    visit(join(SRC, "site/render-worker.ts"));
+    expect(seen.size).toBeGreaterThan(20);
+    expect([...packages].filter((p) => /^(kysely|pg|@electric-sql\/pglite)(\/|$)/.test(p))).toEqual([]);
+    // and the loader, which does, is seen as doing so
+    expect(specifiers(join(SRC, "summaries/load.ts"))).toContain("kysely");
+  });
+
+  it("has no import cycle", () => {
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const path: string[] = [];
+    const visit = (file: string) => {
+      state.set(file, "open");
+      path.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === "open") cycles.push([...path.slice(path.indexOf(next)), next].map(rel).join(" → "));
+        else if (!state.has(next)) visit(next);
+      }
+      path.pop();
+      state.set(file, "done");
+    };
+    for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+// The one packer of the site model: what the loader and the tests hand the render workers.
+import { describe, expect, it } from "vitest";
+import { CATEGORIES } from "../../src/domain/categories.js";
+import type { IsoDate, PackageName } from "../../src/domain/types.js";
+import { packSiteData, SitePacker, unpackSiteData, type SiteData } from "../../src/site/model.js";
+
+const data: SiteData = {
+  validThru: "2025-02-10" as IsoDate,
+  packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "308", lastVersion: null }],
+  categories: CATEGORIES.map((category, i) => ({
+    category,
+    combined: [{ year: 2025, month: 1, ips: i, downloads: 2 * i }],
+    packages: new Map([[`p${i}` as PackageName, [{ year: 2024, month: null, ips: 1, downloads: 3 }, { year: 2025, month: 2, ips: 4, downloads: 5 }]]]),
+    last30: new Map([[`p${i}` as PackageName, { ips: 1, downloads: i }]]),
+    daily: new Map([[`p${i}` as PackageName, Int32Array.of(20000, 3, 2, 20001 + i, 4, 1)], [`q${i}` as PackageName, Int32Array.of(20005, 1, 1)]]),
+    combinedDaily: Int32Array.of(20000, 3 + i, 2),
+  })),
+};
+
+describe("the site model, packed and unpacked", () => {
+  it("gives back what was packed, every category's rows and days", () => {
+    const packed = packSiteData(data);
+    expect(packed.days.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(packed.days.length).toBe(4 * (6 + 3 + 3));
+    expect(unpackSiteData(packed)).toEqual(data);
+  });
+
+  it("takes a package's days in parts, and refuses more or fewer than reserved", () => {
+    const packer = new SitePacker();
+    packer.reservePackageDays("bioc", "affy", 2);
+    packer.packageDays("bioc", "affy", [20000, 1, 1]);
+    expect(() => packer.finish(data.validThru, [])).toThrow(/fewer rows for bioc\/affy/);
+    packer.packageDays("bioc", "affy", [20001, 2, 2]);
+    expect(() => packer.packageDays("bioc", "affy", [20002, 3, 3])).toThrow(/more rows for bioc\/affy/);
+    expect(() => packer.reservePackageDays("bioc", "limma", 1)).toThrow(/reserved after/);
+    const model = unpackSiteData(packer.finish(data.validThru, []));
+    expect([...model.categories[0]!.daily.get("affy" as PackageName)!]).toEqual([20000, 1, 1, 20001, 2, 2]);
+  });
+});

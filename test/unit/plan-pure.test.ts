@@ -1,0 +1,95 @@
+// Renderers are pure (issue 12): any planned file renders alone, in any order, on any worker,
+// and gives the same bytes as the whole plan rendered in order. The data makes two pages of the
+// monthly export, so that the pages and the full file made from them are exercised, and four
+// months of the daily export.
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { CATEGORIES } from "../../src/domain/categories.js";
+import { dayNumber } from "../../src/domain/dates.js";
+import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
+import type { SiteData } from "../../src/site/model.js";
+import { renderPlanned, type SitePlan } from "../../src/site/site-file.js";
+import { planSite } from "../../src/site/tree.js";
+
+const YEARS = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025];
+
+function rowsOf(seed: number): PeriodCounts[] {
+  const rows: PeriodCounts[] = [];
+  for (const year of YEARS) {
+    let sum = 0;
+    for (let month = 1; month <= 12 && (year < 2025 || month <= 2); month++) {
+      const downloads = ((seed * 7919 + year * 31 + month * 17) % 97) + 1;
+      sum += downloads;
+      rows.push({ year, month, ips: Math.ceil(downloads / 3), downloads });
+    }
+    rows.push({ year, month: null, ips: Math.ceil(sum / 5), downloads: sum });
+  }
+  return rows;
+}
+
+/** DailyRows: every `step`-th day from 2024-11-25 through ValidThru. */
+function daysOf(seed: number, step: number): Int32Array {
+  const ints: number[] = [];
+  for (let day = dayNumber("2024-11-25" as IsoDate); day <= dayNumber("2025-02-10" as IsoDate); day += step) ints.push(day, (seed % 7) + 1, (seed % 3) + 1);
+  return Int32Array.from(ints);
+}
+
+function siteData(): SiteData {
+  const names = Array.from({ length: 120 }, (_, i) => `pkg${String(i).padStart(3, "0")}` as PackageName);
+  const categoryOf = (i: number) => CATEGORIES[i % CATEGORIES.length]!;
+  return {
+    validThru: "2025-02-10" as IsoDate,
+    packages: names.map((name, i) => ({ name, category: categoryOf(i).db, firstVersion: "310", lastVersion: i % 5 === 0 ? "320" : null })),
+    categories: CATEGORIES.map((category) => ({
+      category,
+      combined: rowsOf(category.key.length),
+      packages: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, rowsOf(i)] as const] : []))),
+      last30: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, { downloads: i + 3, ips: i + 1 }] as const] : []))),
+      daily: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, daysOf(i, 1 + (i % 4))] as const] : []))),
+      combinedDaily: daysOf(category.key.length, 1),
+    })),
+  };
+}
+
+const hash = (body: string | Uint8Array) => createHash("md5").update(body).digest("hex");
+
+/** path → MD5 of the planned entries at `order`, rendered in that order. */
+function render(plan: SitePlan, order: readonly number[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of order) for (const [path, body] of renderPlanned(plan.files[i]!)) out.set(path, hash(body));
+  return out;
+}
+
+function shuffled(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  let s = seed;
+  for (let i = n - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+describe("the planned files", () => {
+  const data = siteData();
+  const inOrder = planSite(data);
+  const n = inOrder.files.length;
+  const expected = render(inOrder, Array.from({ length: n }, (_, i) => i));
+
+  it("include a set of several files (the export pages and the full file)", () => {
+    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/pages/")).length).toBe(2);
+    expect(expected.has("api/v1/export/stats.ndjson.gz")).toBe(true);
+    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(["2024-11", "2024-12", "2025-01", "2025-02"].map((m) => `api/v1/export/daily/${m}.ndjson.gz`));
+  });
+
+  it("render the same bytes in a shuffled order", () => {
+    for (const seed of [1, 2]) expect(render(planSite(data), shuffled(n, seed))).toEqual(expected);
+  });
+
+  it("render the same bytes each alone, from a plan of its own (as on another worker)", () => {
+    const alone = new Map<string, string>();
+    for (let i = 0; i < n; i++) for (const [path, md5] of render(planSite(data), [i])) alone.set(path, md5);
+    expect(alone).toEqual(expected);
+  });
+});
