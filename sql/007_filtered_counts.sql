@@ -13,6 +13,10 @@ alter table webstats_category_month_ips add column if not exists filtered_days s
 -- Per package and day: the IPs that were not crawlers that day, which are also the day's
 -- filtered downloads (each counts once a day).
 alter table webstats_daily add column if not exists filtered_ips integer not null default 0;
+-- Per category and day (packages in `packages`): the (package, IP) pairs whose IP was not a
+-- crawler that day, and the IPs with one.
+alter table webstats_category_daily add column if not exists filtered_downloads integer not null default 0;
+alter table webstats_category_daily add column if not exists filtered_ips integer not null default 0;
 
 -- stats and categorystats of the filtered counts: monthly rows (the month's first day) and
 -- yearly ones (12-31), for the packages in `packages` as stats has them; a period without a

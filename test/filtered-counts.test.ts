@@ -3,7 +3,7 @@
 // (IPs with more than K packages on a day, one of them a fixture IP on a day it is otherwise
 // absent) and CI repeaters (fixture IP-days whose downloads come back many times). The filtered
 // counts of the planted data must equal the legacy counts of the clean data, to the row: stats,
-// categorystats and the daily table; after incremental ingests (new days, then restated days)
+// categorystats and the daily tables; after incremental ingests (new days, then restated days)
 // and after summarize. The clean data also holds an IP with exactly K packages on one day: not
 // a crawler.
 import { join } from "node:path";
@@ -82,7 +82,8 @@ async function filteredAsLegacy(store: Store) {
   const daily = (f.daily as Array<{ date: string; package: string; category: string; ips: number }>)
     .filter((d) => d.ips > 0)
     .map((d) => ({ date: d.date, package: d.package, category: d.category, downloads: d.ips, ips: d.ips }));
-  return { stats: f.stats, categorystats: f.categorystats, daily };
+  const categoryDaily = (f.categoryDaily as Array<{ ips: number }>).filter((d) => d.ips > 0);
+  return { stats: f.stats, categorystats: f.categorystats, daily, categoryDaily };
 }
 
 const byDays = (rows: readonly DownloadRow[], first: string, last: string) => rows.filter((r) => r.date >= first && r.date <= last);

@@ -68,6 +68,11 @@ export async function filteredOracle(store: Store, k: number) {
         union all
         select d.category, to_char(date_trunc('year', d.date) + interval '1 year - 1 day', 'YYYY-MM-DD'), false, count(distinct d."c-ip")::int, count(*)::int
           ${counted} group by 1, 2) v order by category collate "C", date, is_monthly`),
+    categoryDaily: await q(`select to_char(d.date, 'YYYY-MM-DD') as date, d.category, count(k."c-ip")::int as downloads, count(distinct k."c-ip")::int as ips
+        from (select distinct d.date, d.category from bioc_web_downloads d join packages p on d.package = p.package and d.category = p.category
+              where d."sc-status" in (${COUNTED})) d
+        left join ${kept} k on k.date = d.date and k.category = d.category and exists (select 1 from packages p where p.package = k.package and p.category = k.category)
+        group by d.date, d.category order by 1, d.category collate "C"`),
     daily: await q(`select to_char(d.date, 'YYYY-MM-DD') as date, d.package, d.category, count(k."c-ip")::int as ips
         from (select distinct date, package, category from bioc_web_downloads where "sc-status" in (${COUNTED})) d
         left join ${kept} k on k.date = d.date and k.package = d.package and k.category = d.category
@@ -80,6 +85,7 @@ export async function filteredSummaries(store: Store) {
   return {
     stats: await q(`select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_stats order by package collate "C", date, is_monthly`),
     categorystats: await q(`select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_categorystats order by category collate "C", date, is_monthly`),
+    categoryDaily: await q(`select to_char(date, 'YYYY-MM-DD') as date, category, filtered_downloads as downloads, filtered_ips as ips from webstats_category_daily order by 1, category collate "C"`),
     daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, filtered_ips as ips from webstats_daily order by 1, package collate "C", category collate "C"`),
   };
 }
