@@ -21,24 +21,8 @@ alter table webstats_category_daily add column if not exists filtered_ips intege
 -- stats and categorystats of the filtered counts: monthly rows (the month's first day) and
 -- yearly ones (12-31), for the packages in `packages` as stats has them; a period without a
 -- filtered download has no row.
-create table if not exists webstats_filtered_stats (
-    category varchar(16),
-    package varchar(64) not null,
-    date date not null,
-    is_monthly boolean not null,
-    ip_count integer,
-    download_count integer,
-    constraint webstats_filtered_stats_pkey primary key (package, date)
-);
-
-create table if not exists webstats_filtered_categorystats (
-    category varchar(16) not null,
-    date date not null,
-    is_monthly boolean not null,
-    ip_count integer,
-    download_count integer,
-    constraint webstats_filtered_categorystats_pkey primary key (category, date)
-);
+create table if not exists webstats_filtered_stats (like stats including all);
+create table if not exists webstats_filtered_categorystats (like categorystats including all);
 
 -- Filling them needs every raw row (hours at production scale), not a migration's work: a
 -- database with downloads needs one `summarize` (ingest refuses until then; builds go on from

@@ -15,7 +15,6 @@ import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { seededRandom } from "../src/sources/synthetic-downloads.js";
-import type { Store } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { DEFAULT_CRAWLER_PACKAGES as K } from "../src/summaries/crawlers.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
@@ -76,16 +75,6 @@ async function fixtureData() {
   return { packages, clean, planted, crawlDay, regular };
 }
 
-/** The filtered counts, shaped as the legacy ones: a day's filtered downloads are its filtered IPs. */
-async function filteredAsLegacy(store: Store) {
-  const f = await filteredSummaries(store);
-  const daily = (f.daily as Array<{ date: string; package: string; category: string; ips: number }>)
-    .filter((d) => d.ips > 0)
-    .map((d) => ({ date: d.date, package: d.package, category: d.category, downloads: d.ips, ips: d.ips }));
-  const categoryDaily = (f.categoryDaily as Array<{ ips: number }>).filter((d) => d.ips > 0);
-  return { stats: f.stats, categorystats: f.categorystats, daily, categoryDaily };
-}
-
 const byDays = (rows: readonly DownloadRow[], first: string, last: string) => rows.filter((r) => r.date >= first && r.date <= last);
 
 for (const backend of BACKENDS) {
@@ -98,7 +87,7 @@ for (const backend of BACKENDS) {
         await ingestRows(without.store, inBatches(clean));
         const want = await summaries(without.store);
         // The clean data has no repeats and no crawlers: its filtered counts are its counts.
-        expect(await filteredAsLegacy(without.store)).toEqual(want);
+        expect(await filteredSummaries(without.store)).toEqual(want);
 
         // New days up to a split; then, beyond it, the clean days first and the planted ones restated over them.
         const all = [...clean, ...planted];
@@ -111,16 +100,16 @@ for (const backend of BACKENDS) {
 
         const got = await summaries(withThem.store);
         expect(got.stats).not.toEqual(want.stats); // the planted rows do change the legacy counts
-        expect(await filteredAsLegacy(withThem.store)).toEqual(want);
+        expect(await filteredSummaries(withThem.store)).toEqual(want);
         expect(await filteredOutsideCounted(withThem.store)).toEqual([]);
         // The fixture IP counts on its other days.
         expect(clean.some((r) => r.ip === regular && r.date !== crawlDay)).toBe(true);
 
         await rebuildSummaries(withThem.store, null);
-        expect(await filteredAsLegacy(withThem.store)).toEqual(want);
+        expect(await filteredSummaries(withThem.store)).toEqual(want);
         // A K below the large install's makes it a crawler: the counts are no longer those of the clean data.
         await rebuildSummaries(withThem.store, null, undefined, K - 1);
-        expect((await filteredAsLegacy(withThem.store)).daily.length).toBeLessThan(want.daily.length);
+        expect((await filteredSummaries(withThem.store)).daily.length).toBeLessThan(want.daily.length);
       } finally {
         for (const s of [withThem, without]) {
           await s.store.close();
