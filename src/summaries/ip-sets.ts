@@ -34,6 +34,8 @@ export const CATEGORY_LEVEL: Level = {
 const ids = (names: readonly string[], prefix = "") => sql.raw(names.map((n) => `${prefix}${n}`).join(", "));
 const matches = (a: string, b: string, names: readonly string[]) => sql.raw(names.map((n) => `${a}.${n} = ${b}.${n}`).join(" and "));
 const KNOWN = sql.raw("join packages p on p.package = f.package and p.category = f.category");
+/** +1: the row appears (its count goes from 0 to more); -1: it leaves; 0: neither. */
+const flip = (before: string, delta: string) => sql.raw(`((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int)`);
 
 /**
  * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta, filtered_delta; one
@@ -57,14 +59,13 @@ export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: 
     insert into ${sql.table(flips)} select ${ids(all, "d.")}, d.delta, up.downloads - d.delta, d.filtered_delta, up.filtered_days - d.filtered_delta
     from up join ip_deltas d on ${matches("up", "d", all)}`.execute(trx);
 
-  const monthFlip = (before: string, delta: string) => sql`((f.${sql.raw(before)} + f.${sql.raw(delta)} > 0)::int - (f.${sql.raw(before)} > 0)::int)`;
   // Only an IP that appears in or leaves a month can appear in or leave its year: for those, how
   // many months of the year hold it now (rows emptied by this change are still there, at 0).
   await sql`create temp table ${sql.table(years)} on commit drop as
     select c.*, n.months_after, n.filtered_months_after
-    from (select ${ids(["year", ...set], "f.")}, sum(${monthFlip("before", "delta")})::int as change, sum(${monthFlip("filtered_before", "filtered_delta")})::int as filtered_change
+    from (select ${ids(["year", ...set], "f.")}, sum(${flip("before", "delta")})::int as change, sum(${flip("filtered_before", "filtered_delta")})::int as filtered_change
           from ${sql.table(flips)} f group by ${ids(["year", ...set], "f.")}
-          having sum(${monthFlip("before", "delta")}) <> 0 or sum(${monthFlip("filtered_before", "filtered_delta")}) <> 0) c
+          having sum(${flip("before", "delta")}) <> 0 or sum(${flip("filtered_before", "filtered_delta")}) <> 0) c
     cross join lateral (select count(*) filter (where y.downloads > 0)::int as months_after, count(*) filter (where y.filtered_days > 0)::int as filtered_months_after
           from ${sql.table(level.sets)} y where y.year = c.year and ${matches("y", "c", set)}) n`.execute(trx);
   // filtered_days <= downloads: a row emptied of downloads is emptied of filtered days too.
@@ -90,13 +91,13 @@ async function addFlips(
   years: string,
   c: { readonly delta: string; readonly before: string; readonly change: string; readonly monthsAfter: string },
 ): Promise<void> {
-  const [delta, before, change, monthsAfter] = [c.delta, c.before, c.change, c.monthsAfter].map((n) => sql.raw(`f.${n}`));
+  const [delta, change, monthsAfter] = [c.delta, c.change, c.monthsAfter].map((n) => sql.raw(`f.${n}`));
   const keys = ids(level.keys, "f.");
   const known = level.knownOnly ? KNOWN : sql``;
   const byPackage = level.keys.includes("package");
   const category = byPackage ? sql`f.category, f.package` : sql`f.category`;
   const conflict = byPackage ? sql`package, date` : sql`category, date`;
-  const monthFlip = sql`((${before} + ${delta} > 0)::int - (${before} > 0)::int)`;
+  const monthFlip = flip(c.before, c.delta);
   const yearFlip = sql`((${monthsAfter} > 0)::int - (${monthsAfter} - ${change} > 0)::int)`;
   await sql`insert into ${sql.table(summary)} as s (${byPackage ? sql`category, package` : sql`category`}, date, is_monthly, ip_count, download_count)
     select ${category}, make_date(f.year, f.month, 1), true, sum(${monthFlip}), sum(${delta})
