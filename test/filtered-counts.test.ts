@@ -6,20 +6,24 @@
 // categorystats and the daily tables; after incremental ingests (new days, then restated days)
 // and after summarize. The clean data also holds an IP with exactly K packages on one day: not
 // a crawler.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { addDays } from "../src/domain/dates.js";
 import type { DownloadRow, IsoDate } from "../src/domain/types.js";
+import { NeedsSummarize } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { seededRandom } from "../src/sources/synthetic-downloads.js";
+import { getInfo } from "../src/store/info.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { DEFAULT_CRAWLER_PACKAGES as K } from "../src/summaries/crawlers.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import { BACKENDS } from "./helpers/backends.js";
-import { filteredOutsideCounted, filteredSummaries, summaries } from "./helpers/oracle.js";
+import { filteredOracle, filteredOutsideCounted, filteredSummaries, summaries } from "./helpers/oracle.js";
 import { FIXTURES } from "./helpers/temp.js";
 
 const DIR = join(FIXTURES, "small-s1");
@@ -117,5 +121,32 @@ for (const backend of BACKENDS) {
         }
       }
     }, 240_000);
+
+    it("asks a database that had downloads before sql/007 for one summarize, which fills the filtered counts", async () => {
+      const created = await backend.create();
+      try {
+        const { store } = created;
+        await upsertPackages(store.db, [{ name: "affy" as never, category: "bioc", firstVersion: "310", lastVersion: null }]);
+        const day = (ip: string, pkgs: number) => Array.from({ length: pkgs }, (_, i) => row("2025-03-04", ip, 200, "bioc", i ? `Unlisted${i}` : "affy"));
+        await ingestRows(store, inBatches([...day("10.0.0.1", 1), ...day("10.0.0.1", 1), ...day("66.249.66.1", K + 1)]));
+        // As the migration finds such a database: the new columns at their defaults, nothing counted.
+        await sql`update webstats_month_ips set filtered_days = 0`.execute(store.db);
+        await sql`delete from webstats_filtered_stats`.execute(store.db);
+        await sql.raw(readFileSync(new URL("../sql/007_filtered_counts.sql", import.meta.url), "utf8")).execute(store.db);
+        expect(await getInfo(store.db, "SummaryTables")).toBe("missing");
+        await expect(ingestRows(store, inBatches(day("10.0.0.2", 1).map((r) => ({ ...r, date: "2025-03-05" as IsoDate }))))).rejects.toThrow(NeedsSummarize);
+        await rebuildSummaries(store, null);
+        expect(await getInfo(store.db, "SummaryTables")).toBe("complete");
+        const want = await filteredOracle(store, K);
+        expect(want.stats).toEqual([
+          { category: "bioc", package: "affy", date: "2025-03-01", is_monthly: true, ip_count: 1, download_count: 1 },
+          { category: "bioc", package: "affy", date: "2025-12-31", is_monthly: false, ip_count: 1, download_count: 1 },
+        ]);
+        expect(await filteredSummaries(store)).toEqual(want);
+      } finally {
+        await created.store.close();
+        await created.drop();
+      }
+    });
   });
 }
