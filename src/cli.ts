@@ -190,15 +190,18 @@ Examples:
     .command("summarize")
     .description("make every summary again from the stored downloads (first use on a legacy database, rows loaded by other means)")
     .option("--since <date>", "only from this date's month on (YYYY-MM-DD)")
+    .option("--crawler-packages <K>", "counts without crawlers: an IP with more than K packages on a day is a crawler (default 500, or the K stored); a new K makes everything again")
     .addHelpText("after", `
 A year per transaction, with progress; interrupted, the next summarize goes on from the year
 where it stopped (ingest refuses until it has). A packages change needs no summarize: every
-command that writes applies it.
+command that writes applies it. K is stored in the database (webstats_info CrawlerPackages);
+ingest uses the one stored.
 
 Examples:
   $ webstats summarize                       # once, on a database that has only the legacy tables
-  $ webstats summarize --since 2026-11-01    # after the legacy ETL loaded rows beside webstats`)
-    .action(async (opts: { since?: string }) => {
+  $ webstats summarize --since 2026-11-01    # after the legacy ETL loaded rows beside webstats
+  $ webstats summarize --crawler-packages 300  # recount the filtered series with K = 300`)
+    .action(async (opts: { since?: string; crawlerPackages?: string }) => {
       const { summarize } = await import("./commands/summarize.js");
       await summarize({ ...globals(), ...opts }, out);
     });

@@ -5,7 +5,8 @@
 // the raw rows with the legacy views' rule, written here in plain SQL: stats as v_stats,
 // categorystats as v_categorystats (both: join packages on package and category, statuses
 // 200/301/302/307/308, distinct IPs per month and per year), and the daily and last-30-days
-// tables as their definitions say (test/helpers/oracle.ts).
+// tables as their definitions say (test/helpers/oracle.ts); and the counts without crawlers and
+// repeats by their rules, with a K small enough that the random IPs are crawlers on some days.
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { addDays, lastThirtyDays } from "../src/domain/dates.js";
@@ -19,7 +20,7 @@ import { loadPackedSiteData } from "../src/summaries/load.js";
 import { summariesFollowPackages } from "../src/summaries/package-changes.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
-import { oracle, summaries } from "./helpers/oracle.js";
+import { filteredOracle, filteredOutsideCounted, filteredSummaries, oracle, summaries } from "./helpers/oracle.js";
 
 /** The last 30 days per known package, recounted, as the build's loader gives them: [name, downloads, ips] per category. */
 async function lastThirtyOracle(store: Store, validThru: IsoDate) {
@@ -58,6 +59,9 @@ function rowsOf(rand: () => number, first: IsoDate, last: IsoDate): DownloadRow[
 }
 
 type Op = (store: Store, rand: () => number) => Promise<string>;
+
+/** The K of the sequence running: an IP with more than K packages on a day is a crawler that day. */
+let crawlerK = 2;
 
 const pick = <T,>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
@@ -115,8 +119,10 @@ const OPS: Record<string, Op> = {
   async summarize(store, rand) {
     const { first, last } = await span(store);
     const since = rand() < 0.3 ? null : addDays(first, Math.floor(rand() * 120));
-    await rebuildSummaries(store, since && since <= last ? since : null);
-    return `summarize --since ${since}`;
+    const k = rand() < 0.3 ? pick(rand, [2, 3]) : null;
+    await rebuildSummaries(store, since && since <= last ? since : null, undefined, k);
+    if (k !== null) crawlerK = k;
+    return `summarize --since ${since}${k === null ? "" : ` --crawler-packages ${k}`}`;
   },
 };
 
@@ -134,6 +140,8 @@ for (const backend of BACKENDS) {
         const { store } = current();
         const rand = seededRandom(seed);
         const names = Object.keys(OPS);
+        crawlerK = 2;
+        await rebuildSummaries(store, null, undefined, crawlerK);
         // From the last days of a year into the next, so that every sequence crosses a year boundary.
         const [a, b] = ["2024-12-28" as IsoDate, "2025-01-03" as IsoDate];
         await ingestRows(store, inBatches(rowsOf(rand, a, b)), { days: [a, b] });
@@ -147,6 +155,8 @@ for (const backend of BACKENDS) {
           }
           const want = await oracle(store);
           expect(await summaries(store), done.join(" → ")).toEqual(want);
+          expect(await filteredSummaries(store), `filtered, K ${crawlerK}: ${done.join(" → ")}`).toEqual(await filteredOracle(store, crawlerK));
+          expect(await filteredOutsideCounted(store), done.join(" → ")).toEqual([]);
           const validThru = (await getValidThru(store.db))!;
           const loaded = (await loadPackedSiteData(store))!;
           const last30 = loaded.categories.flatMap((c) => c.last30.map(([name, downloads, ips]) => `${c.db}/${name}=${downloads}/${ips}`)).sort();

@@ -67,6 +67,9 @@ export interface Database {
   packages: PackagesTable;
   stats: StatsTable;
   categorystats: CategorystatsTable;
+  /** The counts without crawlers and repeats (sql/007_filtered_counts.sql), shaped as stats and categorystats. */
+  webstats_filtered_stats: StatsTable;
+  webstats_filtered_categorystats: CategorystatsTable;
   webstats_info: WebstatsInfoTable;
   webstats_migrations: WebstatsMigrationsTable;
   webstats_ingest_runs: IngestRunsTable;

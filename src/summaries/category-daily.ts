@@ -2,36 +2,42 @@
 // in `packages` (sql/006_category_daily.sql). A day's category count needs that day's IPs, which
 // only the day's own rows hold: an ingest has them staged (new_day_ips), summarize reads the
 // month's raw rows anyway, and a packages change recounts just the days its packages have rows
-// on (webstats_daily says which), from the raw rows of those days (by the date index).
+// on (webstats_daily says which), from the raw rows of those days (by the date index). Whole
+// days each time, so the counts without crawlers (crawlers.ts) come along exactly.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
-import { COUNTED } from "./counted.js";
+import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 
 const KNOWN = sql`join packages p on p.package = d.package and p.category = d.category`;
 
-/** Per day and category: downloads and distinct IPs of `dayIps` (date, package, category, ip, downloads), known packages only. */
+const COLUMNS = sql`(date, category, downloads, ips, filtered_downloads, filtered_ips)`;
+
+/**
+ * Per day and category: downloads and distinct IPs of `dayIps` (date, package, category, ip,
+ * downloads, kept), known packages only; and without crawlers and repeats: the kept pairs, and
+ * the IPs with one.
+ */
 function perCategory(dayIps: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`select date, category, sum(downloads)::int, count(*)::int from (
-      select d.date, d.category, d.ip, sum(d.downloads) as downloads from (${dayIps}) d ${KNOWN} group by 1, 2, 3) x
+  return sql`select date, category, sum(downloads)::int, count(*)::int, sum(kept)::int, count(*) filter (where kept > 0)::int from (
+      select d.date, d.category, d.ip, sum(d.downloads) as downloads, sum(d.kept) as kept from (${dayIps}) d ${KNOWN} group by 1, 2, 3) x
     group by 1, 2`;
 }
 
-/** Raw rows that count, as (date, package, category, ip, downloads), of the days `where` selects. */
-function rawDayIps(where: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`select date, package, category, "c-ip" as ip, count(*) as downloads from bioc_web_downloads
-    where ${where} and "sc-status" in (${COUNTED}) group by 1, 2, 3, 4`;
+/** Raw rows that count, as countedDayIps gives them, of the whole days `where` selects. */
+async function rawDayIps(trx: Kysely<Database>, where: RawBuilder<unknown>): Promise<RawBuilder<unknown>> {
+  return countedDayIps(sql`(select * from bioc_web_downloads where ${where})`, await getCrawlerPackages(trx));
 }
 
 /** An ingest replaced days first..last: their new counts, from `new_day_ips` (summaries/day-changes.ts). */
 export async function replaceCategoryDays(trx: Kysely<Database>, first: IsoDate, last: IsoDate): Promise<void> {
   await sql`delete from webstats_category_daily where date >= ${first} and date <= ${last}`.execute(trx);
-  await sql`insert into webstats_category_daily (date, category, downloads, ips) ${perCategory(sql`select * from new_day_ips`)}`.execute(trx);
+  await sql`insert into webstats_category_daily ${COLUMNS} ${perCategory(sql`select * from new_day_ips`)}`.execute(trx);
 }
 
-/** Adds the days of `dayIps` (date, package, category, ip, downloads; days not yet in the table): summarize, a month at a time. */
+/** Adds the days of `dayIps` (as countedDayIps gives them; days not yet in the table): summarize, a month at a time. */
 export async function insertCategoryDays(trx: Kysely<Database>, dayIps: RawBuilder<unknown>): Promise<void> {
-  await sql`insert into webstats_category_daily (date, category, downloads, ips) ${perCategory(dayIps)}`.execute(trx);
+  await sql`insert into webstats_category_daily ${COLUMNS} ${perCategory(dayIps)}`.execute(trx);
 }
 
 /**
@@ -44,6 +50,6 @@ export async function followPackagesInCategoryDays(trx: Kysely<Database>): Promi
   await sql`create temp table category_days_changed on commit drop as
     select distinct w.date from webstats_daily w join package_changes c on c.package = w.package and c.category = w.category`.execute(trx);
   await sql`delete from webstats_category_daily where date in (select date from category_days_changed)`.execute(trx);
-  await sql`insert into webstats_category_daily (date, category, downloads, ips)
-    ${perCategory(rawDayIps(sql`date in (select date from category_days_changed)`))}`.execute(trx);
+  await sql`insert into webstats_category_daily ${COLUMNS}
+    ${perCategory(await rawDayIps(trx, sql`date in (select date from category_days_changed)`))}`.execute(trx);
 }

@@ -38,21 +38,24 @@ export async function followPackagesTable(trx: Kysely<Database>): Promise<Packag
   await followPackagesInCategoryDays(trx);
 
   const years = await setYears(trx);
-  const theirSets = sql`select m.year, m.package, m.category, m.ip, m.month, m.downloads, c.sign
+  const theirSets = sql`select m.year, m.package, m.category, m.ip, m.month, m.downloads, m.filtered_days, c.sign
     from webstats_month_ips m join package_changes c on c.package = m.package and c.category = m.category
     where m.year = any(${years})`;
   // The category level gains or loses their IPs, with the flips that makes.
-  await applyIpDeltas(trx, CATEGORY_LEVEL, sql`select year, category, ip, month, sum(downloads * sign)::int as delta
-    from (${theirSets}) s group by 1, 2, 3, 4 having sum(downloads * sign) <> 0`);
-  // Their own rows of stats: gone, or counted from their IP sets (stats' key is the package alone).
-  await sql`delete from stats where package in (select package from package_changes)`.execute(trx);
-  await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
-    select category, package, make_date(year, month, 1), true, count(*), sum(downloads)
-      from (${theirSets}) s where sign > 0 group by category, package, year, month
-    union all
-    select category, package, make_date(year, 12, 31), false, count(*), sum(downloads)
-      from (select category, package, year, ip, sum(downloads) as downloads from (${theirSets}) s where sign > 0 group by 1, 2, 3, 4) y
-      group by category, package, year`.execute(trx);
+  await applyIpDeltas(trx, CATEGORY_LEVEL, sql`select year, category, ip, month, sum(downloads * sign)::int as delta, sum(filtered_days * sign)::int as filtered_delta
+    from (${theirSets}) s group by 1, 2, 3, 4 having sum(downloads * sign) <> 0 or sum(filtered_days * sign) <> 0`);
+  // Their own rows of stats and of the filtered stats: gone, or counted from their IP sets (the key is the package alone).
+  for (const [table, count] of [["stats", "downloads"], ["webstats_filtered_stats", "filtered_days"]] as const) {
+    const n = sql.raw(count);
+    await sql`delete from ${sql.table(table)} where package in (select package from package_changes)`.execute(trx);
+    await sql`insert into ${sql.table(table)} (category, package, date, is_monthly, ip_count, download_count)
+      select category, package, make_date(year, month, 1), true, count(*), sum(n)
+        from (select *, ${n} as n from (${theirSets}) s where sign > 0 and ${n} > 0) s group by category, package, year, month
+      union all
+      select category, package, make_date(year, 12, 31), false, count(*), sum(n)
+        from (select category, package, year, ip, sum(${n}) as n from (${theirSets}) s where sign > 0 and ${n} > 0 group by 1, 2, 3, 4) y
+        group by category, package, year`.execute(trx);
+  }
   await markSummarized(trx);
   return changes;
 }

@@ -9,7 +9,7 @@ import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
 import { insertCategoryDays } from "./category-daily.js";
-import { COUNTED } from "./counted.js";
+import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { rebuildRecent } from "./recent.js";
 
@@ -36,19 +36,31 @@ async function rawSpan(db: Kysely<Database>): Promise<{ first: IsoDate; last: Is
 
 const monthStart = (d: IsoDate): IsoDate => isoDate(dateParts(d).year, dateParts(d).month, 1);
 
-/** Null when there is nothing stored. `since`: rebuild from its month on (only once the tables were filled). */
-export async function rebuildSummaries(store: Store, since: IsoDate | null, onProgress: (text: string) => void = () => {}): Promise<RebuildResult | null> {
+/**
+ * Null when there is nothing stored. `since`: rebuild from its month on (only once the tables
+ * were filled). `crawlerPackages`: a new K for the filtered counts (crawlers.ts), which makes
+ * everything again when it differs from the one the summaries were made with.
+ */
+export async function rebuildSummaries(
+  store: Store,
+  since: IsoDate | null,
+  onProgress: (text: string) => void = () => {},
+  crawlerPackages: number | null = null,
+): Promise<RebuildResult | null> {
   await store.lockWriter();
   const db = store.db;
   const span = await rawSpan(db);
-  const state = await summaryTablesState(db);
+  const k = crawlerPackages ?? (await getCrawlerPackages(db));
+  const newK = k !== (await getCrawlerPackages(db));
+  const state = newK ? "missing" : await summaryTablesState(db);
   const pending = state === "rebuilding" ? ((await getInfo(db, "SummarizeFrom")) as IsoDate | null) : null;
   if (!span) {
     await store.writeTransaction(async (trx) => {
-      for (const t of ["webstats_month_ips", "webstats_category_month_ips", "webstats_daily", "webstats_category_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"] as const) {
+      for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"] as const) {
         await sql`delete from ${sql.table(t)}`.execute(trx);
       }
       await markSummarized(trx);
+      await setInfo(trx, "CrawlerPackages", String(k));
       await setInfo(trx, "SummaryTables", "complete");
     });
     return null;
@@ -76,6 +88,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
       await sql`truncate webstats_daily, webstats_category_daily`.execute(trx);
     }
     await setInfo(trx, "SummaryTables", "rebuilding");
+    await setInfo(trx, "CrawlerPackages", String(k));
     await setInfo(trx, "SummarizeFrom", from);
     await setInfo(trx, "SummarizeWhole", whole ? "yes" : null);
   });
@@ -84,7 +97,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     const firstMonth = year === dateParts(from).year ? dateParts(from).month : 1;
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
-      await rebuildYear(trx, year, firstMonth, lastMonth, whole, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await rebuildYear(trx, year, firstMonth, lastMonth, whole, k, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }
@@ -100,7 +113,7 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
     if (validThru) await rebuildRecent(trx, validThru);
     // Fresh statistics for the planner: the next ingest's lookups must go by the keys' indexes,
     // not wait for autovacuum to find out how large the tables became.
-    for (const t of [...SETS.map((x) => x.table), "webstats_daily", "webstats_recent_ips", "webstats_recent", "stats", "categorystats"]) {
+    for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"]) {
       await sql`analyze ${sql.table(t)}`.execute(trx);
     }
     await markSummarized(trx);
@@ -110,6 +123,18 @@ export async function rebuildSummaries(store: Store, since: IsoDate | null, onPr
   });
   return { from, last: span.last, resumed: pending !== null };
 }
+
+/** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
+const SUMMARY_TABLES = [
+  "webstats_month_ips",
+  "webstats_category_month_ips",
+  "webstats_daily",
+  "webstats_category_daily",
+  "stats",
+  "categorystats",
+  "webstats_filtered_stats",
+  "webstats_filtered_categorystats",
+] as const;
 
 /** The IP sets and their keys, as sql/004_summary_tables.sql makes them. */
 const SETS = [
@@ -122,7 +147,7 @@ const SETS = [
  * categorystats. The year's IP sets are gathered in temporary tables first, so that the year's
  * counts never scan the whole of the IP sets (nor need their indexes).
  */
-async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, whole: boolean, onMonth: (month: number) => void): Promise<void> {
+async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, whole: boolean, k: number, onMonth: (month: number) => void): Promise<void> {
   // A month's rows are grouped in memory, not in temporary files (this transaction only).
   await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
@@ -137,52 +162,58 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
   // where one grouping of ~70 M rows would spill to disk several times over.
   await sql`set local enable_partitionwise_aggregate = on`.execute(trx);
   await createIpParts(trx, "year_ips", sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
-    ip varchar(40) collate "C", month smallint, downloads integer, known boolean`);
-  await createIpParts(trx, "year_category_ips", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer`);
+    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean`);
+  await createIpParts(trx, "year_category_ips", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer`);
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
-    // One pass over the month's raw rows: per day, package and IP, which the month's IP sets,
-    // the packages' days and the categories' days are all grouped from.
+    // The month's (day, package, IP) triples, once: the month's IP sets, its packages' days and its categories' days are all made from them.
     await sql`drop table if exists month_day_ips`.execute(trx);
     await sql`create temp table month_day_ips on commit drop as
-      select date, package, category, "c-ip" as ip, count(*)::int as downloads from bioc_web_downloads
-      where date >= ${a} and date < ${b} and "sc-status" in (${COUNTED}) group by 1, 2, 3, 4`.execute(trx);
-    await sql`insert into year_ips (year, package, category, ip, month, downloads, known)
-      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), p.package is not null
+      ${countedDayIps(sql`(select * from bioc_web_downloads where date >= ${a} and date < ${b})`, k)}`.execute(trx);
+    await sql`insert into year_ips (year, package, category, ip, month, downloads, filtered_days, known)
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), p.package is not null
       from month_day_ips d left join packages p on p.package = d.package and p.category = d.category
       group by d.package, d.category, d.ip, p.package`.execute(trx);
-    await sql`insert into webstats_daily (date, package, category, downloads, ips)
-      select date, package, category, sum(downloads), count(*) from month_day_ips group by 1, 2, 3`.execute(trx);
+    // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
+    await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)
+      select date, package, category, sum(downloads), count(*), sum(kept) from month_day_ips group by 1, 2, 3`.execute(trx);
     await insertCategoryDays(trx, sql`select * from month_day_ips`);
+    await sql`drop table month_day_ips`.execute(trx);
   }
   // In key order where there is an index to grow at its end.
-  await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads from year_ips
+  await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads, filtered_days from year_ips
     ${whole ? sql`` : sql`order by package, category, ip, month`}`.execute(trx);
   if (!whole) {
     await sql`insert into year_ips select m.*, p.package is not null from webstats_month_ips m
       left join packages p on p.package = m.package and p.category = m.category where m.year = ${year} and m.month < ${firstMonth}`.execute(trx);
   }
-  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads) from year_ips where known group by year, category, ip, month`.execute(trx);
+  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads), sum(filtered_days) from year_ips where known group by year, category, ip, month`.execute(trx);
   await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth}
     ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
 
-  // stats and categorystats: the months rebuilt, and the whole year's row.
+  // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
   const yearEnd = isoDate(year, 12, 31);
-  await sql`delete from stats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
-  await sql`insert into stats (category, package, date, is_monthly, ip_count, download_count)
-    select category, package, make_date(year, month, 1), true, count(*), sum(downloads)
-      from year_ips where known and month >= ${firstMonth} group by category, package, year, month
-    union all
-    select category, package, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select category, package, ip, sum(downloads) as downloads from year_ips where known group by category, package, ip) y group by 1, 2`.execute(trx);
-  await sql`delete from categorystats where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
-  await sql`insert into categorystats (category, date, is_monthly, ip_count, download_count)
-    select category, make_date(year, month, 1), true, count(*), sum(downloads)
-      from year_category_ips where month >= ${firstMonth} group by category, year, month
-    union all
-    select category, ${yearEnd}::date, false, count(*), sum(downloads)
-      from (select category, ip, sum(downloads) as downloads from year_category_ips group by category, ip) y group by 1`.execute(trx);
+  for (const [stats, categorystats, count] of [
+    ["stats", "categorystats", "downloads"],
+    ["webstats_filtered_stats", "webstats_filtered_categorystats", "filtered_days"],
+  ] as const) {
+    const n = sql.raw(count);
+    await sql`delete from ${sql.table(stats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
+    await sql`insert into ${sql.table(stats)} (category, package, date, is_monthly, ip_count, download_count)
+      select category, package, make_date(year, month, 1), true, count(*), sum(${n})
+        from year_ips where known and ${n} > 0 and month >= ${firstMonth} group by category, package, year, month
+      union all
+      select category, package, ${yearEnd}::date, false, count(*), sum(n)
+        from (select category, package, ip, sum(${n}) as n from year_ips where known and ${n} > 0 group by category, package, ip) y group by 1, 2`.execute(trx);
+    await sql`delete from ${sql.table(categorystats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
+    await sql`insert into ${sql.table(categorystats)} (category, date, is_monthly, ip_count, download_count)
+      select category, make_date(year, month, 1), true, count(*), sum(${n})
+        from year_category_ips where ${n} > 0 and month >= ${firstMonth} group by category, year, month
+      union all
+      select category, ${yearEnd}::date, false, count(*), sum(n)
+        from (select category, ip, sum(${n}) as n from year_category_ips where ${n} > 0 group by category, ip) y group by 1`.execute(trx);
+  }
   for (const t of ["year_ips", "year_category_ips"]) await sql`drop table ${sql.table(t)}`.execute(trx);
 }
 

@@ -1,0 +1,38 @@
+// The filtered counts' rules, per day over the columns the legacy table has (date, IP, package):
+// (a) an IP that downloads more than K distinct (package, category) pairs on one day is a
+// crawler or mirror, and none of its downloads that day count; (b) repeated downloads of one
+// package by one IP on one day count once. The crawler test reads every row whose status counts,
+// of packages in `packages` or not, so that it depends on the day's rows alone: a change of the
+// packages table or of another day never changes it, and restating a day recounts it exactly.
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { getInfo } from "../store/info.js";
+import type { Database } from "../store/schema.js";
+import { COUNTED } from "./counted.js";
+
+/**
+ * K. CI machines fetch at most ~20 packages a day and the largest installs with their
+ * dependencies a few hundred; a crawl of the repository touches thousands (README: "Counts
+ * without crawlers and repeats").
+ */
+export const DEFAULT_CRAWLER_PACKAGES = 500;
+
+/** The K the summaries were made with (webstats_info CrawlerPackages; only `summarize` changes it). */
+export async function getCrawlerPackages(db: Kysely<Database>): Promise<number> {
+  const value = await getInfo(db, "CrawlerPackages");
+  if (value === null || value === "") return DEFAULT_CRAWLER_PACKAGES;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 1) throw new Error(`webstats_info.CrawlerPackages is not a positive integer: ${JSON.stringify(value)}`);
+  return k;
+}
+
+/**
+ * Per day, package, category and IP of `rows` (a table or subquery of raw rows): the downloads
+ * that count, and `kept` (1, or 0 when the IP is a crawler that day: more than `k` pairs).
+ */
+export function countedDayIps(rows: RawBuilder<unknown>, k: number): RawBuilder<unknown> {
+  return sql`with pairs as (select date, package, category, "c-ip" as ip, count(*)::int as downloads
+      from ${rows} r where r."sc-status" in (${COUNTED}) group by 1, 2, 3, 4),
+    crawlers as (select date, ip from pairs group by 1, 2 having count(*) > ${sql.lit(k)})
+    select p.date, p.package, p.category, p.ip, p.downloads, (c.ip is null)::int as kept
+    from pairs p left join crawlers c on c.date = p.date and c.ip = p.ip`;
+}
