@@ -151,7 +151,8 @@ describe("publish", () => {
     mkdirSync(join(site, "badges/bioc/affy"), { recursive: true });
     const svg = renderBadge({ kind: "rank", releaseRank: { rank: 3, of: 25 } });
     writeFileSync(join(site, "badges/bioc/affy/rank.svg"), svg);
-    expect((await run({ to: "s3://site/badges-only/", out: site })).uploaded).toBe(1);
+    writeFileSync(join(site, "index.html"), "a built tree"); // publish sends only a folder a build made
+    expect((await run({ to: "s3://site/badges-only/", out: site })).uploaded).toBe(2);
     const badge = await s3().send(new GetObjectCommand({ Bucket: "site", Key: "badges-only/badges/bioc/affy/rank.svg" }));
     expect([badge.ContentType, badge.CacheControl]).toEqual(["image/svg+xml", "public, max-age=3600"]);
     expect(await badge.Body!.transformToString()).toBe(svg);
