@@ -3,7 +3,7 @@
 // here from them and packages.csv), and each package's API file for what its badges must say.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DomUtils, parseDocument } from "htmlparser2";
+import { DomUtils, ElementType, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import type { PackageName } from "../src/domain/types.js";
@@ -46,7 +46,7 @@ const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, "utf8")) 
 /** What a shields badge says: its <title> (label: message) and its visible texts (not the shadows). */
 function badgeText(svg: string): { title: string; texts: string[]; width: number } {
   const doc = parseDocument(svg, { xmlMode: true });
-  const roots = doc.children.filter((n) => n.type === "tag");
+  const roots = doc.children.flatMap((n) => (n.type === ElementType.Tag ? [n] : [])); // narrowed to Element
   expect(roots.length).toBe(1);
   const root = roots[0]!;
   expect([DomUtils.getName(root), DomUtils.getAttributeValue(root, "xmlns")]).toEqual(["svg", "http://www.w3.org/2000/svg"]);

@@ -119,7 +119,6 @@ describe("the render workers", () => {
     categories: CATEGORIES.map((category) => ({
       category,
       combined: category.db === "bioc" ? [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }] : [],
-      last30: new Map(),
       packages: new Map(category.db === "bioc" ? [["affy" as PackageName, [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }]]] : []),
       last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
       daily: new Map(),

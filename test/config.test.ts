@@ -5,7 +5,7 @@
 // a server on loopback that throttles.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetParametersByPathCommand, SSMClient, type GetParametersByPathCommandInput, type Parameter } from "@aws-sdk/client-ssm";
-import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,11 +35,11 @@ const PRODUCTION = [
   param("flask/log_level", "INFO"),
 ];
 
-let ssm: AwsStub<object, object, object>;
-let secrets: AwsStub<object, object, object>;
+let ssm: AwsClientStub<SSMClient>;
+let secrets: AwsClientStub<SecretsManagerClient>;
 beforeEach(() => {
-  ssm = mockClient(SSMClient) as never;
-  secrets = mockClient(SecretsManagerClient) as never;
+  ssm = mockClient(SSMClient);
+  secrets = mockClient(SecretsManagerClient);
 });
 afterEach(() => {
   ssm.restore();

@@ -3,7 +3,7 @@
 // dates, and a lost server named.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -243,7 +243,7 @@ for (const backend of BACKENDS) {
 }
 
 function globalsFor(created: { url: string | undefined; dataDir: string }) {
-  return { databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: created.dataDir };
+  return { databaseUrl: created.url, dataDir: created.dataDir, quiet: true, cwd: created.dataDir, home: homedir() };
 }
 
 describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed part-way (issue 11: resumable backfill)", () => {

@@ -4,6 +4,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diff } from "../src/commands/diff.js";
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 const ours = (edit: (root: string) => void) => editedCopy(golden(), edit);
-const options = (baseArg: string, out: string) => ({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: out, base: baseArg, out, concurrency: 4, rate: 0, timeout: 10 });
+const options = (baseArg: string, out: string) => ({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: out, home: homedir(), base: baseArg, out, concurrency: 4, rate: 0, timeout: 10 });
 
 describe("webstats diff", () => {
   it("finds nothing between the server and an identical tree (with one 503 retried)", async () => {

@@ -4,6 +4,7 @@
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
@@ -50,7 +51,7 @@ describe("one more day", () => {
     const out = join(dir, "dist");
     const s3 = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
     const publishTo = (extra: object = {}, lines: string[] = []) =>
-      publish({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: dir, to: "s3://site/packages/stats/", out, concurrency: 8, s3Endpoint: server.endpoint, delete: true, ...extra }, (l) => lines.push(l), () => {});
+      publish({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out, concurrency: 8, s3Endpoint: server.endpoint, delete: true, ...extra }, (l) => lines.push(l), () => {});
     await buildSite(store, out, outLimits(join(dir, "db")));
     await buildSite(store, out, outLimits(join(dir, "db"))); // both slots now hold this tree
     expect((await buildSite(store, out, outLimits(join(dir, "db")))).written).toBe(0);

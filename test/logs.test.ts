@@ -2,6 +2,7 @@
 // (copied into test/data/cloudfront): its *.expected.tsv holds the rows the production Athena
 // view selects from the same logs.
 import { readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -115,7 +116,7 @@ for (const backend of BACKENDS) {
     const stored = async () =>
       (await sql<{ date: string; ip: string; status: number; category: string; package: string }>`
         select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(current().store.db)).rows.map(key).sort();
-    const options = (extra: object) => ({ ...current(), databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: DATA, logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
+    const options = (extra: object) => ({ ...current(), databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: DATA, home: homedir(), logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
 
     it("stores the view's rows, records the run, and is idempotent", async () => {
       const first = await runIngest(current().store, options({ since: "2024-12-30" }));
@@ -193,7 +194,7 @@ describe.each(BACKENDS.filter((b) => b.available))("a backfill from logs in mont
   it("commits each month, and goes on after a failure from the month that failed", async () => {
     const dir = tempDir();
     const want = writeLogs(dir, "2024-11-20" as IsoDate, "2025-01-10" as IsoDate);
-    const options = { databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: dir, logs: dir, since: "2024-11-20", until: "2025-01-10", now: new Date("2025-01-11T05:00:00Z") };
+    const options = { databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: dir, home: homedir(), logs: dir, since: "2024-11-20", until: "2025-01-10", now: new Date("2025-01-11T05:00:00Z") };
     // December's last file is cut short: November is committed, December fails, nothing of it is stored.
     const broken = join(dir, "E1TEST.2024-12-31-12.00000000.gz");
     const whole = readFileSync(broken);

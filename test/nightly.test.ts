@@ -1,6 +1,7 @@
 // The nightly run end to end on the embedded database: CloudFront logs → build → publish to a
 // real S3 API on loopback; then "nothing to do", a held lock, and a bad configuration.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nightly } from "../src/commands/nightly.js";
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 const options = (extra: object = {}) => ({
-  databaseUrl: undefined, dataDir: join(dir, "db"), quiet: true, cwd: dir, config: "webstats.config.json", packages: true,
+  databaseUrl: undefined, dataDir: join(dir, "db"), quiet: true, cwd: dir, home: homedir(), config: "webstats.config.json", packages: true,
   now: new Date("2025-01-03T01:30:00Z"), s3Endpoint: server.endpoint, ...extra,
 });
 

@@ -16,7 +16,7 @@ let cleanup: () => void;
 
 /** The CLI on the embedded database, with HOME set to a folder of the test's own. */
 function webstats(args: string[], cwd: string, home = join(cwd, "..", "home")) {
-  const env = { ...process.env, HOME: home };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.DATABASE_URL;
   env.WEBSTATS_MAX_LAG = "none"; // their rows are of 2025, deliberately: a build's lag limit is tested in build-ingest.test.ts
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });

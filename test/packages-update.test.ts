@@ -2,6 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagesUpdate } from "../src/commands/packages-update.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
@@ -39,7 +40,7 @@ async function setup() {
   const store = await openStore({ dataDir });
   await upsertPackages(store.db, parsePackagesCsv(CURRENT, "current.csv"));
   await store.close();
-  return { databaseUrl: undefined, dataDir, quiet: true, cwd: dataDir, baseUrl };
+  return { databaseUrl: undefined, dataDir, quiet: true, cwd: dataDir, home: homedir(), baseUrl };
 }
 
 async function table(dataDir: string) {

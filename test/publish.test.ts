@@ -3,6 +3,7 @@
 // ETags are not MD5s, and the legacy URLs answered by the bucket's website endpoint.
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutBucketWebsiteCommand, S3Client } from "@aws-sdk/client-s3";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../src/commands/publish.js";
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 const run = (extra: object = {}) =>
-  publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, to: "s3://site/packages/stats/", out: tree, concurrency: 8, s3Endpoint: server.endpoint, ...extra }, () => {});
+  publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out: tree, concurrency: 8, s3Endpoint: server.endpoint, ...extra }, () => {});
 const s3 = () => new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
 
 describe("publish", () => {
@@ -64,8 +65,8 @@ describe("publish", () => {
 
   // After the 50th upload the server answers 503 to every upload, or is gone (connections dropped).
   it.each([
-    ["answers 503", "busy/", (res: Parameters<RequestListener>[1]) => void res.writeHead(503).end()],
-    ["goes away", "gone/", (res: Parameters<RequestListener>[1]) => void res.socket?.destroy()],
+    ["answers 503", "busy/", (res: Parameters<RequestListener>[1]): void => void res.writeHead(503).end()],
+    ["goes away", "gone/", (res: Parameters<RequestListener>[1]): void => void res.socket?.destroy()],
   ] as const)("leaves the previous site whole when the server %s part-way, and the next run finishes", async (_how, prefix, fail) => {
     const to = `s3://site/${prefix}`;
     expect((await run({ to })).uploaded).toBeGreaterThan(300); // the previous site
@@ -134,7 +135,7 @@ describe("publish", () => {
     rmSync(join(golden, "manifest.tsv"));
     await s3().send(new PutBucketWebsiteCommand({ Bucket: "site", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
     const warnings: string[] = [];
-    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, to: "s3://site/packages/stats/", out: golden, concurrency: 8, s3Endpoint: server.endpoint, delete: true }, () => {}, (w) => warnings.push(w));
+    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out: golden, concurrency: 8, s3Endpoint: server.endpoint, delete: true }, () => {}, (w) => warnings.push(w));
     expect(warnings).toEqual([]);
     const aliases = manifest.flatMap(([, , , , file, aliases]) => (aliases ? aliases.split(" ").map((alias) => [alias, file!] as const) : []));
     expect(aliases.length).toBeGreaterThan(50);
@@ -160,7 +161,7 @@ describe("publish", () => {
 
   it("warns when the bucket serves no index documents", async () => {
     const warnings: string[] = [];
-    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, to: "s3://plain/x/", out: tree, concurrency: 8, s3Endpoint: server.endpoint }, () => {}, (w) => warnings.push(w));
+    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://plain/x/", out: tree, concurrency: 8, s3Endpoint: server.endpoint }, () => {}, (w) => warnings.push(w));
     expect(warnings).toEqual([expect.stringMatching(/^publish: bucket plain has no website configuration with index document index\.html/)]);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import type { PackageRecord } from "../../src/sources/packages-csv.js";
-import type { SiteData } from "../../src/summaries/load.js";
+import type { SiteData } from "../../src/site/model.js";
 import { badgeMessage, formatCount, renderBadge } from "../../src/site/badges.js";
 import { releaseRanks } from "../../src/site/release-ranks.js";
 
@@ -78,6 +78,8 @@ describe("rank in the current release", () => {
       combined: [],
       packages: category.key === "bioc" ? bioc : new Map([[p("Other"), [month(2024, 1, 1)]]]),
       last30: new Map(),
+      daily: new Map(),
+      combinedDaily: new Int32Array(0),
     })),
   };
   const ranks = releaseRanks(data);
