@@ -9,10 +9,26 @@
     new Chart(canvas.getContext("2d"), {
       type: "bar",
       data: {
-        labels: months.map(function (m) { return m.month; }),
+        labels: months.map(function (m) {
+          return m.month;
+        }),
         datasets: [
-          { label: "Distinct IPs", data: months.map(function (m) { return m.unique_ips; }), backgroundColor: "#aaaaff", borderWidth: 1 },
-          { label: "Downloads", data: months.map(function (m) { return m.downloads; }), backgroundColor: "#ddddff", borderWidth: 1 },
+          {
+            label: "Distinct IPs",
+            data: months.map(function (m) {
+              return m.unique_ips;
+            }),
+            backgroundColor: "#aaaaff",
+            borderWidth: 1,
+          },
+          {
+            label: "Downloads",
+            data: months.map(function (m) {
+              return m.downloads;
+            }),
+            backgroundColor: "#ddddff",
+            borderWidth: 1,
+          },
         ],
       },
       options: {
@@ -21,7 +37,11 @@
           y: {
             type: "logarithmic",
             min: 0.9,
-            ticks: { callback: function (value) { return isPowerOfTen(value) ? String(value) : undefined; } },
+            ticks: {
+              callback: function (value) {
+                return isPowerOfTen(value) ? String(value) : undefined;
+              },
+            },
           },
         },
       },
@@ -31,6 +51,11 @@
   for (var i = 0; i < canvases.length; i++) {
     var year = canvases[i].id.replace("barchart_", "");
     var rows = (window.data_table || {})[year] || [];
-    draw(canvases[i], rows.filter(function (r) { return r.month !== "all"; }));
+    draw(
+      canvases[i],
+      rows.filter(function (r) {
+        return r.month !== "all";
+      }),
+    );
   }
 })();

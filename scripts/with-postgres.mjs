@@ -30,7 +30,9 @@ const root = mkdtempSync(join(tmpdir(), "webstats-pg-"));
 const data = join(root, "data");
 const asRoot = process.getuid?.() === 0;
 const pgUser = (cmd, cmdArgs) =>
-  asRoot ? execFileSync("runuser", ["-u", "postgres", "--", join(bindir, cmd), ...cmdArgs], { stdio: "pipe" }) : execFileSync(join(bindir, cmd), cmdArgs, { stdio: "pipe" });
+  asRoot
+    ? execFileSync("runuser", ["-u", "postgres", "--", join(bindir, cmd), ...cmdArgs], { stdio: "pipe" })
+    : execFileSync(join(bindir, cmd), cmdArgs, { stdio: "pipe" });
 let started = false;
 try {
   chmodSync(root, 0o777);

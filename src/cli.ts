@@ -56,12 +56,18 @@ function program(): Command {
   const cli = new Command("webstats")
     .description("Keeps the download statistics of Bioconductor packages in PostgreSQL and renders the /packages/stats/ site.")
     .addOption(new Option("--db <url>", "PostgreSQL server to use (default: embedded PGlite)").env("DATABASE_URL"))
-    .addOption(new Option("--db-secret <name>", "AWS Secrets Manager secret holding the database login, {\"username\":…,\"password\":…}").env("WEBSTATS_DB_SECRET"))
-    .addOption(new Option("--aws-parameter-path <path>", "AWS Parameter Store path of the database parameters (db/server, db/port, db/dbname, db/dbuser)").env("AWS_PARAMETER_PATH"))
+    .addOption(new Option("--db-secret <name>", 'AWS Secrets Manager secret holding the database login, {"username":…,"password":…}').env("WEBSTATS_DB_SECRET"))
+    .addOption(
+      new Option("--aws-parameter-path <path>", "AWS Parameter Store path of the database parameters (db/server, db/port, db/dbname, db/dbuser)").env(
+        "AWS_PARAMETER_PATH",
+      ),
+    )
     .addOption(new Option("--data-dir <dir>", `PGlite data folder, when no --db is given (default: ${DEFAULT_DATA_DIR})`).env("WEBSTATS_DATA_DIR"))
     .option("-q, --quiet", "no progress; errors and one summary line only (for cron)")
     .version(VERSION, "-V, --version", "print the version")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ webstats demo                                   # demo dataset → dist/, on embedded PGlite
   $ webstats packages import packages.csv
@@ -73,16 +79,26 @@ Each setting comes from the first source that gives it: flags, then the environm
 (AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json
 (database.url, database.secret, aws.parameterPath), then the Parameter Store path (README,
 "Configuration").
-${EXIT_CODES}`)
+${EXIT_CODES}`,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     // Resolved once, before the command runs (it may ask AWS), and passed down from here.
     .hook("preAction", async (_cli, action) => {
       const named = action.getOptionValueSource("config");
-      const configFile = named && named !== "default" ? { path: String(action.opts().config), named: true } : { path: process.env.WEBSTATS_CONFIG || DEFAULT_CONFIG_FILE, named: Boolean(process.env.WEBSTATS_CONFIG) };
+      const configFile =
+        named && named !== "default"
+          ? { path: String(action.opts().config), named: true }
+          : { path: process.env.WEBSTATS_CONFIG || DEFAULT_CONFIG_FILE, named: Boolean(process.env.WEBSTATS_CONFIG) };
       // Values commander took from the environment are left to config.ts, which names them so in messages.
       const flags = Object.fromEntries(Object.entries(cli.opts()).filter(([key]) => cli.getOptionValueSource(key) !== "env")) as RawGlobalFlags;
-      resolved = await resolveGlobalOptions(flags, { env: process.env, cwd: process.cwd(), home: homedir(), configFile, needsDatabase: !NO_DATABASE.has(action.name()) });
+      resolved = await resolveGlobalOptions(flags, {
+        env: process.env,
+        cwd: process.cwd(),
+        home: homedir(),
+        configFile,
+        needsDatabase: !NO_DATABASE.has(action.name()),
+      });
     });
 
   let resolved: GlobalOptions | undefined;
@@ -93,7 +109,9 @@ ${EXIT_CODES}`)
     .command("import")
     .description("insert or update the packages table from a CSV (package,category,first_version,last_version)")
     .argument("<file>", "CSV file; an empty last_version means the package is in devel")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Every line is checked first; any bad line (wrong header, wrong number of fields, a name that
 breaks the package name rule, unknown category, a first_version or last_version that is not an
 encoded release such as 321, an empty first_version, a name given twice) is reported as
@@ -103,7 +121,8 @@ ending in a dot, at most 64 characters, and not the name of a file a category fo
 (index.html, the .tab files, bioc_packages.txt). Case matters: TReNA and trena are two packages.
 
 Example:
-  $ webstats packages import packages.csv`)
+  $ webstats packages import packages.csv`,
+    )
     .action(async (file: string) => {
       const { packagesImport } = await import("./commands/packages-import.js");
       await packagesImport({ ...globals(), file }, out);
@@ -115,27 +134,34 @@ Example:
     .option("--base-url <url>", "where config.yaml and packages/devel/… are", "https://bioconductor.org/")
     .option("--dry-run", "print the changes, write nothing")
     .option("--force", "apply even more than 50 changes")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 New packages get first_version = devel (3.21 → 321); packages gone from devel get
 last_version = release; packages back in devel get last_version = NULL. More than 50
 changes in one run is refused (exit 1) without --force.
 
 Examples:
   $ webstats packages update --dry-run
-  $ webstats packages update               # the summaries follow at once`)
+  $ webstats packages update               # the summaries follow at once`,
+    )
     .action(async (opts: { baseUrl: string; dryRun?: boolean; force?: boolean }) => {
       const { packagesUpdate } = await import("./commands/packages-update.js");
       await packagesUpdate({ ...globals(), ...opts }, out);
     });
 
   withSourceOptions(
-    cli.command("ingest").description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries"),
+    cli
+      .command("ingest")
+      .description("store download rows (from Athena, CloudFront logs or a rows file), replacing the days they cover, and update the summaries"),
   )
     .option("--since <date>", "first day to ingest from Athena or logs (default: the day after ValidThru)")
     .option("--until <date>", "last day to ingest from Athena or logs (default: yesterday, UTC)")
     .option("--allow-gap", "accept a --since that leaves days missing after ValidThru")
     .option("--json", "print the run's summary as one JSON object")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 The days a run covers replace what was stored for them (for a rows file, the first through the
 last date in it; for Athena and logs, --since through --until), so running it twice changes
 nothing. A run of up to a month is one transaction; a longer one commits a calendar month at a
@@ -153,7 +179,8 @@ Examples:
   $ webstats ingest --athena --athena-output s3://bioc-athena-results/webstats/   # ValidThru+1 .. yesterday
   $ webstats ingest --rows downloads.tsv.gz
   $ webstats ingest --logs /var/log/cloudfront
-  $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`)
+  $ webstats ingest --logs s3://bioc-logs/cloudfront/ --since 2025-01-01 --until 2025-01-31 --json`,
+    )
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const { ingest } = await import("./commands/ingest.js");
       await ingest({ ...globals(), ...opts }, out, warn);
@@ -165,9 +192,12 @@ Examples:
     .command("setup")
     .description("the DDL for the CloudFront logs table and the v_bioc_web_downloads view")
     .requiredOption("--print", "print the DDL (run it in the Athena console or with `aws athena start-query-execution`)")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Example:
-  $ webstats athena setup --print > athena.sql   # then set the table's LOCATION and run it`)
+  $ webstats athena setup --print > athena.sql   # then set the table's LOCATION and run it`,
+    )
     .action(async () => {
       const { athenaSetup } = await import("./commands/athena-setup.js");
       await athenaSetup(out);
@@ -177,10 +207,13 @@ Example:
     .command("status")
     .description("print ValidThru, the latest ingest runs and the table sizes")
     .option("-n, --runs <n>", "how many runs (1 or more)", positiveInteger, 10)
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Examples:
   $ webstats status --runs 3
-  $ webstats --aws-parameter-path /bioc/webstats/prod status   # the production database, as the legacy app finds it`)
+  $ webstats --aws-parameter-path /bioc/webstats/prod status   # the production database, as the legacy app finds it`,
+    )
     .action(async (opts: { runs: number }) => {
       const { status } = await import("./commands/status.js");
       await status({ ...globals(), runs: opts.runs }, out);
@@ -190,8 +223,13 @@ Examples:
     .command("summarize")
     .description("make every summary again from the stored downloads (first use on a legacy database, rows loaded by other means)")
     .option("--since <date>", "only from this date's month on (YYYY-MM-DD)")
-    .option("--crawler-packages <K>", "counts without crawlers: an IP with more than K packages on a day is a crawler (default 500, or the K stored); a new K makes everything again")
-    .addHelpText("after", `
+    .option(
+      "--crawler-packages <K>",
+      "counts without crawlers: an IP with more than K packages on a day is a crawler (default 500, or the K stored); a new K makes everything again",
+    )
+    .addHelpText(
+      "after",
+      `
 A year per transaction, with progress; interrupted, the next summarize goes on from the year
 where it stopped (ingest refuses until it has). A packages change needs no summarize: every
 command that writes applies it. K is stored in the database (webstats_info CrawlerPackages);
@@ -200,24 +238,33 @@ ingest uses the one stored.
 Examples:
   $ webstats summarize                       # once, on a database that has only the legacy tables
   $ webstats summarize --since 2026-11-01    # after the legacy ETL loaded rows beside webstats
-  $ webstats summarize --crawler-packages 300  # recount the filtered series with K = 300`)
+  $ webstats summarize --crawler-packages 300  # recount the filtered series with K = 300`,
+    )
     .action(async (opts: { since?: string; crawlerPackages?: string }) => {
       const { summarize } = await import("./commands/summarize.js");
       await summarize({ ...globals(), ...opts }, out);
     });
 
   withSourceOptions(
-    cli.command("build").description("ingest the days after ValidThru from the configured source, then render the whole /packages/stats/ tree (HTML, .tab, .txt, static/)"),
+    cli
+      .command("build")
+      .description("ingest the days after ValidThru from the configured source, then render the whole /packages/stats/ tree (HTML, .tab, .txt, static/)"),
   )
     .option("--out <dir>", "the site: a symlink to the slot holding the newest complete tree (default: the configuration's out, else dist)")
-    .addOption(new Option("--config <file>", "the nightly configuration naming the source (default: webstats.config.json, when the working folder has one)").env("WEBSTATS_CONFIG"))
+    .addOption(
+      new Option("--config <file>", "the nightly configuration naming the source (default: webstats.config.json, when the working folder has one)").env(
+        "WEBSTATS_CONFIG",
+      ),
+    )
     .option("--no-ingest", "render only, from what the database holds, whatever source is configured")
     .addOption(
       new Option("--max-lag <days>", "exit 1 (after writing the tree) when ValidThru is more than this many days before yesterday, UTC; none: no limit")
         .env("WEBSTATS_MAX_LAG")
         .default("3"),
     )
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 The source is --athena, --logs or --rows (as ingest takes them; no --since/--until: the days
 after ValidThru through yesterday, UTC), else the configuration's "source" (see webstats
 nightly). The ingest is the same run as \`webstats ingest\` (writer lock, run record, a month
@@ -248,7 +295,8 @@ Examples:
   $ webstats build                                   # cron: webstats.config.json's source, then dist/
   $ webstats build --athena --athena-output s3://bioc-athena-results/webstats/ --out /srv/www
   $ webstats build --no-ingest --out dist && python3 -m http.server -d dist --bind 127.0.0.1 8080
-  $ webstats build --no-ingest --max-lag none        # a historical dataset (a fixture, the demo's)`)
+  $ webstats build --no-ingest --max-lag none        # a historical dataset (a fixture, the demo's)`,
+    )
     .action(async (opts: Record<string, string | boolean | undefined> & { ingest: boolean }) => {
       const { build } = await import("./commands/build.js");
       await build({ ...globals(), ...opts }, out, warn);
@@ -260,7 +308,9 @@ Examples:
     .addOption(new Option("--config <file>", "the run's configuration (see README)").env("WEBSTATS_CONFIG").default("webstats.config.json"))
     .option("--no-packages", "skip the packages update")
     .addOption(s3EndpointOption())
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Exit codes: 0 done; 1 failed (a step failed; every step is atomic, so the site and the
 database are as before that step); 2 nothing to do (up to date, no package changes) or
 another nightly holds the lock.
@@ -271,7 +321,8 @@ the Parameter Store); flags and the environment come first (README, "Configurati
 
 Examples (crontab, 01:30 UTC, after CloudFront has delivered the day):
   30 1 * * *  cd /srv/webstats && DATABASE_URL=postgres://webstats@db/webstats webstats nightly --quiet
-  30 1 * * *  cd /srv/webstats && webstats nightly --quiet   # database and login named in webstats.config.json`)
+  30 1 * * *  cd /srv/webstats && webstats nightly --quiet   # database and login named in webstats.config.json`,
+    )
     .action(async (opts: { config: string; packages: boolean; s3Endpoint?: string }) => {
       const { nightly } = await import("./commands/nightly.js");
       await nightly({ ...globals(), ...opts }, out);
@@ -286,7 +337,9 @@ Examples (crontab, 01:30 UTC, after CloudFront has delivered the day):
     .option("--dry-run", "print the plan, send nothing")
     .option("--concurrency <n>", "uploads at once", "16")
     .addOption(s3EndpointOption())
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Files are compared by MD5 with the objects' ETags (or, where the bucket's ETags are not MD5s,
 with the MD5s the last publish recorded in PREFIX.webstats-publish.json), so an unchanged tree
 uploads nothing. .html is sent as text/html, .tab and .txt as text/plain (as the legacy server
@@ -303,7 +356,8 @@ Examples:
   $ webstats publish --to s3://bioc-web/packages/stats/ --dry-run
   $ AWS_PROFILE=bioc webstats publish --to s3://bioc-web/packages/stats/ --dry-run
   $ AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER webstats publish --to s3://site/ --s3-endpoint http://127.0.0.1:4568
-  $ webstats publish --to s3://bioc-web/packages/stats/ --delete`)
+  $ webstats publish --to s3://bioc-web/packages/stats/ --delete`,
+    )
     .action(async (opts: { to: string; out: string; delete?: boolean; dryRun?: boolean; concurrency: string; s3Endpoint?: string }) => {
       const { publish } = await import("./commands/publish.js");
       await publish({ ...globals(), ...opts, concurrency: Number(opts.concurrency) || 16 }, out, warn);
@@ -319,7 +373,9 @@ Examples:
     .option("--concurrency <n>", "requests at once", "4")
     .option("--rate <n>", "requests per second at most (0 = no limit)", "10")
     .option("--timeout <seconds>", "per request", "30")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 .tab/.txt files are compared byte for byte; HTML by title, visible text, resolved links, table
 cells, chart data and script sources. Our script sources differ on purpose (Chart.js from the
 site itself) and are allowed; --allow adds rules (aspects: any, missing, extra, bytes, title,
@@ -328,11 +384,21 @@ missing file.
 
 Examples:
   $ webstats diff https://bioconductor.org/packages/stats/ --only '^bioc/' --rate 5
-  $ webstats diff /tmp/expected --out dist`)
+  $ webstats diff /tmp/expected --out dist`,
+    )
     .action(async (base: string, opts: { out: string; only?: string; allow?: string; concurrency: string; rate: string; timeout: string }) => {
       const { diff } = await import("./commands/diff.js");
       const same = await diff(
-        { ...globals(), base, out: opts.out, only: opts.only, allow: opts.allow, concurrency: Number(opts.concurrency) || 4, rate: Number(opts.rate), timeout: Number(opts.timeout) || 30 },
+        {
+          ...globals(),
+          base,
+          out: opts.out,
+          only: opts.only,
+          allow: opts.allow,
+          concurrency: Number(opts.concurrency) || 4,
+          rate: Number(opts.rate),
+          timeout: Number(opts.timeout) || 30,
+        },
         out,
       );
       if (!same) throw new ExitError("diff: the trees differ", 1);
@@ -342,11 +408,14 @@ Examples:
     .command("demo")
     .description("make a deterministic demo dataset on the embedded database, ingest it and build the site")
     .option("--out <dir>", "output folder", "dist")
-    .addHelpText("after", `
+    .addHelpText(
+      "after",
+      `
 Uses its own PGlite folder (.webstats/demo) unless --data-dir or --db is given.
 
 Example:
-  $ webstats demo && python3 -m http.server --bind 127.0.0.1 -d dist 8080   # then /explore.html too`)
+  $ webstats demo && python3 -m http.server --bind 127.0.0.1 -d dist 8080   # then /explore.html too`,
+    )
     .action(async (opts: { out: string }) => {
       const { demo } = await import("./commands/demo.js");
       const explicit = cli.getOptionValueSource("dataDir") !== undefined;

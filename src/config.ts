@@ -86,7 +86,10 @@ async function resolveDatabase(flags: RawGlobalFlags, context: ConfigContext): P
   if (!server && path && parameters) server = urlFromParameters(path, parameters, login);
   if (!server && secret && login) server = urlFromLogin(secret.value, login);
   if (!server) {
-    if (secret) throw new BadConfig(`${secret.source} names a database login but nothing names the server: give --db, DATABASE_URL, database.url in ${fileName}, or a parameter path (--aws-parameter-path)`);
+    if (secret)
+      throw new BadConfig(
+        `${secret.source} names a database login but nothing names the server: give --db, DATABASE_URL, database.url in ${fileName}, or a parameter path (--aws-parameter-path)`,
+      );
     return undefined; // embedded PGlite
   }
   return connectTo(server, login);
@@ -100,6 +103,13 @@ function checkedPath(given: Given): ParameterPath {
 
 /** The file's database and aws keys; the whole file is checked, so a typo in any key is caught by every command. */
 async function readFileKeys(path: string, named: boolean) {
-  if (!named && !(await access(path).then(() => true, () => false))) return {};
+  if (
+    !named &&
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return {};
   return readConfigFile(path, NightlyConfigSchema.partial());
 }

@@ -84,7 +84,10 @@ function parseStatsTab(text: string): { monthly: Map<string, Point>; yearly: Map
 }
 
 function readCsv(text: string): string[][] {
-  return text.split("\n").filter((l) => l !== "").map((l) => l.split(","));
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.split(","));
 }
 
 function isoPlusDays(iso: string, days: number): string {
@@ -135,7 +138,13 @@ describe("the JSON API of small-s1", () => {
   let golden: string;
   let validThru: string;
   let packagesCsv: string[][];
-  let index: { schemaVersion: number; lastUpdatedOn: string; scoreWindow: { from: string; to: string }; last30Days: { from: string; to: string }; packages: Summary[] };
+  let index: {
+    schemaVersion: number;
+    lastUpdatedOn: string;
+    scoreWindow: { from: string; to: string };
+    last30Days: { from: string; to: string };
+    packages: Summary[];
+  };
   const api = (p: string) => join(dist, "api/v1", p);
 
   beforeAll(async () => {
@@ -188,9 +197,17 @@ describe("the JSON API of small-s1", () => {
         for (const line of readFileSync(api(path), "utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
       } else if (path.startsWith("export/daily/")) {
         dailyFiles++;
-        for (const line of gunzipSync(readFileSync(api(path))).toString("utf8").trimEnd().split("\n")) check("export-daily-record.schema.json", JSON.parse(line), path);
+        for (const line of gunzipSync(readFileSync(api(path)))
+          .toString("utf8")
+          .trimEnd()
+          .split("\n"))
+          check("export-daily-record.schema.json", JSON.parse(line), path);
       } else if (path === "export/stats.ndjson.gz") {
-        for (const line of gunzipSync(readFileSync(api(path))).toString("utf8").trimEnd().split("\n")) check("export-record.schema.json", JSON.parse(line), path);
+        for (const line of gunzipSync(readFileSync(api(path)))
+          .toString("utf8")
+          .trimEnd()
+          .split("\n"))
+          check("export-record.schema.json", JSON.parse(line), path);
       } else if (path !== "export/stats.csv.gz") throw new Error(`a file no schema covers: ${path}`);
     }
     expect(dailyFiles).toBeGreaterThan(12);
@@ -237,7 +254,10 @@ describe("the JSON API of small-s1", () => {
       expect(existsSync(join(golden, s.page!, "index.html"))).toBe(true);
       const g = parseStatsTab(readFileSync(tab, "utf8"));
       // monthly: from the first month with downloads through ValidThru's month, zeros where the .tab has none
-      const withDownloads = [...g.monthly].filter(([, p]) => p.downloads > 0).map(([m]) => m).sort();
+      const withDownloads = [...g.monthly]
+        .filter(([, p]) => p.downloads > 0)
+        .map(([m]) => m)
+        .sort();
       expect(monthly[0]!.month, s.name).toBe(withDownloads[0]);
       expect(monthly.at(-1)!.month).toBe(validThru.slice(0, 7));
       for (const [i, point] of monthly.entries()) {
@@ -257,7 +277,9 @@ describe("the JSON API of small-s1", () => {
 
   it("scores packages as the golden scores files do, and ranks them consistently", () => {
     for (const key of Object.values(KEYS)) {
-      const [, ...lines] = readFileSync(join(golden, key, `${PREFIX[key]}_pkg_scores.tab`), "utf8").trimEnd().split("\n");
+      const [, ...lines] = readFileSync(join(golden, key, `${PREFIX[key]}_pkg_scores.tab`), "utf8")
+        .trimEnd()
+        .split("\n");
       const scores = new Map(lines.map((l) => l.split("\t")).map(([n, s]) => [n!, Number(s)]));
       const mine = index.packages.filter((p) => p.category === key);
       for (const p of mine) {
@@ -273,7 +295,14 @@ describe("the JSON API of small-s1", () => {
 
   it("gives each category its golden combined numbers and the top list of its golden page", () => {
     for (const key of Object.values(KEYS)) {
-      const c = readJson<{ category: string; packageCount: number; scoreWindow: unknown; top: Array<{ rank: number; name: string; score: number }>; monthly: PackageFile["monthly"]; yearly: PackageFile["yearly"] }>(api(`categories/${key}.json`));
+      const c = readJson<{
+        category: string;
+        packageCount: number;
+        scoreWindow: unknown;
+        top: Array<{ rank: number; name: string; score: number }>;
+        monthly: PackageFile["monthly"];
+        yearly: PackageFile["yearly"];
+      }>(api(`categories/${key}.json`));
       expect(c.category).toBe(key);
       expect(c.packageCount).toBe(index.packages.filter((p) => p.category === key).length);
       expect(c.scoreWindow).toEqual(index.scoreWindow);
@@ -306,7 +335,10 @@ describe("the JSON API of small-s1", () => {
     const known = new Set(packagesCsv.map(([name, category]) => `${category}\t${name}`));
     const from = isoPlusDays(validThru, -29);
     const counts = new Map<string, { downloads: number; ips: Set<string> }>();
-    const rows = gunzipSync(readFileSync(join(FIXTURE, "downloads.tsv.gz"))).toString("utf8").split("\n").slice(1);
+    const rows = gunzipSync(readFileSync(join(FIXTURE, "downloads.tsv.gz")))
+      .toString("utf8")
+      .split("\n")
+      .slice(1);
     for (const line of rows) {
       if (!line) continue;
       const [date, ip, status, category, pkg] = line.split("\t") as [string, string, string, string, string];
@@ -327,7 +359,8 @@ describe("the JSON API of small-s1", () => {
     const fromPackages: ExportRecord[] = [];
     for (const s of index.packages) {
       const file = readJson<PackageFile>(join(dist, s.json));
-      for (const p of file.monthly) if (p.downloads > 0) fromPackages.push({ package: s.name, category: s.category, month: p.month, downloads: p.downloads, distinctIPs: p.distinctIPs });
+      for (const p of file.monthly)
+        if (p.downloads > 0) fromPackages.push({ package: s.name, category: s.category, month: p.month, downloads: p.downloads, distinctIPs: p.distinctIPs });
     }
     // Month first, then package (collation), then category: a new day only appends.
     const sorted = [...fromPackages].sort((a, b) => a.month.localeCompare(b.month) || collate(a.package, b.package) || a.category.localeCompare(b.category));
@@ -335,14 +368,25 @@ describe("the JSON API of small-s1", () => {
 
     const ndjson = gunzipSync(readFileSync(api("export/stats.ndjson.gz"))).toString("utf8");
     expect(ndjson.endsWith("\n")).toBe(true);
-    expect(ndjson.trimEnd().split("\n").map((l) => JSON.parse(l) as ExportRecord)).toEqual(sorted);
+    expect(
+      ndjson
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as ExportRecord),
+    ).toEqual(sorted);
 
     const csv = gunzipSync(readFileSync(api("export/stats.csv.gz"))).toString("utf8");
     const [header, ...rows] = readCsv(csv);
     expect(header).toEqual(["package", "category", "month", "downloads", "distinctIPs"]);
     expect(rows).toEqual(sorted.map((r) => [r.package, r.category, r.month, String(r.downloads), String(r.distinctIPs)]));
 
-    const exportIndex = readJson<{ lastUpdatedOn: string; records: number; pageSize: number; pages: Array<{ path: string; records: number }>; full: { ndjson: string; csv: string } }>(api("export/index.json"));
+    const exportIndex = readJson<{
+      lastUpdatedOn: string;
+      records: number;
+      pageSize: number;
+      pages: Array<{ path: string; records: number }>;
+      full: { ndjson: string; csv: string };
+    }>(api("export/index.json"));
     expect(exportIndex.lastUpdatedOn).toBe(validThru);
     expect(exportIndex.records).toBe(sorted.length);
     expect(exportIndex.pageSize).toBe(10_000);
@@ -401,7 +445,7 @@ describe("the JSON API of small-s1", () => {
     });
     all.sort((a, b) => a.day.localeCompare(b.day) || collate(a.package, b.package) || a.category.localeCompare(b.category));
     const months: string[] = [];
-    for (let m = all[0]!.day.slice(0, 7); m <= validThru.slice(0, 7); ) {
+    for (let m = all[0]!.day.slice(0, 7); m <= validThru.slice(0, 7);) {
       months.push(m);
       const [y, mo] = m.split("-").map(Number) as [number, number];
       m = mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, "0")}`;
@@ -415,7 +459,13 @@ describe("the JSON API of small-s1", () => {
       const want = all.filter((r) => r.day.startsWith(f.month));
       expect(text.split("\n").length - 1).toBe(want.length);
       expect(f.records).toBe(want.length);
-      expect(text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as DailyRecord), f.month).toEqual(want);
+      expect(
+        text
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l) as DailyRecord),
+        f.month,
+      ).toEqual(want);
     }
   });
 
@@ -423,7 +473,10 @@ describe("the JSON API of small-s1", () => {
     const before = new Map(readdirSync(api("export/daily")).map((f) => [f, readFileSync(api(`export/daily/${f}`))]));
     const next = isoPlusDays(validThru, 1); // 2025-06-18: the same month as ValidThru
     const rows = join(work, "next-day.tsv");
-    (await import("node:fs")).writeFileSync(rows, `date\tc-ip\tsc-status\tcategory\tpackage\n${next}\t10.9.9.9\t200\tbioc\t${index.packages.find((p) => p.category === "bioc")!.name}\n`);
+    (await import("node:fs")).writeFileSync(
+      rows,
+      `date\tc-ip\tsc-status\tcategory\tpackage\n${next}\t10.9.9.9\t200\tbioc\t${index.packages.find((p) => p.category === "bioc")!.name}\n`,
+    );
     await ingestRows(created.store, inBatches(readRowsFile(rows)));
     const dist2 = join(work, "dist2");
     await buildSite(created.store, dist2, outLimits(created.dataDir));

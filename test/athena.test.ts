@@ -18,7 +18,10 @@ afterEach(() => {
 });
 
 const RESULT = new URL("./data/athena/dated-result.csv", import.meta.url).pathname;
-const expected = readFileSync(new URL("./data/cloudfront/dated.expected.tsv", import.meta.url), "utf8").trim().split("\n").slice(1);
+const expected = readFileSync(new URL("./data/cloudfront/dated.expected.tsv", import.meta.url), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1);
 const noWait = { sleep: async () => {} };
 const key = (r: DownloadRow) => [r.date, r.ip, r.status, r.category, r.package].join("\t");
 async function all<T>(rows: AsyncIterable<T>): Promise<T[]> {
@@ -38,11 +41,16 @@ describe("the Athena query", () => {
       .resolvesOnce({ QueryExecution: { Status: { State: "RUNNING" } } })
       .resolves({ QueryExecution: { Status: { State: "SUCCEEDED" }, ResultConfiguration: { OutputLocation: "s3://results/webstats/q-1.csv" } } });
     const delays: number[] = [];
-    const result = await runAthenaQuery(new AthenaClient({ region: "us-east-1" }), { database: "bioc", workgroup: "webstats", outputLocation: "s3://results/webstats/" }, downloadsQuery("2024-12-30" as IsoDate, "2025-01-02" as IsoDate), {
-      firstDelayMs: 100,
-      maxDelayMs: 300,
-      sleep: async (ms) => void delays.push(ms),
-    });
+    const result = await runAthenaQuery(
+      new AthenaClient({ region: "us-east-1" }),
+      { database: "bioc", workgroup: "webstats", outputLocation: "s3://results/webstats/" },
+      downloadsQuery("2024-12-30" as IsoDate, "2025-01-02" as IsoDate),
+      {
+        firstDelayMs: 100,
+        maxDelayMs: 300,
+        sleep: async (ms) => void delays.push(ms),
+      },
+    );
     expect(result).toEqual({ id: "q-1", output: "s3://results/webstats/q-1.csv" });
     const start = athenaMock.commandCalls(StartQueryExecutionCommand)[1]!.args[0].input;
     expect(start).toEqual({
@@ -58,7 +66,11 @@ describe("the Athena query", () => {
 
   it.each(["FAILED", "CANCELLED"] as const)("fails clearly when the query is %s, with Athena's reason", async (state) => {
     athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-2" });
-    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: state, StateChangeReason: "TABLE_NOT_FOUND: line 1:67: Table awsdatacatalog.bioc.v_bioc_web_downloads does not exist" } } });
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: {
+        Status: { State: state, StateChangeReason: "TABLE_NOT_FOUND: line 1:67: Table awsdatacatalog.bioc.v_bioc_web_downloads does not exist" },
+      },
+    });
     await expect(runAthenaQuery(new AthenaClient({ region: "us-east-1" }), { database: "bioc" }, "SELECT 1", noWait)).rejects.toThrow(
       `Athena query q-2 ${state.toLowerCase()}: TABLE_NOT_FOUND: line 1:67: Table awsdatacatalog.bioc.v_bioc_web_downloads does not exist`,
     );
@@ -79,7 +91,10 @@ describe("the Athena results", () => {
   });
 
   it("pages through GetQueryResults, the header only on the first page", async () => {
-    const lines = readFileSync(RESULT, "utf8").trim().split("\n").map((l) => JSON.parse(`[${l}]`) as string[]);
+    const lines = readFileSync(RESULT, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(`[${l}]`) as string[]);
     const pages: string[][][] = [];
     for (let i = 0; i < lines.length; i += 1000) pages.push(lines.slice(i, i + 1000));
     const mock = athenaMock.on(GetQueryResultsCommand);
@@ -92,11 +107,16 @@ describe("the Athena results", () => {
     const rows = await all(athenaPagedRows(new AthenaClient({ region: "us-east-1" }), "q-1", noWait));
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(rows.map(key)).toEqual(expected);
-    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, ...pages.slice(1).map((_, i) => `page-${i + 2}`)]);
+    expect(athenaMock.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      ...pages.slice(1).map((_, i) => `page-${i + 2}`),
+    ]);
   });
 
   it("names the row of a result that does not fit", async () => {
-    s3Mock.on(GetObjectCommand).resolves({ Body: sdkStreamMixin(Readable.from(['"date","c-ip","sc-status","category","package"\n"2025-01-02","1.1.1.1","200","bioc",""\n'])) });
+    s3Mock
+      .on(GetObjectCommand)
+      .resolves({ Body: sdkStreamMixin(Readable.from(['"date","c-ip","sc-status","category","package"\n"2025-01-02","1.1.1.1","200","bioc",""\n'])) });
     await expect(all(athenaCsvRows(new S3Client({ region: "us-east-1" }), "s3://results/q.csv"))).rejects.toThrow("s3://results/q.csv:2: empty package");
   });
 });

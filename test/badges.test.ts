@@ -54,8 +54,14 @@ function badgeText(svg: string): { title: string; texts: string[]; width: number
   expect(title.length).toBe(1);
   expect(DomUtils.getElementsByTagName("svg", doc).length).toBe(1);
   // badge-maker draws each text three times: two shadows in an aria-hidden group, then the text
-  const visible = DomUtils.getElementsByTagName("text", root).filter((t) => (t.parent as { attribs?: Record<string, string> } | null)?.attribs?.["aria-hidden"] !== "true");
-  return { title: DomUtils.textContent(title[0]!), texts: visible.map((t) => DomUtils.textContent(t)), width: Number(DomUtils.getAttributeValue(root, "width")) };
+  const visible = DomUtils.getElementsByTagName("text", root).filter(
+    (t) => (t.parent as { attribs?: Record<string, string> } | null)?.attribs?.["aria-hidden"] !== "true",
+  );
+  return {
+    title: DomUtils.textContent(title[0]!),
+    texts: visible.map((t) => DomUtils.textContent(t)),
+    width: Number(DomUtils.getAttributeValue(root, "width")),
+  };
 }
 
 describe("the download badges of small-s1", () => {
@@ -83,7 +89,11 @@ describe("the download badges of small-s1", () => {
     // one removed package whose last_version only another tool could have written
     const removed = records.filter((r) => r.lastVersion !== null).sort((a, b) => (a.name < b.name ? -1 : 1))[0]!;
     hostile = removed.name;
-    await created.store.db.updateTable("packages").set({ last_version: HOSTILE }).where("package", "=", removed.name as PackageName).execute();
+    await created.store.db
+      .updateTable("packages")
+      .set({ last_version: HOSTILE })
+      .where("package", "=", removed.name as PackageName)
+      .execute();
     await buildSite(created.store, dist, outLimits(created.dataDir));
     validThru = readJson<{ validThru: string }>(join(FIXTURE, "info.json")).validThru;
     csv = records.map((r) => ({ name: r.name, key: KEYS[r.category]!, current: r.lastVersion === null }));
@@ -103,7 +113,9 @@ describe("the download badges of small-s1", () => {
     let ties = 0;
     let unscored = 0;
     for (const key of Object.values(KEYS)) {
-      const [, ...scoreLines] = readFileSync(join(golden, key, `${PREFIX[key]}_pkg_scores.tab`), "utf8").trimEnd().split("\n");
+      const [, ...scoreLines] = readFileSync(join(golden, key, `${PREFIX[key]}_pkg_scores.tab`), "utf8")
+        .trimEnd()
+        .split("\n");
       const scores = new Map(scoreLines.map((l) => l.split("\t")).map(([n, s]) => [n!, Number(s)]));
       // The window sums (what the category page ranks by) from the golden per-package stats
       const sums = new Map<string, number>();

@@ -42,14 +42,17 @@ function configureLogs(cwd: string, days: readonly string[]): number {
   const cells = template.split("\t");
   mkdirSync(join(cwd, "logs"));
   for (const day of days) {
-    const lines = ["affy", "limma"].map((pkg, i) => [day, ...cells.slice(1, 4), `10.0.0.${i}`, cells[5], cells[6], `/packages/3.21/bioc/src/contrib/${pkg}_1.0.tar.gz`, ...cells.slice(8)].join("\t"));
+    const lines = ["affy", "limma"].map((pkg, i) =>
+      [day, ...cells.slice(1, 4), `10.0.0.${i}`, cells[5], cells[6], `/packages/3.21/bioc/src/contrib/${pkg}_1.0.tar.gz`, ...cells.slice(8)].join("\t"),
+    );
     writeFileSync(join(cwd, "logs", `E1TEST.${day}-12.00000000.gz`), gzipSync([version, fields, ...lines].join("\n") + "\n"));
   }
   writeFileSync(join(cwd, "webstats.config.json"), JSON.stringify({ source: { logs: join(cwd, "logs") }, out: "site", packages: { update: false } }));
   return days.length * 2;
 }
 
-const servedThrough = (cwd: string, out: string) => (JSON.parse(readFileSync(join(cwd, out, "api/v1/packages.json"), "utf8")) as { lastUpdatedOn: string }).lastUpdatedOn;
+const servedThrough = (cwd: string, out: string) =>
+  (JSON.parse(readFileSync(join(cwd, out, "api/v1/packages.json"), "utf8")) as { lastUpdatedOn: string }).lastUpdatedOn;
 
 describe("webstats build, as cron runs it", () => {
   it("with the nightly configuration's source, ingests the days after ValidThru first, then renders them", () => {
@@ -58,14 +61,18 @@ describe("webstats build, as cron runs it", () => {
     const r = webstats(["--quiet", "build"], cwd);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(
-      new RegExp(`^build: ingested ${rows} download rows for ${daysAgo(3)}\\.\\.${daysAgo(1)} from 3 files, .*; \\d+ files, [\\d.]+ MB .* → site; data through ${daysAgo(1)}, up to date\\n$`),
+      new RegExp(
+        `^build: ingested ${rows} download rows for ${daysAgo(3)}\\.\\.${daysAgo(1)} from 3 files, .*; \\d+ files, [\\d.]+ MB .* → site; data through ${daysAgo(1)}, up to date\\n$`,
+      ),
     );
     expect(servedThrough(cwd, "site")).toBe(daysAgo(1));
     // The same run as `ingest`: recorded, and the next build has nothing new to ingest.
     const status = webstats(["status"], cwd).stdout;
     expect(status).toMatch(new RegExp(`ValidThru: ${daysAgo(1)}`));
     expect(status).toMatch(new RegExp(`#2 ok +${daysAgo(3)}\\.\\.${daysAgo(1)} .*logs — 3 files`));
-    expect(webstats(["build"], cwd).stdout).toMatch(new RegExp(`^build: nothing new to ingest \\(ValidThru is yesterday\\); \\d+ files, .*; data through ${daysAgo(1)}, up to date\n$`));
+    expect(webstats(["build"], cwd).stdout).toMatch(
+      new RegExp(`^build: nothing new to ingest \\(ValidThru is yesterday\\); \\d+ files, .*; data through ${daysAgo(1)}, up to date\n$`),
+    );
   });
 
   it("with --no-ingest renders what the database holds, and ingests nothing even with a source configured", () => {
@@ -74,16 +81,25 @@ describe("webstats build, as cron runs it", () => {
     const r = webstats(["build", "--no-ingest"], cwd);
     // Three days behind is still within the default --max-lag 3.
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(new RegExp(`^build: \\d+ files, .* → site; data through ${daysAgo(4)}, 3 days behind; --no-ingest: rendered what the database holds\\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^build: \\d+ files, .* → site; data through ${daysAgo(4)}, 3 days behind; --no-ingest: rendered what the database holds\\n$`),
+    );
     expect(servedThrough(cwd, "site")).toBe(daysAgo(4));
-    expect(webstats(["build", "--no-ingest", "--rows", "rows.csv"], cwd)).toMatchObject({ code: 2, stderr: "webstats: --no-ingest renders only: leave out --athena, --logs and --rows\n" });
+    expect(webstats(["build", "--no-ingest", "--rows", "rows.csv"], cwd)).toMatchObject({
+      code: 2,
+      stderr: "webstats: --no-ingest renders only: leave out --athena, --logs and --rows\n",
+    });
   });
 
   it("without any source renders what the database holds, and says so", () => {
     const cwd = project(daysAgo(2));
     const r = webstats(["build", "--out", "www"], cwd);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(new RegExp(`^build: \\d+ files, .* → www; data through ${daysAgo(2)}, 1 day behind; no source configured \\(no --athena, --logs, --rows or webstats\\.config\\.json\\): rendered what the database holds\\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^build: \\d+ files, .* → www; data through ${daysAgo(2)}, 1 day behind; no source configured \\(no --athena, --logs, --rows or webstats\\.config\\.json\\): rendered what the database holds\\n$`,
+      ),
+    );
   });
 
   it("exits 1 after writing the tree when the data is more than --max-lag days behind, and 0 within it", () => {
@@ -92,7 +108,11 @@ describe("webstats build, as cron runs it", () => {
     // --rows as ingest takes it: ingested first, then the build finds the feed a week behind.
     const late = webstats(["build", "--rows", "later.csv", "--out", "late"], cwd);
     expect(late.code).toBe(1);
-    expect(late.stdout).toMatch(new RegExp(`^build: ingested 1 download rows for ${daysAgo(8)}\\.\\.${daysAgo(8)} from later\\.csv .*; \\d+ files, .* → late; data through ${daysAgo(8)}, 7 days behind\\n$`));
+    expect(late.stdout).toMatch(
+      new RegExp(
+        `^build: ingested 1 download rows for ${daysAgo(8)}\\.\\.${daysAgo(8)} from later\\.csv .*; \\d+ files, .* → late; data through ${daysAgo(8)}, 7 days behind\\n$`,
+      ),
+    );
     expect(late.stderr).toBe(
       `webstats: build: wrote late, but its data is 7 days behind yesterday (UTC), more than --max-lag 3 (data through ${daysAgo(8)}): has the source stopped delivering? (a historical dataset: --max-lag none)\n`,
     );
@@ -102,6 +122,9 @@ describe("webstats build, as cron runs it", () => {
     expect(webstats(["build", "--max-lag", "6", "--out", "late"], cwd).code).toBe(1);
     expect(webstats(["build", "--max-lag", "7", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
     expect(webstats(["build", "--max-lag", "none", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
-    expect(webstats(["build", "--max-lag", "a week"], cwd)).toMatchObject({ code: 2, stderr: 'webstats: --max-lag "a week": want a number of days (3) or none\n' });
+    expect(webstats(["build", "--max-lag", "a week"], cwd)).toMatchObject({
+      code: 2,
+      stderr: 'webstats: --max-lag "a week": want a number of days (3) or none\n',
+    });
   });
 });

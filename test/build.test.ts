@@ -39,12 +39,20 @@ describe("the two slots behind the site folder", () => {
       held = slot.holds;
       return write({ "bioc/a/a_stats.tab": "three", "index.html": "<p>1</p>" })(slot);
     });
-    expect(held).toEqual(new Map([["bioc/a/a_stats.tab", md5("one")], ["bioc/gone/index.html", md5("x")], ["index.html", md5("<p>1</p>")]]));
+    expect(held).toEqual(
+      new Map([
+        ["bioc/a/a_stats.tab", md5("one")],
+        ["bioc/gone/index.html", md5("x")],
+        ["index.html", md5("<p>1</p>")],
+      ]),
+    );
     expect(third.removed).toBe(1);
     expect(readlinkSync(out)).toBe("dist.slots/a");
     expect(readdirSync(join(out, "bioc")).sort()).toEqual(["a"]); // the emptied folder went too
     expect(readFileSync(join(out, "bioc/a/a_stats.tab"), "utf8")).toBe("three");
-    expect(readFileSync(join(parent, "dist.slots/a.md5"), "utf8").split("\n").sort()).toEqual(["", `${md5("<p>1</p>")}  index.html`, `${md5("three")}  bioc/a/a_stats.tab`].sort());
+    expect(readFileSync(join(parent, "dist.slots/a.md5"), "utf8").split("\n").sort()).toEqual(
+      ["", `${md5("<p>1</p>")}  index.html`, `${md5("three")}  bioc/a/a_stats.tab`].sort(),
+    );
   });
 
   it("keep the served tree intact when writing fails part-way, and start that slot afresh next time", async () => {
@@ -118,8 +126,26 @@ describe("the render workers", () => {
     packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "108", lastVersion: null }],
     categories: CATEGORIES.map((category) => ({
       category,
-      combined: category.db === "bioc" ? [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }] : [],
-      packages: new Map(category.db === "bioc" ? [["affy" as PackageName, [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }]]] : []),
+      combined:
+        category.db === "bioc"
+          ? [
+              { year: 2025, month: 1, ips: 2, downloads: 3 },
+              { year: 2025, month: null, ips: 2, downloads: 3 },
+            ]
+          : [],
+      packages: new Map(
+        category.db === "bioc"
+          ? [
+              [
+                "affy" as PackageName,
+                [
+                  { year: 2025, month: 1, ips: 2, downloads: 3 },
+                  { year: 2025, month: null, ips: 2, downloads: 3 },
+                ],
+              ],
+            ]
+          : [],
+      ),
       last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
       daily: new Map(),
       combinedDaily: new Int32Array(0),
@@ -137,7 +163,11 @@ describe("the render workers", () => {
       expect(result.files).toBe(18 + 17 + 3);
       expect(readFileSync(join(root, "badges/bioc/affy/rank.svg"), "utf8")).toContain("<title>downloads: rank 1 / 1</title>");
       expect(readFileSync(join(root, "bioc/affy/affy_2025_stats.tab"), "utf8")).toBe(
-        "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" + [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`).join("") + "2025\tall\t2\t3",
+        "Year\tMonth\tNb_of_distinct_IPs\tNb_of_downloads\n2025\tJan\t2\t3\n" +
+          [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+            .map((m) => `2025\t${["Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 2]}\t0\t0\n`)
+            .join("") +
+          "2025\tall\t2\t3",
       );
     } finally {
       await pool.close();

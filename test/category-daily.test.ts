@@ -21,16 +21,25 @@ describe("webstats_category_daily made by its migration", () => {
 
   it("counts a database's stored downloads per category and day, an IP once across packages", async () => {
     const { store } = current();
-    const row = (date: string, ip: string, category: string, pkg: string, status = 200): DownloadRow => ({ date: date as IsoDate, ip, status, category, package: pkg });
-    await ingestRows(store, inBatches([
-      row("2025-01-01", "10.0.0.1", "bioc", "affy"),
-      row("2025-01-01", "10.0.0.1", "bioc", "limma"), // the same IP: one IP of bioc that day
-      row("2025-01-01", "10.0.0.2", "bioc", "limma"),
-      row("2025-01-01", "10.0.0.3", "bioc", "notknown"), // not in packages: not counted
-      row("2025-01-01", "10.0.0.4", "bioc", "affy", 404), // a status that does not count
-      row("2025-01-02", "10.0.0.1", "annotation", "GO.db"),
-      row("2025-01-02", "10.0.0.1", "annotation", "GO.db"),
-    ]));
+    const row = (date: string, ip: string, category: string, pkg: string, status = 200): DownloadRow => ({
+      date: date as IsoDate,
+      ip,
+      status,
+      category,
+      package: pkg,
+    });
+    await ingestRows(
+      store,
+      inBatches([
+        row("2025-01-01", "10.0.0.1", "bioc", "affy"),
+        row("2025-01-01", "10.0.0.1", "bioc", "limma"), // the same IP: one IP of bioc that day
+        row("2025-01-01", "10.0.0.2", "bioc", "limma"),
+        row("2025-01-01", "10.0.0.3", "bioc", "notknown"), // not in packages: not counted
+        row("2025-01-01", "10.0.0.4", "bioc", "affy", 404), // a status that does not count
+        row("2025-01-02", "10.0.0.1", "annotation", "GO.db"),
+        row("2025-01-02", "10.0.0.1", "annotation", "GO.db"),
+      ]),
+    );
     const made = (await summaries(store)).categoryDaily;
     expect(made).toEqual([
       { date: "2025-01-01", category: "bioc", downloads: 3, ips: 2 },

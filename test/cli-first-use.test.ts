@@ -40,7 +40,9 @@ describe("--help", () => {
   it("names the configuration's sources in their order, with an example of the legacy deployment's", () => {
     const r = webstats(["--help"], tempDir());
     expect(r.stdout).toMatch(/--db-secret <name> [\s\S]*--aws-parameter-path <path>/);
-    expect(r.stdout.replace(/\s+/g, " ")).toContain("Each setting comes from the first source that gives it: flags, then the environment (AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json (database.url, database.secret, aws.parameterPath), then the Parameter Store path");
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(
+      "Each setting comes from the first source that gives it: flags, then the environment (AWS_PARAMETER_PATH also from a .env in this folder or a parent), then webstats.config.json (database.url, database.secret, aws.parameterPath), then the Parameter Store path",
+    );
     expect(r.stdout).toContain("$ webstats --aws-parameter-path /bioc/webstats/prod --db-secret /bioc/rdb/0/login/webstats_runner status");
   });
 
@@ -80,18 +82,26 @@ describe("publish", () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^webstats: publish --dry-run: cannot read s3:\/\/site\/packages\/stats\/ \(S3 at AWS\): no AWS credentials found: looked in the environment \(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\), the profile AWS_PROFILE/);
-    expect(lines[0]).toMatch(/give them in the environment or as a profile \(AWS_PROFILE=NAME\), or, for a local S3-compatible server, --s3-endpoint URL .*; nothing sent$/);
+    expect(lines[0]).toMatch(
+      /^webstats: publish --dry-run: cannot read s3:\/\/site\/packages\/stats\/ \(S3 at AWS\): no AWS credentials found: looked in the environment \(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\), the profile AWS_PROFILE/,
+    );
+    expect(lines[0]).toMatch(
+      /give them in the environment or as a profile \(AWS_PROFILE=NAME\), or, for a local S3-compatible server, --s3-endpoint URL .*; nothing sent$/,
+    );
   });
 
   it("--dry-run says so when the bucket is not there, or its server cannot be reached", () => {
     const cwd = builtTree();
     const missing = webstats(["publish", "--to", "s3://no-such-bucket/x/", "--dry-run", "--s3-endpoint", server.endpoint], cwd, keys);
     expect(missing).toMatchObject({ code: 1, stdout: "" });
-    expect(missing.stderr).toBe(`webstats: publish --dry-run: cannot read s3://no-such-bucket/x/ (S3 at ${server.endpoint}): no bucket no-such-bucket there; nothing sent\n`);
+    expect(missing.stderr).toBe(
+      `webstats: publish --dry-run: cannot read s3://no-such-bucket/x/ (S3 at ${server.endpoint}): no bucket no-such-bucket there; nothing sent\n`,
+    );
     const unreachable = webstats(["publish", "--to", "s3://site/x/", "--dry-run", "--s3-endpoint", "http://127.0.0.1:1"], cwd, keys);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^webstats: publish --dry-run: cannot read s3:\/\/site\/x\/ \(S3 at http:\/\/127\.0\.0\.1:1\): the server cannot be reached \(.*ECONNREFUSED.*\); nothing sent\n$/);
+    expect(unreachable.stderr).toMatch(
+      /^webstats: publish --dry-run: cannot read s3:\/\/site\/x\/ \(S3 at http:\/\/127\.0\.0\.1:1\): the server cannot be reached \(.*ECONNREFUSED.*\); nothing sent\n$/,
+    );
     // The same tree, to a bucket that is there: the plan.
     expect(webstats(["publish", "--to", "s3://site/x/", "--dry-run", "--s3-endpoint", server.endpoint], cwd, keys)).toMatchObject({
       code: 0,
@@ -107,6 +117,10 @@ describe("publish", () => {
     const cwd = tempDir();
     make(cwd);
     const r = webstats(["publish", "--to", "s3://site/y/", "--delete", "--s3-endpoint", server.endpoint], cwd, keys);
-    expect(r).toMatchObject({ code: 2, stdout: "", stderr: "webstats: publish: dist holds no built tree (no index.html); run `webstats build --out dist` first\n" });
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "webstats: publish: dist holds no built tree (no index.html); run `webstats build --out dist` first\n",
+    });
   });
 });

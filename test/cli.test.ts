@@ -34,18 +34,21 @@ describe("webstats CLI", () => {
   });
 
   // The SDK prints its notice only on Node.js < 22: there this test can fail.
-  it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)("prints one error line and no AWS SDK notice about Node.js versions, with --quiet or without", () => {
-    const cwd = tempDir();
-    writeFileSync(join(cwd, "index.html"), "a built tree");
-    // No credentials, nothing on port 1: the publish fails, and says so in one line.
-    const publish = ["publish", "--to", "s3://site/x/", "--out", ".", "--s3-endpoint", "http://127.0.0.1:1"];
-    for (const args of [["--quiet", ...publish], publish]) {
-      const r = webstats(args, cwd);
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^webstats: /)]);
-      expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK/);
-    }
-  });
+  it.skipIf(Number(process.versions.node.split(".")[0]) >= 22)(
+    "prints one error line and no AWS SDK notice about Node.js versions, with --quiet or without",
+    () => {
+      const cwd = tempDir();
+      writeFileSync(join(cwd, "index.html"), "a built tree");
+      // No credentials, nothing on port 1: the publish fails, and says so in one line.
+      const publish = ["publish", "--to", "s3://site/x/", "--out", ".", "--s3-endpoint", "http://127.0.0.1:1"];
+      for (const args of [["--quiet", ...publish], publish]) {
+        const r = webstats(args, cwd);
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^webstats: /)]);
+        expect(r.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK/);
+      }
+    },
+  );
 
   it("exits 1 with one line naming a rows file that is not there (regression: an unhandled stream error crashed with a stack trace)", () => {
     const r = webstats(["ingest", "--rows", "missing.tsv"], project());
@@ -119,7 +122,12 @@ describe("webstats CLI", () => {
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\n" + names.map((n) => `${n},bioc,301,`).join("\n") + "\n");
     const r = webstats(["packages", "import", "p.csv"], cwd);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split("\n").map((l) => l.replace(/^webstats: /, "").replace(/^(p\.csv:\d+: package name "[^"]*").*/, "$1"))).toEqual([
+    expect(
+      r.stderr
+        .trim()
+        .split("\n")
+        .map((l) => l.replace(/^webstats: /, "").replace(/^(p\.csv:\d+: package name "[^"]*").*/, "$1")),
+    ).toEqual([
       'p.csv:3: package name "index.html"',
       'p.csv:4: package name "1abc"',
       'p.csv:5: package name "abc."',
@@ -129,7 +137,7 @@ describe("webstats CLI", () => {
     expect(await query(cwd, "select count(*)::int as n from packages")).toEqual([{ n: 0 }]);
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\nTReNA,bioc,306,306\ntrena,bioc,306,\n");
     expect(webstats(["packages", "import", "p.csv"], cwd)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^packages: 2 added/) });
-    expect(await query(cwd, "select package from packages order by package collate \"C\"")).toEqual([{ package: "TReNA" }, { package: "trena" }]);
+    expect(await query(cwd, 'select package from packages order by package collate "C"')).toEqual([{ package: "TReNA" }, { package: "trena" }]);
   });
 
   it("a bad name already in the packages table is skipped by build with one warning line; the rest of the tree is as usual", async () => {
@@ -141,14 +149,18 @@ describe("webstats CLI", () => {
     expect(webstats(["ingest", "--rows", "rows.csv"], cwd).code).toBe(0);
     expect(webstats(["build", "--out", "clean"], cwd)).toMatchObject({ code: 0, stderr: "" });
     // The legacy table may hold anything: other tools fill it.
-    await query(cwd, "insert into packages values ('index.html', 'bioc', '301', null), ('a_b', 'bioc', '301', null), ('../up', 'bioc', '301', null), ('bad.', 'annotation', '301', null)");
+    await query(
+      cwd,
+      "insert into packages values ('index.html', 'bioc', '301', null), ('a_b', 'bioc', '301', null), ('../up', 'bioc', '301', null), ('bad.', 'annotation', '301', null)",
+    );
     expect(webstats(["summarize"], cwd).code).toBe(0);
     const built = webstats(["build", "--out", "site"], cwd);
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/^build: \d+ files/);
     const warnings = built.stderr.trim().split("\n");
     expect(warnings).toHaveLength(4);
-    for (const [i, name] of ["../up", "a_b", "bad.", "index.html"].entries()) expect(warnings[i]).toMatch(new RegExp(`^build: skipped .*"${name.replace(/[.]/g, "\\.")}"`));
+    for (const [i, name] of ["../up", "a_b", "bad.", "index.html"].entries())
+      expect(warnings[i]).toMatch(new RegExp(`^build: skipped .*"${name.replace(/[.]/g, "\\.")}"`));
     // Only the combined counts of the category see the skipped packages' downloads.
     const files = (dir: string) => readdirSync(join(cwd, dir), { recursive: true, encoding: "utf8" }).sort();
     expect(files("site")).toEqual(files("clean"));
@@ -162,8 +174,14 @@ describe("webstats CLI", () => {
     const cwd = project();
     writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
     expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
-    for (const [bad, reason] of [["1.1.1.\xe9", "not valid UTF-8"], ["1.1.1.\0", "NUL"]]) {
-      writeFileSync(join(cwd, "rows.tsv"), Buffer.from(`date\tc-ip\tsc-status\tcategory\tpackage\n2025-01-02\t1.1.1.1\t200\tbioc\taffy\n2025-01-02\t${bad}\t200\tbioc\taffy\n`, "latin1"));
+    for (const [bad, reason] of [
+      ["1.1.1.\xe9", "not valid UTF-8"],
+      ["1.1.1.\0", "NUL"],
+    ]) {
+      writeFileSync(
+        join(cwd, "rows.tsv"),
+        Buffer.from(`date\tc-ip\tsc-status\tcategory\tpackage\n2025-01-02\t1.1.1.1\t200\tbioc\taffy\n2025-01-02\t${bad}\t200\tbioc\taffy\n`, "latin1"),
+      );
       const r = webstats(["ingest", "--rows", "rows.tsv"], cwd);
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toMatch(new RegExp(`^webstats: rows\\.tsv:3: [^\\n]*${reason}[^\\n]*$`));

@@ -11,7 +11,11 @@ const mutated = (edit: (root: string) => void) => editedCopy(goldenTree(), edit)
 
 describe("comparing trees", () => {
   it("finds a tree identical to itself", async () => {
-    const c = await compareTrees(goldenTree(), mutated(() => {}), { chart: true });
+    const c = await compareTrees(
+      goldenTree(),
+      mutated(() => {}),
+      { chart: true },
+    );
     expect(c.differing).toEqual([]);
     expect(c.identical).toBe(c.compared);
   });
@@ -31,7 +35,11 @@ describe("comparing trees", () => {
     ["chart", "bioc/affy/index.html", '"unique_ips": 44', '"unique_ips": 45'],
     ["scripts", "bioc/affy/index.html", "https://cdn.jsdelivr.net/npm/chart.js", "chart.js"],
   ] as const)("catches a change of %s in %s", async (aspect, path, from, to) => {
-    const c = await compareTrees(goldenTree(), mutated((root) => replaceInFile(root, path, from, to)), { chart: true });
+    const c = await compareTrees(
+      goldenTree(),
+      mutated((root) => replaceInFile(root, path, from, to)),
+      { chart: true },
+    );
     expect(c.differing.map((d) => d.path)).toEqual([path]);
     expect(Object.keys(c.differing[0]!.differences)).toContain(aspect);
   });

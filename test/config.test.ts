@@ -71,7 +71,11 @@ function context(extra: Partial<ConfigContext> = {}): ConfigContext {
 }
 
 const resolveWith = (flags: RawGlobalFlags, extra: Partial<ConfigContext> = {}) => resolveGlobalOptions(flags, context(extra));
-const failure = (flags: RawGlobalFlags, extra: Partial<ConfigContext> = {}) => resolveWith(flags, extra).then(() => null, (e: Error) => e);
+const failure = (flags: RawGlobalFlags, extra: Partial<ConfigContext> = {}) =>
+  resolveWith(flags, extra).then(
+    () => null,
+    (e: Error) => e,
+  );
 
 describe("the Parameter Store path", () => {
   it("reads every page of the path (the SDK's paginator), and makes the server URL from db/server, db/port, db/dbname, db/dbuser", async () => {
@@ -91,7 +95,8 @@ describe("the Parameter Store path", () => {
     expect(options.databaseUrl).toBe("postgres://runner_from_secret@rdb.example.org:5432/webstats");
     expect(options.databasePassword?.reveal()).toBe(PASSWORD);
     // However the options are printed, the password is not in them.
-    for (const shown of [JSON.stringify(options), inspect(options, { depth: 5 }), String(options.databasePassword), `${options.databasePassword}`]) expect(shown).not.toContain(PASSWORD);
+    for (const shown of [JSON.stringify(options), inspect(options, { depth: 5 }), String(options.databasePassword), `${options.databasePassword}`])
+      expect(shown).not.toContain(PASSWORD);
   });
 
   it.each([
@@ -108,14 +113,18 @@ describe("the Parameter Store path", () => {
 
   it("needs db/dbuser only when no login secret gives the user", async () => {
     serveParameters(PRODUCTION.filter((p) => !/dbuser|credentials|flask/.test(p.Name!)));
-    expect((await failure({ awsParameterPath: PATH }))!.message).toBe(`AWS Parameter Store ${PATH}: no parameter ${PATH}/db/dbuser (the user), and no login secret (--db-secret) names one`);
+    expect((await failure({ awsParameterPath: PATH }))!.message).toBe(
+      `AWS Parameter Store ${PATH}: no parameter ${PATH}/db/dbuser (the user), and no login secret (--db-secret) names one`,
+    );
     serveSecret(SECRET, login("webstats_runner"));
     expect((await resolveWith({ awsParameterPath: PATH, dbSecret: SECRET })).databaseUrl).toBe("postgres://webstats_runner@rdb.example.org:5432/webstats");
   });
 
   it("says so when the path holds nothing (a typo, another region), and when a port is not a number", async () => {
     serveParameters(PRODUCTION);
-    expect((await failure({ awsParameterPath: "/bioc/webstats/pord" }))!.message).toBe("AWS Parameter Store /bioc/webstats/pord holds no parameters (a wrong path, or another region than AWS_REGION?)");
+    expect((await failure({ awsParameterPath: "/bioc/webstats/pord" }))!.message).toBe(
+      "AWS Parameter Store /bioc/webstats/pord holds no parameters (a wrong path, or another region than AWS_REGION?)",
+    );
     serveParameters(PRODUCTION.map((p) => (p.Name!.endsWith("db/port") ? param("db/port", "54 32") : p)));
     secrets.on(GetSecretValueCommand).resolves({ SecretString: login("u") });
     expect((await failure({ awsParameterPath: PATH }))!.message).toBe(`AWS Parameter Store ${PATH}: ${PATH}/db/port is "54 32": not a port number`);
@@ -152,8 +161,16 @@ describe("the login secret", () => {
 
   it.each([
     ["not JSON", PASSWORD, `secret ${SECRET} is not JSON (its value is not shown); want JSON {"username":…,"password":…}`],
-    ["a JSON string", JSON.stringify(PASSWORD), `secret ${SECRET}: (the whole value) missing or wrong (its value is not shown); want JSON {"username":…,"password":…}`],
-    ["without a password", JSON.stringify({ username: "u", pass: PASSWORD }), `secret ${SECRET}: password missing or wrong (its value is not shown); want JSON {"username":…,"password":…}`],
+    [
+      "a JSON string",
+      JSON.stringify(PASSWORD),
+      `secret ${SECRET}: (the whole value) missing or wrong (its value is not shown); want JSON {"username":…,"password":…}`,
+    ],
+    [
+      "without a password",
+      JSON.stringify({ username: "u", pass: PASSWORD }),
+      `secret ${SECRET}: password missing or wrong (its value is not shown); want JSON {"username":…,"password":…}`,
+    ],
   ])("that is %s is refused in one line that does not echo it (exit 2)", async (_what, value, message) => {
     serveSecret(SECRET, value);
     const error = await failure({ db: "postgres://x@db.local/webstats", dbSecret: SECRET });
@@ -163,10 +180,16 @@ describe("the login secret", () => {
   });
 
   it("names a secret that does not exist, and one that names no server", async () => {
-    secrets.on(GetSecretValueCommand).rejects(Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: "ResourceNotFoundException" }));
-    expect((await failure({ db: "postgres://x@db.local/webstats", dbSecret: "/no/such" }))!.message).toBe("AWS Secrets Manager has no secret /no/such (check --db-secret, or the region: AWS_REGION)");
+    secrets
+      .on(GetSecretValueCommand)
+      .rejects(Object.assign(new Error("Secrets Manager can't find the specified secret."), { name: "ResourceNotFoundException" }));
+    expect((await failure({ db: "postgres://x@db.local/webstats", dbSecret: "/no/such" }))!.message).toBe(
+      "AWS Secrets Manager has no secret /no/such (check --db-secret, or the region: AWS_REGION)",
+    );
     serveSecret(SECRET, login("u"));
-    expect((await failure({ dbSecret: SECRET }))!.message).toMatch(/^--db-secret names a database login but nothing names the server: give --db, DATABASE_URL, /);
+    expect((await failure({ dbSecret: SECRET }))!.message).toMatch(
+      /^--db-secret names a database login but nothing names the server: give --db, DATABASE_URL, /,
+    );
   });
 });
 
@@ -181,7 +204,14 @@ describe("the order of the sources: flags, environment, webstats.config.json, Pa
 
   function folder() {
     const cwd = tempDir();
-    writeFileSync(join(cwd, "webstats.config.json"), JSON.stringify({ source: { logs: "/var/log/cloudfront" }, database: { url: "postgres://u@file.host:5432/fromfile", secret: FILE_SECRET }, aws: { parameterPath: PATH } }));
+    writeFileSync(
+      join(cwd, "webstats.config.json"),
+      JSON.stringify({
+        source: { logs: "/var/log/cloudfront" },
+        database: { url: "postgres://u@file.host:5432/fromfile", secret: FILE_SECRET },
+        aws: { parameterPath: PATH },
+      }),
+    );
     return cwd;
   }
   const hostAndUser = (url: string | undefined) => (url ? `${new URL(url).username}@${new URL(url).host}` : url);
@@ -189,7 +219,9 @@ describe("the order of the sources: flags, environment, webstats.config.json, Pa
   it("takes the server from the first source naming one: --db, DATABASE_URL, database.url, the parameters", async () => {
     const cwd = folder();
     const env = { DATABASE_URL: "postgres://u@env.host:5432/fromenv" };
-    expect(hostAndUser((await resolveWith({ db: "postgres://u@flag.host:5432/fromflag", dbSecret: FLAG_SECRET }, { cwd, env })).databaseUrl)).toBe("from_flag@flag.host:5432");
+    expect(hostAndUser((await resolveWith({ db: "postgres://u@flag.host:5432/fromflag", dbSecret: FLAG_SECRET }, { cwd, env })).databaseUrl)).toBe(
+      "from_flag@flag.host:5432",
+    );
     expect(hostAndUser((await resolveWith({}, { cwd, env: { ...env, WEBSTATS_DB_SECRET: ENV_SECRET } })).databaseUrl)).toBe("from_env@env.host:5432");
     expect(hostAndUser((await resolveWith({}, { cwd })).databaseUrl)).toBe("from_file@file.host:5432");
     // Server and login both given above it: the Parameter Store is not asked.
@@ -216,8 +248,15 @@ describe("the order of the sources: flags, environment, webstats.config.json, Pa
     const cwd = join(root, "srv/webstats");
     mkdirSync(cwd, { recursive: true });
     const server = (path: string, host: string): Parameter[] =>
-      Object.entries({ "db/dbname": "webstats", "db/dbuser": "u", "db/port": "5432", "db/server": host }).map(([name, value]) => ({ Name: `${path}/${name}`, Value: value, Type: "String" }));
-    serveParameters(["flag", "env", "dotenv", "file"].flatMap((where) => server(`/bioc/${where}`, `${where}.host`)), 10);
+      Object.entries({ "db/dbname": "webstats", "db/dbuser": "u", "db/port": "5432", "db/server": host }).map(([name, value]) => ({
+        Name: `${path}/${name}`,
+        Value: value,
+        Type: "String",
+      }));
+    serveParameters(
+      ["flag", "env", "dotenv", "file"].flatMap((where) => server(`/bioc/${where}`, `${where}.host`)),
+      10,
+    );
     writeFileSync(join(cwd, "webstats.config.json"), JSON.stringify({ aws: { parameterPath: "/bioc/file" } }));
     writeFileSync(join(root, ".env"), 'FLASK_ENV=production\nDATABASE_URL=postgres://ignored@dotenv.db/x\nexport AWS_PARAMETER_PATH="/bioc/dotenv"  \n');
     const host = async (flags: RawGlobalFlags, env = {}) => new URL((await resolveWith(flags, { cwd, env })).databaseUrl!).hostname;
@@ -266,7 +305,9 @@ describe("the SDK's retries (a Parameter Store on loopback that throttles twice)
       req.on("end", () => {
         requests++;
         if (requests <= 2) {
-          res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ThrottlingException" }).end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
+          res
+            .writeHead(400, { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": "ThrottlingException" })
+            .end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }));
           return;
         }
         res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ Parameters: [param("db/server", "rdb.example.org")] }));
@@ -274,7 +315,12 @@ describe("the SDK's retries (a Parameter Store on loopback that throttles twice)
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     try {
-      Object.assign(process.env, { AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "us-east-1" });
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        AWS_REGION: "us-east-1",
+      });
       const client = ssmClient();
       const found = await readParameters(client, parameterPath(PATH)!);
       expect([...found]).toEqual([["db/server", "rdb.example.org"]]);

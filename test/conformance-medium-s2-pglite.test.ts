@@ -2,4 +2,7 @@
 import { BACKENDS } from "./helpers/backends.js";
 import { describeConformance } from "./helpers/conformance.js";
 
-describeConformance("medium-s2", BACKENDS.filter((b) => b.name === "PGlite"));
+describeConformance(
+  "medium-s2",
+  BACKENDS.filter((b) => b.name === "PGlite"),
+);

@@ -35,7 +35,8 @@ function rowsFile(dir: string, lines: readonly string[], name = "rows.tsv"): str
 /** A rows file large enough that its ingest runs for a few seconds. */
 function bigRowsFile(dir: string): { path: string; rows: number } {
   const lines: string[] = [];
-  for (let i = 0; i < 150_000; i++) lines.push(`2025-01-${String((i % 28) + 1).padStart(2, "0")}\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\t200\tbioc\taffy`);
+  for (let i = 0; i < 150_000; i++)
+    lines.push(`2025-01-${String((i % 28) + 1).padStart(2, "0")}\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\t200\tbioc\taffy`);
   return { path: rowsFile(dir, lines, "big.tsv"), rows: lines.length };
 }
 
@@ -93,7 +94,9 @@ describe("one writer per PGlite data folder (regression: two commands on one fol
     await until(() => existsSync(`${dataDir}.lock`), "the first ingest to lock the folder");
     const second = await finished(cli(["--data-dir", dataDir, "ingest", "--rows", big.path], dir, undefined));
     expect(second.code).toBe(2);
-    expect(second.stderr.trim()).toMatch(new RegExp(`^webstats: the PGlite data folder ${dataDir} is in use by another webstats \\(pid ${first.pid}\\); nothing done`));
+    expect(second.stderr.trim()).toMatch(
+      new RegExp(`^webstats: the PGlite data folder ${dataDir} is in use by another webstats \\(pid ${first.pid}\\); nothing done`),
+    );
     expect(first.exitCode).toBe(null); // it did not wait for the first to finish
     const summarize = await finished(cli(["--data-dir", dataDir, "summarize"], dir, undefined));
     expect(summarize.code).toBe(2);
@@ -132,27 +135,32 @@ for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`data safety on ${backend.name}`, () => {
     const current = freshStorePerTest(backend, PACKAGES);
 
-    it.runIf(backend.name === "PostgreSQL")("every command that writes exits 2 while another holds the writer lock (regression: summarize and ingest interleaved, stats_pkey violated)", async () => {
-      const { url, dataDir } = current();
-      const dir = tempDir();
-      writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
-      const rows = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
-      const before = await counts(current().store);
-      const ingest = await openStore({ databaseUrl: url, dataDir });
-      try {
-        await ingest.lockWriter(); // what a running ingest holds from its start to its end
-        for (const args of [["summarize"], ["packages", "import", "packages.csv"], ["ingest", "--rows", rows], ["demo", "--out", "site"]]) {
-          const r = cliSync(args, dir, url);
-          expect({ args, code: r.code }).toEqual({ args, code: 2 });
-          expect(r.stderr.trim()).toMatch(/^webstats: another webstats command is writing to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(webstats writer \(pid \d+\)\); nothing done, try again when it has finished$/);
+    it.runIf(backend.name === "PostgreSQL")(
+      "every command that writes exits 2 while another holds the writer lock (regression: summarize and ingest interleaved, stats_pkey violated)",
+      async () => {
+        const { url, dataDir } = current();
+        const dir = tempDir();
+        writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
+        const rows = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
+        const before = await counts(current().store);
+        const ingest = await openStore({ databaseUrl: url, dataDir });
+        try {
+          await ingest.lockWriter(); // what a running ingest holds from its start to its end
+          for (const args of [["summarize"], ["packages", "import", "packages.csv"], ["ingest", "--rows", rows], ["demo", "--out", "site"]]) {
+            const r = cliSync(args, dir, url);
+            expect({ args, code: r.code }).toEqual({ args, code: 2 });
+            expect(r.stderr.trim()).toMatch(
+              /^webstats: another webstats command is writing to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(webstats writer \(pid \d+\)\); nothing done, try again when it has finished$/,
+            );
+          }
+          expect(await counts(current().store)).toEqual(before);
+        } finally {
+          await ingest.close();
         }
-        expect(await counts(current().store)).toEqual(before);
-      } finally {
-        await ingest.close();
-      }
-      // Released with its store: the next writer goes ahead.
-      expect(cliSync(["summarize"], dir, url).code).toBe(0);
-    });
+        // Released with its store: the next writer goes ahead.
+        expect(cliSync(["summarize"], dir, url).code).toBe(0);
+      },
+    );
 
     it.runIf(backend.name === "PostgreSQL")("a build reads one snapshot (regression: 'Data as of 17 Jun' with 18 June's downloads)", async () => {
       const { store, url, dataDir } = current();
@@ -162,11 +170,13 @@ for (const backend of BACKENDS) {
       try {
         await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-16\t1.1.1.1\t200\tbioc\taffy", "2025-06-17\t2.2.2.2\t200\tbioc\taffy"])));
         const before = await loadPackedSiteData(store);
-        const during = await loadPackedSiteData(store, { betweenReads: async (read) => {
-          if (read !== "ValidThru") return;
-          await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-18\t3.3.3.3\t200\tbioc\taffy", "2025-06-18\t4.4.4.4\t200\tannotation\tGO.db"], "day.tsv")));
-          committed = true;
-        } });
+        const during = await loadPackedSiteData(store, {
+          betweenReads: async (read) => {
+            if (read !== "ValidThru") return;
+            await ingestRows(writer, rowsOf(rowsFile(dir, ["2025-06-18\t3.3.3.3\t200\tbioc\taffy", "2025-06-18\t4.4.4.4\t200\tannotation\tGO.db"], "day.tsv")));
+            committed = true;
+          },
+        });
         expect(committed).toBe(true);
         expect(during).toEqual(before);
         // The ingest did commit: the next build sees it (so the equality above could have failed).
@@ -200,10 +210,14 @@ for (const backend of BACKENDS) {
       const { store } = current();
       const dir = tempDir();
       await ingestRows(store, rowsOf(rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
-      const error = await ingestRows(store, rowsOf(rowsFile(dir, ["2025-01-02\t1.1.1.1\t200\tbioc\taffy", "2099-12-31\t1.1.1.1\t200\tbioc\taffy"], "future.tsv")), {
-        latest: "2025-01-03" as never,
-        source: "future.tsv",
-      }).catch((e: unknown) => e);
+      const error = await ingestRows(
+        store,
+        rowsOf(rowsFile(dir, ["2025-01-02\t1.1.1.1\t200\tbioc\taffy", "2099-12-31\t1.1.1.1\t200\tbioc\taffy"], "future.tsv")),
+        {
+          latest: "2025-01-03" as never,
+          source: "future.tsv",
+        },
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message).toBe("future.tsv: rows dated up to 2099-12-31, after 2025-01-03 (tomorrow, UTC): a wrong date or clock; nothing stored");
       expect(await counts(store)).toMatchObject({ downloads: 1 });
@@ -217,7 +231,9 @@ for (const backend of BACKENDS) {
       const later = rowsFile(dir, ["2025-01-05\t1.1.1.1\t200\tbioc\taffy"], "later.tsv");
       const error = await ingestRows(store, rowsOf(later), { source: "later.tsv" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GapAfterValidThru);
-      expect((error as Error).message).toBe("later.tsv starts on 2025-01-05, which would leave 2025-01-02..2025-01-04 missing after ValidThru 2025-01-01; ingest those days first, or pass --allow-gap");
+      expect((error as Error).message).toBe(
+        "later.tsv starts on 2025-01-05, which would leave 2025-01-02..2025-01-04 missing after ValidThru 2025-01-01; ingest those days first, or pass --allow-gap",
+      );
       expect(await counts(store)).toMatchObject({ downloads: 1 });
       await ingestRows(store, rowsOf(later), { allowGap: true });
       expect(await counts(store)).toMatchObject({ downloads: 2 });
@@ -256,7 +272,9 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     // Three months, shuffled: a rows file need not be sorted.
     for (let i = 0; i < 240_000; i++) {
       const month = ["2024-11", "2024-12", "2025-01"][i % 3]!;
-      lines.push(`${month}-${String((i % 28) + 1).padStart(2, "0")}\t10.${i % 251}.${(i >> 8) % 256}.${i % 7}\t${i % 10 === 0 ? 304 : 200}\t${i % 2 ? "bioc" : "annotation"}\t${i % 2 ? "affy" : "GO.db"}`);
+      lines.push(
+        `${month}-${String((i % 28) + 1).padStart(2, "0")}\t10.${i % 251}.${(i >> 8) % 256}.${i % 7}\t${i % 10 === 0 ? 304 : 200}\t${i % 2 ? "bioc" : "annotation"}\t${i % 2 ? "affy" : "GO.db"}`,
+      );
     }
     const path = rowsFile(dir, lines);
     const child = cli(["--quiet", "ingest", "--rows", path], dir, url);
@@ -275,7 +293,10 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/240,000 download rows for 2024-11-01\.\.2025-01-28/);
     const runs = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "outcome"]).orderBy("id").execute();
-    expect(runs).toEqual([{ id: 1, outcome: "abandoned" }, { id: 2, outcome: "ok" }]);
+    expect(runs).toEqual([
+      { id: 1, outcome: "abandoned" },
+      { id: 2, outcome: "ok" },
+    ]);
     const counted = lines.filter((l) => !l.includes("\t304\t")).length;
     expect(await counts(current().store)).toEqual({ downloads: 240_000, monthly: counted, runs: 1 });
     // Its stage is gone once the file is in.
@@ -285,36 +306,44 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
   });
 });
 
-describe.skipIf(!BACKENDS[1]!.available)("summarize on a database that has only the legacy tables (issue 11: it works on the legacy production database as it is)", () => {
-  const current = freshStorePerTest(BACKENDS[1]!, PACKAGES);
+describe.skipIf(!BACKENDS[1]!.available)(
+  "summarize on a database that has only the legacy tables (issue 11: it works on the legacy production database as it is)",
+  () => {
+    const current = freshStorePerTest(BACKENDS[1]!, PACKAGES);
 
-  it("ingest refuses until summarize filled webstats' tables; a summarize killed part-way is gone on with; the result is the legacy views' recount", async () => {
-    const { url, store } = current();
-    // Rows the legacy ETL loaded: straight into bioc_web_downloads, three years of them.
-    await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
+    it("ingest refuses until summarize filled webstats' tables; a summarize killed part-way is gone on with; the result is the legacy views' recount", async () => {
+      const { url, store } = current();
+      // Rows the legacy ETL loaded: straight into bioc_web_downloads, three years of them.
+      await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
       select d::date, '10.0.' || (i % 200) || '.' || (i % 13), case when i % 9 = 0 then 304 else 200 end,
         case when i % 2 = 0 then 'bioc' else 'annotation' end, case when i % 2 = 0 then 'affy' else 'GO.db' end
       from generate_series('2022-01-01'::date, '2024-12-31'::date, '1 day') d, generate_series(1, 300) i`.execute(store.db);
-    await sql`update webstats_info set value = 'missing' where key = 'SummaryTables'`.execute(store.db);
-    await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
-    const dir = tempDir();
-    const day = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
-    const refused = cliSync(["ingest", "--rows", day], dir, url);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/summary tables are not filled yet .* run `webstats summarize` once first/);
+      await sql`update webstats_info set value = 'missing' where key = 'SummaryTables'`.execute(store.db);
+      await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
+      const dir = tempDir();
+      const day = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
+      const refused = cliSync(["ingest", "--rows", day], dir, url);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/summary tables are not filled yet .* run `webstats summarize` once first/);
 
-    const child = cli(["summarize"], dir, url);
-    const killed = finished(child);
-    await until(async () => (await sql<{ v: string | null }>`select value as v from webstats_info where key = 'SummarizeFrom'`.execute(store.db)).rows[0]?.v === "2023-01-01" || child.exitCode !== null, "the first year to be committed");
-    child.kill("SIGKILL");
-    await killed;
-    expect(cliSync(["ingest", "--rows", day], dir, url).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
-    const again = cliSync(["summarize"], dir, url);
-    expect(again.stderr).toBe("");
-    expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/^summarize: went on with an interrupted run and made the summaries of 202[34]-01-01\.\.2024-12-31 again/);
-    expect(await summaries(store)).toEqual(await oracle(store));
-    expect(cliSync(["ingest", "--rows", day], dir, url).code).toBe(0);
-    expect(await summaries(store)).toEqual(await oracle(store));
-  });
-});
+      const child = cli(["summarize"], dir, url);
+      const killed = finished(child);
+      await until(
+        async () =>
+          (await sql<{ v: string | null }>`select value as v from webstats_info where key = 'SummarizeFrom'`.execute(store.db)).rows[0]?.v === "2023-01-01" ||
+          child.exitCode !== null,
+        "the first year to be committed",
+      );
+      child.kill("SIGKILL");
+      await killed;
+      expect(cliSync(["ingest", "--rows", day], dir, url).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
+      const again = cliSync(["summarize"], dir, url);
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^summarize: went on with an interrupted run and made the summaries of 202[34]-01-01\.\.2024-12-31 again/);
+      expect(await summaries(store)).toEqual(await oracle(store));
+      expect(cliSync(["ingest", "--rows", day], dir, url).code).toBe(0);
+      expect(await summaries(store)).toEqual(await oracle(store));
+    });
+  },
+);

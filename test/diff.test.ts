@@ -33,12 +33,31 @@ afterAll(async () => {
 });
 
 const ours = (edit: (root: string) => void) => editedCopy(golden(), edit);
-const options = (baseArg: string, out: string) => ({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: out, home: homedir(), base: baseArg, out, concurrency: 4, rate: 0, timeout: 10 });
+const options = (baseArg: string, out: string) => ({
+  databaseUrl: undefined,
+  dataDir: "",
+  quiet: false,
+  cwd: out,
+  home: homedir(),
+  base: baseArg,
+  out,
+  concurrency: 4,
+  rate: 0,
+  timeout: 10,
+});
 
 describe("webstats diff", () => {
   it("finds nothing between the server and an identical tree (with one 503 retried)", async () => {
     const lines: string[] = [];
-    expect(await diff(options(base, ours(() => {})), (l) => lines.push(l))).toBe(true);
+    expect(
+      await diff(
+        options(
+          base,
+          ours(() => {}),
+        ),
+        (l) => lines.push(l),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toMatch(/^files compared: 330, identical: 330, differing: 0, allowed: 0, missing: 0, extra: 0$/);
     expect(requests.get("bioc/affy/affy_stats.tab")).toBeGreaterThanOrEqual(2);
   });

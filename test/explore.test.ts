@@ -26,9 +26,14 @@ import { upsertPackages } from "../src/store/packages.js";
 import { BACKENDS } from "./helpers/backends.js";
 import { FIXTURES, outLimits, readExpectedFile, suiteDir } from "./helpers/temp.js";
 
-/** The page's globals the tests read: Chart.js's charts (its own deep shape) and the escaping probe. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type PageWindow = Window & { Chart: { getChart(el: Element | null): any }; __pwned?: unknown };
+declare global {
+  /** The page's globals the tests read: Chart.js's charts (its own deep shape) and the escaping probe. */
+  interface Window {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    Chart: { getChart(el: Element | null): any };
+    __pwned?: unknown;
+  }
+}
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveBrowser = existsSync(CHROMIUM);
@@ -65,7 +70,12 @@ function goldenMonthly(key: string, name: string): Golden {
 /** The golden packages by score, highest first, over the four golden `*_pkg_scores.tab` files. */
 function goldenByScore(): Array<[string, number]> {
   const rows: Array<[string, number]> = [];
-  for (const f of ["bioc/bioc_pkg_scores.tab", "data-annotation/annotation_pkg_scores.tab", "data-experiment/experiment_pkg_scores.tab", "workflows/workflows_pkg_scores.tab"]) {
+  for (const f of [
+    "bioc/bioc_pkg_scores.tab",
+    "data-annotation/annotation_pkg_scores.tab",
+    "data-experiment/experiment_pkg_scores.tab",
+    "workflows/workflows_pkg_scores.tab",
+  ]) {
     for (const line of readExpectedFile("small-s1", f).split("\n").slice(1)) {
       const [name, score] = line.split("\t");
       if (name) rows.push([name, Number(score)]);
@@ -97,7 +107,9 @@ const addDays = (day: string, n: number) => new Date(Date.parse(day + "T00:00:00
 /** "dbCategory\tpackage" → day → IPs (one entry per counted download). */
 function rawDownloads(): Map<string, Map<string, string[]>> {
   const out = new Map<string, Map<string, string[]>>();
-  const lines = gunzipSync(readFileSync(join(FIXTURES, "small-s1", "downloads.tsv.gz"))).toString("utf8").split("\n");
+  const lines = gunzipSync(readFileSync(join(FIXTURES, "small-s1", "downloads.tsv.gz")))
+    .toString("utf8")
+    .split("\n");
   for (const line of lines.slice(1)) {
     const [day, ip, status, category, pkg] = line.split("\t");
     if (!pkg || !COUNTED.has(status!)) continue;
@@ -199,7 +211,16 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     explore = `${origin}${PREFIX}explore.html`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
 
@@ -216,7 +237,11 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     hash = "",
     options: { javaScriptEnabled?: boolean; width?: number; permissions?: string[]; before?: (page: Page) => Promise<unknown> } = {},
   ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-    const context = await browser!.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, viewport: { width: options.width ?? 1280, height: 900 }, permissions: options.permissions ?? [] });
+    const context = await browser!.newContext({
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      viewport: { width: options.width ?? 1280, height: 900 },
+      permissions: options.permissions ?? [],
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -235,11 +260,11 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   /** The chart's labels and datasets once it shows `n` series. */
   async function chartData(page: Page, n: number) {
     await page.waitForFunction((count) => {
-      const chart = (window as PageWindow).Chart?.getChart(document.getElementById("chart"));
+      const chart = window.Chart?.getChart(document.getElementById("chart"));
       return chart && chart.data.datasets.length === count;
     }, n);
     return page.evaluate(() => {
-      const chart = (window as PageWindow).Chart.getChart(document.getElementById("chart"));
+      const chart = window.Chart.getChart(document.getElementById("chart"));
       return {
         labels: chart.data.labels as string[],
         datasets: (chart.data.datasets as Array<{ label: string; data: Array<number | null> }>).map((d) => ({ label: d.label, data: [...d.data] })),
@@ -258,8 +283,14 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     // …and every point is the golden number (months the legacy site leaves out had none).
     expect(data.length).toBe(labels.length);
     const want = labels.map((m) => golden.get(m) ?? 0);
-    expect(data.map((v) => v ?? 0), what).toEqual(want);
-    expect(want.reduce((s, v) => s + v, 0), `${what}: a series with numbers`).toBeGreaterThan(0);
+    expect(
+      data.map((v) => v ?? 0),
+      what,
+    ).toEqual(want);
+    expect(
+      want.reduce((s, v) => s + v, 0),
+      `${what}: a series with numbers`,
+    ).toBeGreaterThan(0);
   }
 
   it("finds a package by part of its name, with the keyboard, and adds it to the chart", async () => {
@@ -389,7 +420,9 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     expect(await header("score").getAttribute("aria-sort")).toBe("descending");
     expect(await header("name").getAttribute("aria-sort")).toBeNull();
     expect(await firstRow()).toBe(top);
-    const scores = (await page.locator("#packages-table tbody tr td:nth-child(3)").allTextContents()).filter((s) => s !== "–").map((s) => Number(s.replace(/,/g, "")));
+    const scores = (await page.locator("#packages-table tbody tr td:nth-child(3)").allTextContents())
+      .filter((s) => s !== "–")
+      .map((s) => Number(s.replace(/,/g, "")));
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
 
     // Enter on the focused header button sorts the other way.
@@ -483,7 +516,9 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     expect(chart.datasets[0]!.data).toEqual(chart.labels.map((m) => weekOf(m).reduce((n, d) => n + d.distinctIPs, 0)));
     expect(chart.lastPoint).toEqual(["rectRot"]);
     expect(await page.locator("#chart-table tbody tr:first-child th").textContent()).toBe("2025-06-16 (to date)");
-    expect(await page.locator("#chart-note").textContent()).toMatch(/from 2025-06-16, is counted through 2025-06-17 \(to date\).*sum of its days' distinct IPs/);
+    expect(await page.locator("#chart-note").textContent()).toMatch(
+      /from 2025-06-16, is counted through 2025-06-17 \(to date\).*sum of its days' distinct IPs/,
+    );
 
     // A year of weeks: the first whole week of the 365 days (2024-06-18, a Tuesday) starts on 2024-06-24.
     await page.getByRole("radio", { name: "1 year" }).check();
@@ -496,7 +531,21 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await page.getByRole("radio", { name: "Downloads" }).check();
     await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&r=1y");
     chart = await chartData(page, 1);
-    expect(chart.labels).toEqual(["2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]);
+    expect(chart.labels).toEqual([
+      "2024-06",
+      "2024-07",
+      "2024-08",
+      "2024-09",
+      "2024-10",
+      "2024-11",
+      "2024-12",
+      "2025-01",
+      "2025-02",
+      "2025-03",
+      "2025-04",
+      "2025-05",
+      "2025-06",
+    ]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -558,7 +607,12 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
       if (url.endsWith(".svg")) expect(await r.text(), url).toMatch(/^<svg /);
     }
     // The badges are shown beside the button, loaded from the site.
-    expect(await page.locator("#badge-list li", { hasText: "GOstats" }).locator("img").evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0))).toEqual([true, true, true]);
+    expect(
+      await page
+        .locator("#badge-list li", { hasText: "GOstats" })
+        .locator("img")
+        .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)),
+    ).toEqual([true, true, true]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -572,10 +626,12 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     const field = page.getByLabel(/copy the badge Markdown of GOstats from this field/);
     await expect.poll(() => field.isVisible()).toBe(true);
     expect(await field.inputValue()).toBe(expectedBadgeMarkdown("bioc", "GOstats"));
-    expect(await field.evaluate((f) => {
-      const t = f as HTMLTextAreaElement;
-      return { readOnly: t.readOnly, focused: document.activeElement === t, selected: t.value.slice(t.selectionStart, t.selectionEnd) };
-    })).toEqual({ readOnly: true, focused: true, selected: expectedBadgeMarkdown("bioc", "GOstats") });
+    expect(
+      await field.evaluate((f) => {
+        const t = f as HTMLTextAreaElement;
+        return { readOnly: t.readOnly, focused: document.activeElement === t, selected: t.value.slice(t.selectionStart, t.selectionEnd) };
+      }),
+    ).toEqual({ readOnly: true, focused: true, selected: expectedBadgeMarkdown("bioc", "GOstats") });
     await expect.poll(() => page.locator("#announce").textContent()).toMatch(/^The clipboard cannot be used here: the badge Markdown of GOstats is selected/);
     // Another change of the page leaves the field as it is: the same element, not one drawn again.
     await field.evaluate((f) => ((f as unknown as { same: boolean }).same = true));
@@ -624,13 +680,13 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     await page.getByLabel("Search packages").fill("onerror");
     await expect.poll(() => page.locator("#packages-table tbody th").allTextContents()).toEqual([evil]);
     expect(await page.locator("#packages-table img").count()).toBe(0);
-    expect(await page.evaluate(() => (window as PageWindow).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 
     // Its badges' row names it as text too.
     await page.getByRole("button", { name: `Compare ${evil} in the chart` }).click();
     await expect.poll(() => page.locator("#badge-list li > span").first().textContent()).toBe(evil);
     expect(await page.locator("#badge-list img:not([src$='.svg'])").count()).toBe(0);
-    expect(await page.evaluate(() => (window as PageWindow).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 
     await page.getByLabel("Search packages").fill("");
     await page.getByRole("button", { name: `Remove ${evil} from the chart` }).click();

@@ -28,7 +28,13 @@ import { FIXTURES } from "./helpers/temp.js";
 
 const DIR = join(FIXTURES, "small-s1");
 const COUNTED = new Set([200, 301, 302, 307, 308]);
-const row = (date: string, ip: string, status: number, category: string, pkg: string): DownloadRow => ({ date: date as IsoDate, ip, status, category, package: pkg });
+const row = (date: string, ip: string, status: number, category: string, pkg: string): DownloadRow => ({
+  date: date as IsoDate,
+  ip,
+  status,
+  category,
+  package: pkg,
+});
 
 /** n distinct (package, category) pairs: the fixture's packages first, then names not in `packages`. */
 function pairs(known: ReadonlyArray<{ name: string; category: string }>, n: number): Array<[string, string]> {
@@ -95,7 +101,7 @@ for (const backend of BACKENDS) {
 
         // New days up to a split; then, beyond it, the clean days first and the planted ones restated over them.
         const all = [...clean, ...planted];
-        const [first, split, last] = ["2021-01-01", "2023-06-30", "2025-06-17"] as IsoDate[];
+        const [first, split, last] = ["2021-01-01", "2023-06-30", "2025-06-17"] as [IsoDate, IsoDate, IsoDate];
         await ingestRows(withThem.store, inBatches(byDays(all, first, split)), { days: [first, split] });
         await ingestRows(withThem.store, inBatches(byDays(clean, addDays(split, 1), last)), { days: [addDays(split, 1), last] });
         const restated = [...new Set(byDays(planted, addDays(split, 1), last).map((r) => r.date))].sort();

@@ -13,7 +13,19 @@ const words = (text: string) => text.replace(/`/g, "").replace(/\s+/g, " ").trim
 
 const flagsOf = (helpText: string) => [...helpText.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)].map((m) => m[1]!).filter((f) => f !== "--help");
 
-const COMMANDS = [["packages", "import"], ["packages", "update"], ["ingest"], ["athena", "setup"], ["status"], ["summarize"], ["build"], ["nightly"], ["publish"], ["diff"], ["demo"]];
+const COMMANDS = [
+  ["packages", "import"],
+  ["packages", "update"],
+  ["ingest"],
+  ["athena", "setup"],
+  ["status"],
+  ["summarize"],
+  ["build"],
+  ["nightly"],
+  ["publish"],
+  ["diff"],
+  ["demo"],
+];
 
 describe("--help and the README agree", () => {
   it.each(COMMANDS.map((c) => c.join(" ")))("webstats %s: the command and every flag of its help are in the README", (name) => {

@@ -43,7 +43,14 @@ afterAll(async () => {
 /** MD5 of every file of the served tree, computed here, not by the code under test. */
 async function hashes(root: string): Promise<Map<string, string>> {
   const paths = await listTree(root);
-  return new Map([...paths].map((p) => [p, createHash("md5").update(readFileSync(join(root, p))).digest("hex")]));
+  return new Map(
+    [...paths].map((p) => [
+      p,
+      createHash("md5")
+        .update(readFileSync(join(root, p)))
+        .digest("hex"),
+    ]),
+  );
 }
 
 describe("one more day", () => {
@@ -51,7 +58,23 @@ describe("one more day", () => {
     const out = join(dir, "dist");
     const s3 = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
     const publishTo = (extra: object = {}, lines: string[] = []) =>
-      publish({ databaseUrl: undefined, dataDir: "", quiet: false, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out, concurrency: 8, s3Endpoint: server.endpoint, delete: true, ...extra }, (l) => lines.push(l), () => {});
+      publish(
+        {
+          databaseUrl: undefined,
+          dataDir: "",
+          quiet: false,
+          cwd: dir,
+          home: homedir(),
+          to: "s3://site/packages/stats/",
+          out,
+          concurrency: 8,
+          s3Endpoint: server.endpoint,
+          delete: true,
+          ...extra,
+        },
+        (l) => lines.push(l),
+        () => {},
+      );
     await buildSite(store, out, outLimits(join(dir, "db")));
     await buildSite(store, out, outLimits(join(dir, "db"))); // both slots now hold this tree
     expect((await buildSite(store, out, outLimits(join(dir, "db")))).written).toBe(0);
@@ -60,14 +83,26 @@ describe("one more day", () => {
     const untouched = await s3.send(new HeadObjectCommand({ Bucket: "site", Key: "packages/stats/bioc/A4Base/A4Base_stats.tab" }));
 
     const day = join(dir, "day.tsv");
-    writeFileSync(day, ["date\tc-ip\tsc-status\tcategory\tpackage", "2025-06-18\t10.0.0.1\t200\tbioc\taffy", "2025-06-18\t10.0.0.2\t200\tbioc\taffy", "2025-06-18\t10.0.0.3\t200\texperiment\tALL", ""].join("\n"));
+    writeFileSync(
+      day,
+      [
+        "date\tc-ip\tsc-status\tcategory\tpackage",
+        "2025-06-18\t10.0.0.1\t200\tbioc\taffy",
+        "2025-06-18\t10.0.0.2\t200\tbioc\taffy",
+        "2025-06-18\t10.0.0.3\t200\texperiment\tALL",
+        "",
+      ].join("\n"),
+    );
     await ingestRows(store, inBatches(readRowsFile(day)));
     const built = await buildSite(store, out, outLimits(join(dir, "db")));
     const after = await hashes(out);
     const served = await servedTree(out); // what publish reads instead of hashing every file
     expect(served.hashes).toEqual(after);
     expect(served.dir).toBe(realpathSync(out));
-    const changed = [...after].filter(([p, h]) => before.get(p) !== h).map(([p]) => p).sort();
+    const changed = [...after]
+      .filter(([p, h]) => before.get(p) !== h)
+      .map(([p]) => p)
+      .sort();
     const gone = [...before.keys()].filter((p) => !after.has(p));
     expect([built.written, built.removed]).toEqual([changed.length, gone.length]);
     // The day touched affy and ALL and the two categories; every page says "Data as of" the new day.
@@ -79,7 +114,12 @@ describe("one more day", () => {
 
     const plan: string[] = [];
     await publishTo({ dryRun: true }, plan);
-    expect(plan.filter((l) => l.startsWith("  upload ")).map((l) => l.replace(/^ {2}upload packages\/stats\/(.*) \(changed\)$/, "$1")).sort()).toEqual(changed);
+    expect(
+      plan
+        .filter((l) => l.startsWith("  upload "))
+        .map((l) => l.replace(/^ {2}upload packages\/stats\/(.*) \(changed\)$/, "$1"))
+        .sort(),
+    ).toEqual(changed);
     expect(await publishTo()).toMatchObject({ uploaded: changed.length, deleted: gone.length, unchanged: after.size - changed.length });
     const still = await s3.send(new HeadObjectCommand({ Bucket: "site", Key: "packages/stats/bioc/A4Base/A4Base_stats.tab" }));
     expect(still.LastModified).toEqual(untouched.LastModified);

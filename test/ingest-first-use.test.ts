@@ -31,7 +31,11 @@ describe("usage errors come before the database is opened", () => {
     [["ingest", "--logs", "no-such-folder"], 2, /^webstats: cannot read the logs folder no-such-folder: ENOENT: no such file or directory/],
     [["ingest", "--logs", "rows.csv"], 2, /^webstats: --logs rows\.csv is not a folder /],
     [["ingest", "--athena", "--athena-output", "bucket/results/"], 2, /^webstats: not an s3:\/\/ URL: bucket\/results\/$/],
-    [["ingest", "--rows", "rows.csv", "--since", "2025-01-01"], 2, /^webstats: --since\/--until choose the days for --athena or --logs; a rows file always covers its own dates$/],
+    [
+      ["ingest", "--rows", "rows.csv", "--since", "2025-01-01"],
+      2,
+      /^webstats: --since\/--until choose the days for --athena or --logs; a rows file always covers its own dates$/,
+    ],
     [["ingest", "--rows", "missing.csv"], 1, /^webstats: missing\.csv: cannot read: ENOENT: no such file or directory/],
     [["ingest", "--rows", "logs"], 1, /^webstats: logs: cannot read: not a file$/],
   ])("webstats --data-dir NEW %j: exit %i, one line, and NEW is not created", (args, code, message) => {
@@ -58,14 +62,17 @@ describe("a store without its packages", () => {
     }
     return cwd;
   }
-  const hint = /; run `webstats packages import FILE\.csv` or `webstats packages update` first \(the downloads already stored then count at once: nothing needs ingesting again\)$/;
+  const hint =
+    /; run `webstats packages import FILE\.csv` or `webstats packages update` first \(the downloads already stored then count at once: nothing needs ingesting again\)$/;
 
   it("ingest into an empty packages table stores the rows and warns (even with --quiet) that packages come first; build refuses and writes no tree", () => {
     const cwd = project([]);
     const ingest = webstats(["ingest", "--rows", "rows.csv", "--quiet"], cwd);
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toMatch(/^ingest: 2 download rows for 2025-01-02\.\.2025-01-03 /);
-    expect(ingest.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^ingest: warning: the packages table is empty, so no download counts on the site; /)]);
+    expect(ingest.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^ingest: warning: the packages table is empty, so no download counts on the site; /),
+    ]);
     expect(ingest.stderr.trim()).toMatch(hint);
 
     const build = webstats(["build", "--out", "site"], cwd);
@@ -80,7 +87,9 @@ describe("a store without its packages", () => {
     const ingest = webstats(["ingest", "--rows", "rows.csv", "--json"], cwd);
     expect(ingest.code).toBe(0);
     expect(JSON.parse(ingest.stdout)).toMatchObject({ rows: 2, first: "2025-01-02", last: "2025-01-03" });
-    expect(ingest.stderr.trim()).toMatch(/^ingest: warning: no download of 2025-01-02\.\.2025-01-03 is of a package in the packages table \(1 packages\), so none counts on the site; /);
+    expect(ingest.stderr.trim()).toMatch(
+      /^ingest: warning: no download of 2025-01-02\.\.2025-01-03 is of a package in the packages table \(1 packages\), so none counts on the site; /,
+    );
     expect(ingest.stderr.trim()).toMatch(hint);
 
     const build = webstats(["build", "--out", "site"], cwd);

@@ -20,10 +20,16 @@ const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const PACKAGES = parsePackagesCsv("package,category,first_version,last_version\naffy,bioc,108,\nGO.db,annotation,108,\n", "p.csv");
 
 async function snapshot(store: Store) {
-  const q = (text: string) => sql.raw(text).execute(store.db).then((r) => r.rows);
+  const q = (text: string) =>
+    sql
+      .raw(text)
+      .execute(store.db)
+      .then((r) => r.rows);
   return {
-    downloads: await q(`select date, "c-ip", "sc-status", category, package from bioc_web_downloads order by date, "c-ip" collate "C", "sc-status", category collate "C", package collate "C"`),
-    stats: await q("select category, package, date, is_monthly, ip_count, download_count from stats order by package collate \"C\", date"),
+    downloads: await q(
+      `select date, "c-ip", "sc-status", category, package from bioc_web_downloads order by date, "c-ip" collate "C", "sc-status", category collate "C", package collate "C"`,
+    ),
+    stats: await q('select category, package, date, is_monthly, ip_count, download_count from stats order by package collate "C", date'),
     categorystats: await q("select category, date, is_monthly, ip_count, download_count from categorystats order by category, date"),
     validThru: await getValidThru(store.db),
   };
@@ -40,15 +46,20 @@ for (const backend of BACKENDS) {
     };
 
     it("counts like the legacy views: known packages, counted statuses, distinct IPs per period", async () => {
-      const result = await ingestRows(current().store, rowsOf(file([
-        "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
-        "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
-        "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
-        "2025-01-02\t2.2.2.2\t304\tbioc\taffy", // not a counted status
-        "2025-01-02\t3.3.3.3\t200\tbioc\tunknownPkg", // not in packages
-        "2025-01-02\t4.4.4.4\t200\tannotation\taffy", // wrong category for affy
-        "2025-01-03\t5.5.5.5\t200\tannotation\tGO.db",
-      ])));
+      const result = await ingestRows(
+        current().store,
+        rowsOf(
+          file([
+            "2024-12-31\t1.1.1.1\t200\tbioc\taffy",
+            "2025-01-01\t1.1.1.1\t200\tbioc\taffy",
+            "2025-01-02\t1.1.1.1\t302\tbioc\taffy",
+            "2025-01-02\t2.2.2.2\t304\tbioc\taffy", // not a counted status
+            "2025-01-02\t3.3.3.3\t200\tbioc\tunknownPkg", // not in packages
+            "2025-01-02\t4.4.4.4\t200\tannotation\taffy", // wrong category for affy
+            "2025-01-03\t5.5.5.5\t200\tannotation\tGO.db",
+          ]),
+        ),
+      );
       const s = await snapshot(current().store);
       expect(s.stats).toEqual([
         { category: "annotation", package: "GO.db", date: "2025-01-01", is_monthly: true, ip_count: 1, download_count: 1 },
@@ -72,7 +83,10 @@ for (const backend of BACKENDS) {
     });
 
     it("replaces the days a later ingest covers, and keeps the others", async () => {
-      await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])));
+      await ingestRows(
+        current().store,
+        rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy", "2025-01-02\t2.2.2.2\t200\tbioc\taffy", "2025-01-03\t3.3.3.3\t200\tbioc\taffy"])),
+      );
       await ingestRows(current().store, rowsOf(file(["2025-01-02\t9.9.9.9\t200\tbioc\taffy", "2025-01-02\t8.8.8.8\t200\tbioc\taffy"])));
       const s = await snapshot(current().store);
       expect(s.downloads.map((r) => (r as { "c-ip": string })["c-ip"])).toEqual(["1.1.1.1", "8.8.8.8", "9.9.9.9", "3.3.3.3"]);
@@ -97,7 +111,10 @@ for (const backend of BACKENDS) {
     it("a rows file that is not UTF-8 or holds a NUL writes nothing and names the line", async () => {
       await ingestRows(current().store, rowsOf(file(["2025-01-01\t1.1.1.1\t200\tbioc\taffy"])));
       const before = await snapshot(current().store);
-      for (const [bad, reason] of [["1.1.1.\xe9", "not valid UTF-8"], ["1.1.1.\0", "NUL"]] as const) {
+      for (const [bad, reason] of [
+        ["1.1.1.\xe9", "not valid UTF-8"],
+        ["1.1.1.\0", "NUL"],
+      ] as const) {
         const path = join(tempDir(), "rows.tsv");
         writeFileSync(path, Buffer.from([HEADER, "2025-01-02\t2.2.2.2\t200\tbioc\taffy", `2025-01-02\t${bad}\t200\tbioc\taffy`, ""].join("\n"), "latin1"));
         await expect(ingestRows(current().store, rowsOf(path))).rejects.toThrow(new RegExp(`^${path}:3: [^\\n]*${reason}`));

@@ -21,17 +21,23 @@ import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { FIXTURES, tempDir } from "./helpers/temp.js";
 
 const DATA = new URL("./data/cloudfront/", import.meta.url).pathname;
-const key = (r: { date: string; ip: string; status: number | string; category: string; package: string }) => [r.date, r.ip, r.status, r.category, r.package].join("\t");
+const key = (r: { date: string; ip: string; status: number | string; category: string; package: string }) =>
+  [r.date, r.ip, r.status, r.category, r.package].join("\t");
 
 function expectedRows(dataset: string): string[] {
-  return readFileSync(join(DATA, `${dataset}.expected.tsv`), "utf8").trim().split("\n").slice(1).sort();
+  return readFileSync(join(DATA, `${dataset}.expected.tsv`), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .sort();
 }
 
 async function select(dataset: string, first: string, last: string, skipBadFiles = false) {
   const report = emptyLogReport();
   const rows: DownloadRow[] = [];
   const files = await listLocalLogs(join(DATA, dataset), first as IsoDate, last as IsoDate);
-  for await (const r of logRows(files, { first: first as IsoDate, last: last as IsoDate, maxBadLines: { count: 10 }, skipBadFiles }, report)) rows.push(...parseBlock(r));
+  for await (const r of logRows(files, { first: first as IsoDate, last: last as IsoDate, maxBadLines: { count: 10 }, skipBadFiles }, report))
+    rows.push(...parseBlock(r));
   return { rows: rows.map(key).sort(), report };
 }
 
@@ -55,7 +61,9 @@ describe("selecting downloads from CloudFront logs", () => {
   });
 
   it("fails on a truncated gzip file, naming it", async () => {
-    await expect(select("bad", "2025-06-01", "2025-06-02")).rejects.toThrow(/E1TVLJONPTUXV3\.2025-06-01-01\.cutcutcu\.gz: cannot read: unexpected end of file \(nothing from this run was stored/);
+    await expect(select("bad", "2025-06-01", "2025-06-02")).rejects.toThrow(
+      /E1TVLJONPTUXV3\.2025-06-01-01\.cutcutcu\.gz: cannot read: unexpected end of file \(nothing from this run was stored/,
+    );
   });
 
   it("with --skip-bad-files, leaves the file out, lists it, and counts malformed lines with file:line", async () => {
@@ -69,8 +77,16 @@ describe("selecting downloads from CloudFront logs", () => {
 
   it("fails when malformed lines pass the limit", async () => {
     const files = await listLocalLogs(join(DATA, "bad"), "2025-06-01" as IsoDate, "2025-06-02" as IsoDate);
-    const rows = logRows(files, { first: "2025-06-01" as IsoDate, last: "2025-06-02" as IsoDate, maxBadLines: { share: 0.001 }, skipBadFiles: true }, emptyLogReport());
-    await expect((async () => { for await (const _ of rows); })()).rejects.toThrow(/^5 malformed lines of \d+ \(more than the 1 allowed by --max-bad-lines\); first: .*badbadba\.gz:3/);
+    const rows = logRows(
+      files,
+      { first: "2025-06-01" as IsoDate, last: "2025-06-02" as IsoDate, maxBadLines: { share: 0.001 }, skipBadFiles: true },
+      emptyLogReport(),
+    );
+    await expect(
+      (async () => {
+        for await (const _ of rows);
+      })(),
+    ).rejects.toThrow(/^5 malformed lines of \d+ \(more than the 1 allowed by --max-bad-lines\); first: .*badbadba\.gz:3/);
   });
 });
 
@@ -78,7 +94,8 @@ describe("selecting downloads from CloudFront logs", () => {
 // line (counted against --max-bad-lines, with its file:line), never a row.
 describe("lines no log should have (issue 10)", () => {
   const HEADER = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent)\n";
-  const line = (ip: string, referer = "-") => `2025-06-01\t02:48:09\tIAD89-C1\t2171309\t${ip}\tGET\th\t/packages/3.18/bioc/src/contrib/affyio_2.16.2.tar.gz\t200\t${referer}\tcurl/8.5.0\n`;
+  const line = (ip: string, referer = "-") =>
+    `2025-06-01\t02:48:09\tIAD89-C1\t2171309\t${ip}\tGET\th\t/packages/3.18/bioc/src/contrib/affyio_2.16.2.tar.gz\t200\t${referer}\tcurl/8.5.0\n`;
 
   async function selectFrom(body: Buffer) {
     const dir = tempDir();
@@ -86,12 +103,22 @@ describe("lines no log should have (issue 10)", () => {
     const files = await listLocalLogs(dir, "2025-06-01" as IsoDate, "2025-06-01" as IsoDate);
     const report = emptyLogReport();
     const rows: DownloadRow[] = [];
-    for await (const r of logRows(files, { first: "2025-06-01" as IsoDate, last: "2025-06-01" as IsoDate, maxBadLines: { count: 10 }, skipBadFiles: false }, report)) rows.push(...parseBlock(r));
+    for await (const r of logRows(
+      files,
+      { first: "2025-06-01" as IsoDate, last: "2025-06-01" as IsoDate, maxBadLines: { count: 10 }, skipBadFiles: false },
+      report,
+    ))
+      rows.push(...parseBlock(r));
     return { rows: rows.map((r) => r.ip), report, file: files[0]!.name };
   }
 
   it("counts a line that is not UTF-8 and a line with a NUL as bad lines, with samples", async () => {
-    const body = Buffer.concat([Buffer.from(line("1.1.1.1")), Buffer.from(line("1.1.1.\xe9"), "latin1"), Buffer.from(line("1.1.1.\0")), Buffer.from(line("1.1.1.4"))]);
+    const body = Buffer.concat([
+      Buffer.from(line("1.1.1.1")),
+      Buffer.from(line("1.1.1.\xe9"), "latin1"),
+      Buffer.from(line("1.1.1.\0")),
+      Buffer.from(line("1.1.1.4")),
+    ]);
     const { rows, report, file } = await selectFrom(body);
     expect(rows).toEqual(["1.1.1.1", "1.1.1.4"]);
     expect(report.badLines).toBe(2);
@@ -114,9 +141,23 @@ for (const backend of BACKENDS) {
     const current = freshStorePerTest(backend, PACKAGES);
 
     const stored = async () =>
-      (await sql<{ date: string; ip: string; status: number; category: string; package: string }>`
-        select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(current().store.db)).rows.map(key).sort();
-    const options = (extra: object) => ({ ...current(), databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: DATA, home: homedir(), logs: join(DATA, "dated"), now: new Date("2025-01-03T05:00:00Z"), ...extra });
+      (
+        await sql<{ date: string; ip: string; status: number; category: string; package: string }>`
+        select date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads`.execute(current().store.db)
+      ).rows
+        .map(key)
+        .sort();
+    const options = (extra: object) => ({
+      ...current(),
+      databaseUrl: current().url,
+      dataDir: current().dataDir,
+      quiet: true,
+      cwd: DATA,
+      home: homedir(),
+      logs: join(DATA, "dated"),
+      now: new Date("2025-01-03T05:00:00Z"),
+      ...extra,
+    });
 
     it("stores the view's rows, records the run, and is idempotent", async () => {
       const first = await runIngest(current().store, options({ since: "2024-12-30" }));
@@ -126,7 +167,10 @@ for (const backend of BACKENDS) {
       expect(again?.replaced).toBe(expectedRows("dated").length);
       expect(await stored()).toEqual(expectedRows("dated"));
       const runs = await latestRuns(current().store.db, 5);
-      expect(runs.map((r) => [r.outcome, Number(r.files), Number(r.rows_kept)])).toEqual([["ok", 96, expectedRows("dated").length], ["ok", 96, expectedRows("dated").length]]);
+      expect(runs.map((r) => [r.outcome, Number(r.files), Number(r.rows_kept)])).toEqual([
+        ["ok", 96, expectedRows("dated").length],
+        ["ok", 96, expectedRows("dated").length],
+      ]);
     });
 
     it("continues from ValidThru by default, and says when there is nothing to do", async () => {
@@ -147,7 +191,9 @@ for (const backend of BACKENDS) {
 
     it("refuses a gap after ValidThru unless allowed", async () => {
       await runIngest(current().store, options({ since: "2024-12-30", until: "2024-12-30" }));
-      await expect(runIngest(current().store, options({ since: "2025-01-01" }))).rejects.toThrow(/would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/);
+      await expect(runIngest(current().store, options({ since: "2025-01-01" }))).rejects.toThrow(
+        /would leave 2024-12-31\.\.2024-12-31 missing after ValidThru 2024-12-30/,
+      );
       await runIngest(current().store, options({ since: "2025-01-01", allowGap: true }));
       expect(await getValidThru(current().store.db)).toBe("2025-01-02");
     });
@@ -155,14 +201,15 @@ for (const backend of BACKENDS) {
     it("stores nothing from a run that fails, and records the failure", async () => {
       await runIngest(current().store, options({ since: "2024-12-30" }));
       const before = await stored();
-      await expect(runIngest(current().store, options({ logs: join(DATA, "bad"), since: "2025-06-01", until: "2025-06-02", allowGap: true }))).rejects.toThrow(/cutcutcu/);
+      await expect(runIngest(current().store, options({ logs: join(DATA, "bad"), since: "2025-06-01", until: "2025-06-02", allowGap: true }))).rejects.toThrow(
+        /cutcutcu/,
+      );
       expect(await stored()).toEqual(before);
       const [last] = await latestRuns(current().store.db, 1);
       expect(last).toMatchObject({ outcome: "failed", message: expect.stringMatching(/cutcutcu\.gz: cannot read/) });
     });
   });
 }
-
 
 // Issue 11: a backfill of many months commits a month at a time, and the same command run again
 // after it stopped part-way goes on from the first month not committed: nothing counted twice.
@@ -194,7 +241,17 @@ describe.each(BACKENDS.filter((b) => b.available))("a backfill from logs in mont
   it("commits each month, and goes on after a failure from the month that failed", async () => {
     const dir = tempDir();
     const want = writeLogs(dir, "2024-11-20" as IsoDate, "2025-01-10" as IsoDate);
-    const options = { databaseUrl: current().url, dataDir: current().dataDir, quiet: true, cwd: dir, home: homedir(), logs: dir, since: "2024-11-20", until: "2025-01-10", now: new Date("2025-01-11T05:00:00Z") };
+    const options = {
+      databaseUrl: current().url,
+      dataDir: current().dataDir,
+      quiet: true,
+      cwd: dir,
+      home: homedir(),
+      logs: dir,
+      since: "2024-11-20",
+      until: "2025-01-10",
+      now: new Date("2025-01-11T05:00:00Z"),
+    };
     // December's last file is cut short: November is committed, December fails, nothing of it is stored.
     const broken = join(dir, "E1TEST.2024-12-31-12.00000000.gz");
     const whole = readFileSync(broken);
@@ -220,6 +277,8 @@ describe.each(BACKENDS.filter((b) => b.available))("a backfill from logs in mont
 });
 
 async function stored(store: Store): Promise<string[]> {
-  const { rows } = await sql<{ line: string }>`select concat_ws(E'\\t', date, "c-ip", "sc-status", category, package) as line from bioc_web_downloads`.execute(store.db);
+  const { rows } = await sql<{ line: string }>`select concat_ws(E'\\t', date, "c-ip", "sc-status", category, package) as line from bioc_web_downloads`.execute(
+    store.db,
+  );
   return rows.map((r) => r.line).sort();
 }

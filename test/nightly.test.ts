@@ -28,7 +28,10 @@ beforeAll(async () => {
   await upsertPackages(store.db, await readPackagesCsv(join(FIXTURES, "small-s1", "packages.csv")));
   // The first days come from a backfill; the nightly continues from ValidThru.
   await store.close();
-  writeFileSync(join(dir, "webstats.config.json"), JSON.stringify({ source: { logs: LOGS }, out: "site", publish: { to: "s3://site/packages/stats/", delete: true }, packages: { update: false } }));
+  writeFileSync(
+    join(dir, "webstats.config.json"),
+    JSON.stringify({ source: { logs: LOGS }, out: "site", publish: { to: "s3://site/packages/stats/", delete: true }, packages: { update: false } }),
+  );
 });
 afterAll(async () => {
   await server?.stop();
@@ -36,8 +39,16 @@ afterAll(async () => {
 });
 
 const options = (extra: object = {}) => ({
-  databaseUrl: undefined, dataDir: join(dir, "db"), quiet: true, cwd: dir, home: homedir(), config: "webstats.config.json", packages: true,
-  now: new Date("2025-01-03T01:30:00Z"), s3Endpoint: server.endpoint, ...extra,
+  databaseUrl: undefined,
+  dataDir: join(dir, "db"),
+  quiet: true,
+  cwd: dir,
+  home: homedir(),
+  config: "webstats.config.json",
+  packages: true,
+  now: new Date("2025-01-03T01:30:00Z"),
+  s3Endpoint: server.endpoint,
+  ...extra,
 });
 
 describe("webstats nightly", () => {
@@ -48,8 +59,12 @@ describe("webstats nightly", () => {
     const lines: string[] = [];
     await nightly(options(), (l) => lines.push(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^nightly: 2,433 download rows for 2024-12-30\.\.2025-01-02 from 96 files.*; built [\d,]+ files.*; published [\d,]+ files \(0 unchanged, 0 deleted\)$/);
-    const keys = (await listRemote(new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true }), "site", "packages/stats/")).map((o) => o.key);
+    expect(lines[0]).toMatch(
+      /^nightly: 2,433 download rows for 2024-12-30\.\.2025-01-02 from 96 files.*; built [\d,]+ files.*; published [\d,]+ files \(0 unchanged, 0 deleted\)$/,
+    );
+    const keys = (await listRemote(new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true }), "site", "packages/stats/")).map(
+      (o) => o.key,
+    );
     expect(keys).toContain("packages/stats/bioc/bioc_pkg_scores.tab");
     expect(readFileSync(join(dir, "site", "index.html"), "utf8")).toContain("Data as of Thu. 02 Jan 2025.");
   });
@@ -75,7 +90,11 @@ describe("webstats nightly", () => {
     writeFileSync(join(dir, "theirs.json"), JSON.stringify({ source: { logs: LOGS }, out: "theirs", packages: { update: false } }));
     const error = await nightly(options({ config: "theirs.json", now: new Date("2025-01-04T01:30:00Z") }), () => {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 2, message: expect.stringMatching(/theirs is a folder holding other files.*remove it yourself$/) });
-    expect(readdirSync(dir).filter((n) => n.startsWith("theirs")).sort()).toEqual(["theirs", "theirs.json"]);
+    expect(
+      readdirSync(dir)
+        .filter((n) => n.startsWith("theirs"))
+        .sort(),
+    ).toEqual(["theirs", "theirs.json"]);
     expect(readdirSync(join(dir, "theirs"))).toEqual(["other.html"]);
   });
 

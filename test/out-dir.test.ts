@@ -3,7 +3,21 @@
 // moved the project itself. Now only a site webstats made is taken over; anything else at DIR,
 // and the folders no site may replace, are refused with exit 2 and left as they were.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statfsSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statfsSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -203,7 +217,9 @@ describe("a full disk (issue 10)", () => {
       execFileSync("mount", ["-o", `remount,size=${(blocks - bfree + 8) * bsize}`, disk]);
       const r = webstats(["build", "--out", "disk/www"], cwd);
       expect(r.code).toBe(1);
-      expect(r.stderr.trim()).toMatch(/^webstats: build: no space left on device writing \/\S*\/disk\/www\.slots\/b\/\S+; the served tree is intact \(\S*\/disk\/www still serves the previous build[^\n]*$/);
+      expect(r.stderr.trim()).toMatch(
+        /^webstats: build: no space left on device writing \/\S*\/disk\/www\.slots\/b\/\S+; the served tree is intact \(\S*\/disk\/www still serves the previous build[^\n]*$/,
+      );
       expect(readlinkSync(join(disk, "www"))).toBe("www.slots/a");
       expect(snapshot(join(disk, "www"))).toEqual(served);
     } finally {

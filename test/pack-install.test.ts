@@ -13,7 +13,6 @@ import { suiteDir } from "./helpers/temp.js";
 const ROOT = new URL("../", import.meta.url).pathname;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-
 let dir: string;
 let cleanup: () => void;
 let files: string[];
@@ -30,7 +29,13 @@ function npm(args: string[]) {
 
 /** The installed command, from a folder of its own, in an environment with nothing of this repository. */
 function webstats(args: string[], cwd: string) {
-  const env = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: join(dir, "home"), TMPDIR: dir, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
+  const env = {
+    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    HOME: join(dir, "home"),
+    TMPDIR: dir,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+  };
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
     const child = spawn(join(dir, "prefix/bin/webstats"), args, { cwd, env });
     let stdout = "";
@@ -44,7 +49,10 @@ function webstats(args: string[], cwd: string) {
 beforeAll(async () => {
   [dir, cleanup] = suiteDir("webstats-pack-");
   mkdirSync(join(dir, "home"));
-  const [packed] = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", dir, ROOT])) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const [packed] = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", dir, ROOT])) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   files = packed!.files.map((f) => f.path);
   // From npm's cache when it holds every package (after `npm ci`), else from the registry.
   npm(["install", "--global", "--prefix", join(dir, "prefix"), "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed!.filename)]);
@@ -59,7 +67,18 @@ afterAll(async () => {
 
 describe("npm pack, then npm install -g of the tarball", () => {
   it("packs the compiled CLI and every file it reads at run time, and no source", () => {
-    for (const f of ["bin/webstats.js", "lib/cli.js", "lib/site/render-worker.js", "lib/ingest/log-worker.js", "sql/001_legacy_tables.sql", "sql/athena/002_v_bioc_web_downloads.sql", "templates/layout.eta", "assets/explore/main.js", "assets/api/v1/packages.schema.json", "data/packages-history.csv"]) {
+    for (const f of [
+      "bin/webstats.js",
+      "lib/cli.js",
+      "lib/site/render-worker.js",
+      "lib/ingest/log-worker.js",
+      "sql/001_legacy_tables.sql",
+      "sql/athena/002_v_bioc_web_downloads.sql",
+      "templates/layout.eta",
+      "assets/explore/main.js",
+      "assets/api/v1/packages.schema.json",
+      "data/packages-history.csv",
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|scripts|docs|lib\/bench)\/|\.ts$|\.map$/.test(f))).toEqual([]);
@@ -91,7 +110,15 @@ describe("npm pack, then npm install -g of the tarball", () => {
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/^build: [\d,]+ files/m);
     expect(demo.stdout).toMatch(/explore\.html/);
-    for (const f of ["index.html", "bioc/index.html", "explore.html", "static/chart.umd.min.js", "static/bootstrap.min.css", "api/v1/packages.json", "api/v1/schemas/packages.schema.json"]) {
+    for (const f of [
+      "index.html",
+      "bioc/index.html",
+      "explore.html",
+      "static/chart.umd.min.js",
+      "static/bootstrap.min.css",
+      "api/v1/packages.json",
+      "api/v1/schemas/packages.schema.json",
+    ]) {
       expect(existsSync(join(work, "site", f)), f).toBe(true);
     }
     expect(existsSync(join(work, ".webstats/demo"))).toBe(true);

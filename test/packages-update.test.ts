@@ -33,7 +33,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const CURRENT = "package,category,first_version,last_version\naffy,bioc,108,\nbackAgain,bioc,310,318\ngone,bioc,312,\nGO.db,annotation,108,\nALL,experiment,211,\nrnaseqGene,workflows,300,\n";
+const CURRENT =
+  "package,category,first_version,last_version\naffy,bioc,108,\nbackAgain,bioc,310,318\ngone,bioc,312,\nGO.db,annotation,108,\nALL,experiment,211,\nrnaseqGene,workflows,300,\n";
 
 async function setup() {
   const dataDir = migratedPglite(tempDir());
@@ -81,16 +82,26 @@ describe("packages update", () => {
     const lines: string[] = [];
     await packagesUpdate({ ...options, dryRun: true }, (l) => lines.push(l));
     expect(await table(options.dataDir)).toEqual(before);
-    expect(lines).toEqual(["  add       newPkg (bioc, first in 322)", "  reinstate backAgain", "  remove    gone (last in 321)", expect.stringMatching(/; dry run, nothing written$/)]);
+    expect(lines).toEqual([
+      "  add       newPkg (bioc, first in 322)",
+      "  reinstate backAgain",
+      "  remove    gone (last in 321)",
+      expect.stringMatching(/; dry run, nothing written$/),
+    ]);
   });
 
   it("refuses more than 50 changes without --force", async () => {
     const options = await setup();
     const store = await openStore({ dataDir: options.dataDir });
-    await upsertPackages(store.db, parsePackagesCsv("package,category,first_version,last_version\n" + Array.from({ length: 60 }, (_, i) => `old${i},bioc,300,`).join("\n"), "old.csv"));
+    await upsertPackages(
+      store.db,
+      parsePackagesCsv("package,category,first_version,last_version\n" + Array.from({ length: 60 }, (_, i) => `old${i},bioc,300,`).join("\n"), "old.csv"),
+    );
     await store.close();
     const before = await table(options.dataDir);
-    await expect(packagesUpdate(options, () => {})).rejects.toThrow("packages update: 63 changes is more than 50; nothing written (check the manifests, then rerun with --force)");
+    await expect(packagesUpdate(options, () => {})).rejects.toThrow(
+      "packages update: 63 changes is more than 50; nothing written (check the manifests, then rerun with --force)",
+    );
     expect(await table(options.dataDir)).toEqual(before);
     expect(await packagesUpdate({ ...options, force: true }, () => {})).toBe(63);
   });

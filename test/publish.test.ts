@@ -34,7 +34,21 @@ afterAll(async () => {
 });
 
 const run = (extra: object = {}) =>
-  publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out: tree, concurrency: 8, s3Endpoint: server.endpoint, ...extra }, () => {});
+  publish(
+    {
+      databaseUrl: undefined,
+      dataDir: "",
+      quiet: true,
+      cwd: dir,
+      home: homedir(),
+      to: "s3://site/packages/stats/",
+      out: tree,
+      concurrency: 8,
+      s3Endpoint: server.endpoint,
+      ...extra,
+    },
+    () => {},
+  );
 const s3 = () => new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
 
 describe("publish", () => {
@@ -109,7 +123,9 @@ describe("publish", () => {
         forward((r, body) => {
           const headers = { ...r.headers };
           if (typeof headers.etag === "string") headers.etag = `"${opaque(headers.etag.replace(/"/g, ""))}"`;
-          const text = body.toString("utf8").replace(/<ETag>(&quot;|")([0-9a-f]+)(&quot;|")<\/ETag>/g, (_m, q1: string, e: string, q2: string) => `<ETag>${q1}${opaque(e)}${q2}</ETag>`);
+          const text = body
+            .toString("utf8")
+            .replace(/<ETag>(&quot;|")([0-9a-f]+)(&quot;|")<\/ETag>/g, (_m, q1: string, e: string, q2: string) => `<ETag>${q1}${opaque(e)}${q2}</ETag>`);
           delete headers["content-length"];
           res.writeHead(r.statusCode!, headers).end(text);
         }),
@@ -131,11 +147,30 @@ describe("publish", () => {
     const golden = join(dir, "golden");
     mkdirSync(golden);
     extractTarGz(join(FIXTURES, "small-s1", "expected.tar.gz"), golden);
-    const manifest = readFileSync(join(golden, "manifest.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
+    const manifest = readFileSync(join(golden, "manifest.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t"));
     rmSync(join(golden, "manifest.tsv"));
     await s3().send(new PutBucketWebsiteCommand({ Bucket: "site", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
     const warnings: string[] = [];
-    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://site/packages/stats/", out: golden, concurrency: 8, s3Endpoint: server.endpoint, delete: true }, () => {}, (w) => warnings.push(w));
+    await publish(
+      {
+        databaseUrl: undefined,
+        dataDir: "",
+        quiet: true,
+        cwd: dir,
+        home: homedir(),
+        to: "s3://site/packages/stats/",
+        out: golden,
+        concurrency: 8,
+        s3Endpoint: server.endpoint,
+        delete: true,
+      },
+      () => {},
+      (w) => warnings.push(w),
+    );
     expect(warnings).toEqual([]);
     const aliases = manifest.flatMap(([, , , , file, aliases]) => (aliases ? aliases.split(" ").map((alias) => [alias, file!] as const) : []));
     expect(aliases.length).toBeGreaterThan(50);
@@ -161,7 +196,21 @@ describe("publish", () => {
 
   it("warns when the bucket serves no index documents", async () => {
     const warnings: string[] = [];
-    await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: dir, home: homedir(), to: "s3://plain/x/", out: tree, concurrency: 8, s3Endpoint: server.endpoint }, () => {}, (w) => warnings.push(w));
+    await publish(
+      {
+        databaseUrl: undefined,
+        dataDir: "",
+        quiet: true,
+        cwd: dir,
+        home: homedir(),
+        to: "s3://plain/x/",
+        out: tree,
+        concurrency: 8,
+        s3Endpoint: server.endpoint,
+      },
+      () => {},
+      (w) => warnings.push(w),
+    );
     expect(warnings).toEqual([expect.stringMatching(/^publish: bucket plain has no website configuration with index document index\.html/)]);
   });
 });
@@ -181,7 +230,10 @@ function website(path: string): Promise<{ status: number; location: string | und
 type Forward = (rewrite?: (upstream: IncomingMessage, body: Buffer) => void) => void;
 
 /** Runs `body` against a proxy in front of s3rver whose handler decides what to pass on. */
-async function throughProxy(handle: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], forward: Forward) => void, body: (endpoint: string) => Promise<void>): Promise<void> {
+async function throughProxy(
+  handle: (req: Parameters<RequestListener>[0], res: Parameters<RequestListener>[1], forward: Forward) => void,
+  body: (endpoint: string) => Promise<void>,
+): Promise<void> {
   const target = new URL(server.endpoint);
   const proxy = createServer((req, res) =>
     handle(req, res, (rewrite) => {

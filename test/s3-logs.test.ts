@@ -44,7 +44,11 @@ describe("CloudFront logs in S3", () => {
     expect(files[0]!.name).toMatch(/^s3:\/\/logs\/cf\/E1TVLJONPTUXV3\/2024-12-30\/E1TVLJONPTUXV3\.2024-12-30-\d\d\.\w+\.gz$/);
     const rows: string[] = [];
     const report = emptyLogReport();
-    for await (const r of logRows(files, { first: "2024-12-30" as IsoDate, last: "2025-01-02" as IsoDate, maxBadLines: { count: 0 }, skipBadFiles: false }, report)) {
+    for await (const r of logRows(
+      files,
+      { first: "2024-12-30" as IsoDate, last: "2025-01-02" as IsoDate, maxBadLines: { count: 0 }, skipBadFiles: false },
+      report,
+    )) {
       rows.push(...r.trim().split("\n"));
     }
     expect(rows.sort()).toEqual(expected());
@@ -56,7 +60,15 @@ describe("CloudFront logs in S3", () => {
     const files = await listS3Logs(endpoint, { bucket: "logs", prefix: "cf/E1TVLJONPTUXV3/2025-01-02/" }, "2025-01-02" as IsoDate, "2025-01-02" as IsoDate);
     const victim = files[3]!.name.replace("s3://logs/", "");
     await client.send(new DeleteObjectCommand({ Bucket: "logs", Key: victim }));
-    const rows = logRows(files, { first: "2025-01-02" as IsoDate, last: "2025-01-02" as IsoDate, maxBadLines: { count: 0 }, skipBadFiles: false }, emptyLogReport());
-    await expect((async () => { for await (const _ of rows); })()).rejects.toThrow(`s3://logs/${victim}: cannot read: NoSuchKey`);
+    const rows = logRows(
+      files,
+      { first: "2025-01-02" as IsoDate, last: "2025-01-02" as IsoDate, maxBadLines: { count: 0 }, skipBadFiles: false },
+      emptyLogReport(),
+    );
+    await expect(
+      (async () => {
+        for await (const _ of rows);
+      })(),
+    ).rejects.toThrow(`s3://logs/${victim}: cannot read: NoSuchKey`);
   });
 });

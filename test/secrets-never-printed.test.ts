@@ -26,7 +26,9 @@ const secrets = mockClient(SecretsManagerClient);
 
 function serve(server: { host: string; port: string; dbname: string }, username = "webstats") {
   const parameters = { "db/server": server.host, "db/port": server.port, "db/dbname": server.dbname, "db/credentials": SECRET };
-  ssm.on(GetParametersByPathCommand).resolves({ Parameters: Object.entries(parameters).map(([name, value]) => ({ Name: `${PATH}/${name}`, Value: value, Type: "String" })) });
+  ssm
+    .on(GetParametersByPathCommand)
+    .resolves({ Parameters: Object.entries(parameters).map(([name, value]) => ({ Name: `${PATH}/${name}`, Value: value, Type: "String" })) });
   secrets.on(GetSecretValueCommand, { SecretId: SECRET }).resolves({ SecretString: JSON.stringify({ username, password: PASSWORD }) });
 }
 
@@ -116,7 +118,9 @@ describe("the password of a login secret", () => {
       const r = await run(["--aws-parameter-path", PATH, "status"]);
       expect(server.passwords).toEqual([PASSWORD]);
       expect(r).toMatchObject({ code: 1, stdout: "" });
-      expect(r.stderr).toBe(`webstats: PostgreSQL at 127.0.0.1:${server.port}/webstats refused the login of webstats_runner (password authentication failed for user "webstats_runner"); nothing done\n`);
+      expect(r.stderr).toBe(
+        `webstats: PostgreSQL at 127.0.0.1:${server.port}/webstats refused the login of webstats_runner (password authentication failed for user "webstats_runner"); nothing done\n`,
+      );
       expect(shows(r.stdout + r.stderr)).toBe(false);
     } finally {
       server.close();
@@ -127,7 +131,9 @@ describe("the password of a login secret", () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: `{"username": "u", "password": "${PASSWORD}"` }); // cut short: not JSON
     const notJson = await run(["--db", "postgres://u@127.0.0.1:1/x", "--db-secret", SECRET, "status"]);
     expect(notJson).toMatchObject({ code: 2, stdout: "" });
-    expect(notJson.stderr.trim().split("\n")).toEqual([`webstats: secret ${SECRET} is not JSON (its value is not shown); want JSON {"username":…,"password":…}`]);
+    expect(notJson.stderr.trim().split("\n")).toEqual([
+      `webstats: secret ${SECRET} is not JSON (its value is not shown); want JSON {"username":…,"password":…}`,
+    ]);
     serve({ host: "no-such-host.invalid", port: "5432", dbname: "webstats" });
     const unknown = await run(["--aws-parameter-path", PATH, "status"]);
     expect(unknown.code).toBe(1);
@@ -167,13 +173,18 @@ describe("the password of a login secret", () => {
     });
 
     it("is not in the message of a server that went away (with-store.ts)", async () => {
-      const options = await resolveGlobalOptions({ awsParameterPath: PATH }, { env: {}, cwd: tempDir(), home: "/nonexistent", configFile: { path: "webstats.config.json", named: false }, needsDatabase: true });
+      const options = await resolveGlobalOptions(
+        { awsParameterPath: PATH },
+        { env: {}, cwd: tempDir(), home: "/nonexistent", configFile: { path: "webstats.config.json", named: false }, needsDatabase: true },
+      );
       expect(options.databasePassword?.reveal()).toBe(PASSWORD);
       const error = await withStore(options, "write", async (store) => {
         await sql`select pg_terminate_backend(pg_backend_pid())`.execute(store.db);
       }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExitError);
-      expect((error as Error).message).toMatch(/^lost the connection to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(terminating connection due to administrator command\); the transaction open then was rolled back/);
+      expect((error as Error).message).toMatch(
+        /^lost the connection to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(terminating connection due to administrator command\); the transaction open then was rolled back/,
+      );
       expect(shows((error as Error).message) || shows(String((error as Error).stack))).toBe(false);
     });
   });

@@ -25,7 +25,12 @@ import { filteredOracle, filteredOutsideCounted, filteredSummaries, oracle, summ
 /** The last 30 days per known package, recounted, as the build's loader gives them: [name, downloads, ips] per category. */
 async function lastThirtyOracle(store: Store, validThru: IsoDate) {
   const { from, to } = lastThirtyDays(validThru);
-  const { rows } = await sql<{ category: string; package: string; downloads: number; ips: number }>`select d.category, d.package, count(*)::int as downloads, count(distinct d."c-ip")::int as ips
+  const { rows } = await sql<{
+    category: string;
+    package: string;
+    downloads: number;
+    ips: number;
+  }>`select d.category, d.package, count(*)::int as downloads, count(distinct d."c-ip")::int as ips
     from bioc_web_downloads d join packages p on d.package = p.package and d.category = p.category
     where d."sc-status" in (200, 301, 302, 307, 308) and d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(store.db);
   return rows.map((r) => `${r.category}/${r.package}=${r.downloads}/${r.ips}`).sort();
@@ -63,7 +68,7 @@ type Op = (store: Store, rand: () => number) => Promise<string>;
 /** The K of the sequence running: an IP with more than K packages on a day is a crawler that day. */
 let crawlerK = 2;
 
-const pick = <T,>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 async function span(store: Store): Promise<{ first: IsoDate; last: IsoDate }> {
   const { rows } = await sql<{ first: IsoDate; last: IsoDate }>`select min(date) as first, max(date) as last from bioc_web_downloads`.execute(store.db);
@@ -103,16 +108,27 @@ const OPS: Record<string, Op> = {
     return `chunk ..${addDays(last, 2)}, window left behind`;
   },
   async addPackage(store, rand) {
-    await store.db.insertInto("packages").values({ package: "later", category: "bioc", first_version: "320", last_version: null }).onConflict((oc) => oc.doNothing()).execute();
+    await store.db
+      .insertInto("packages")
+      .values({ package: "later", category: "bioc", first_version: "320", last_version: null })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     if (rand() < 0.5) await summariesFollowPackages(store);
     return "packages: +later";
   },
   async removePackage(store, rand) {
-    await store.db.deleteFrom("packages").where("package", "=", pick(rand, ["limma", "later"])).execute();
+    await store.db
+      .deleteFrom("packages")
+      .where("package", "=", pick(rand, ["limma", "later"]))
+      .execute();
     return "packages: -limma or -later";
   },
   async movePackage(store, rand) {
-    await store.db.updateTable("packages").set({ category: pick(rand, ["annotation", "bioc"]) }).where("package", "=", "affy").execute();
+    await store.db
+      .updateTable("packages")
+      .set({ category: pick(rand, ["annotation", "bioc"]) })
+      .where("package", "=", "affy")
+      .execute();
     if (rand() < 0.5) await summariesFollowPackages(store);
     return "packages: affy moved";
   },

@@ -30,7 +30,10 @@ vi.mock("../src/sources/cloudfront-log.js", async (importOriginal) => {
 
 describe("the worker pools run the source under test", () => {
   it("renders with the renderer the test mocked", async () => {
-    const counts = [{ year: 2025, month: 1, ips: 2, downloads: 3 }, { year: 2025, month: null, ips: 2, downloads: 3 }];
+    const counts = [
+      { year: 2025, month: 1, ips: 2, downloads: 3 },
+      { year: 2025, month: null, ips: 2, downloads: 3 },
+    ];
     const data: SiteData = {
       validThru: "2025-02-10" as IsoDate,
       packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "108", lastVersion: null }],

@@ -65,7 +65,11 @@ export function renderBadges(rows, result) {
 /** @param {string} name @param {string} markdown */
 function fallbackField(name, markdown) {
   const box = el("div", "w-100");
-  const label = el("label", "form-label small mb-1", "The clipboard cannot be used here: copy the badge Markdown of " + name + " from this field (it is selected).");
+  const label = el(
+    "label",
+    "form-label small mb-1",
+    "The clipboard cannot be used here: copy the badge Markdown of " + name + " from this field (it is selected).",
+  );
   label.htmlFor = FALLBACK_FIELD;
   const field = el("textarea", "form-control form-control-sm font-monospace");
   field.id = FALLBACK_FIELD;

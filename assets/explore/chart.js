@@ -43,7 +43,12 @@ export function renderChart(index, state, details, granularity, validThru) {
   if (key === drawn && chart) return;
   drawn = key;
 
-  const buckets = bucketsOf(loaded.map((x) => x.data), granularity, state.range, validThru);
+  const buckets = bucketsOf(
+    loaded.map((x) => x.data),
+    granularity,
+    state.range,
+    validThru,
+  );
   const partial = buckets.map((b) => b.partial);
   const log = state.scale === "log";
   const dense = buckets.length > 60;
@@ -74,7 +79,17 @@ export function renderChart(index, state, details, granularity, validThru) {
   canvas.setAttribute(
     "aria-label",
     datasets.length
-      ? yTitle + " (" + (log ? "logarithmic" : "linear") + " scale) of " + datasets.map((d) => d.label).join(", ") + ", " + (labels[0] || "") + " to " + (labels[labels.length - 1] || "") + (last && last.partial ? " (to date)" : "") + ". The same numbers are in the table below the chart."
+      ? yTitle +
+          " (" +
+          (log ? "logarithmic" : "linear") +
+          " scale) of " +
+          datasets.map((d) => d.label).join(", ") +
+          ", " +
+          (labels[0] || "") +
+          " to " +
+          (labels[labels.length - 1] || "") +
+          (last && last.partial ? " (to date)" : "") +
+          ". The same numbers are in the table below the chart."
       : "No package chosen yet.",
   );
   renderNote(granularity, state, last, validThru);
@@ -88,7 +103,14 @@ export function renderChart(index, state, details, granularity, validThru) {
     return;
   }
   const values = datasets.flatMap((d) => d.data.filter((v) => v !== null));
-  const options = chartOptions(labels, partial, AXIS[granularity], log ? yTitle + " (log scale)" : yTitle, log ? logTicks(/** @type {number[]} */ (values)) : null, validThru);
+  const options = chartOptions(
+    labels,
+    partial,
+    AXIS[granularity],
+    log ? yTitle + " (log scale)" : yTitle,
+    log ? logTicks(/** @type {number[]} */ (values)) : null,
+    validThru,
+  );
   if (!chart) chart = new Chart(canvas.getContext("2d"), { type: "line", data: { labels, datasets }, options });
   else {
     chart.data.labels = labels;
@@ -114,13 +136,17 @@ function chartOptions(labels, partial, xTitle, yTitle, log, validThru) {
       legend: { position: "bottom", labels: { usePointStyle: true, pointStyle: "line" } },
       tooltip: {
         callbacks: {
-          title: (/** @type {Array<{dataIndex: number}>} */ items) => (items[0] ? labelAt(items[0].dataIndex) + (partial[items[0].dataIndex] ? ", through " + validThru : "") : ""),
+          title: (/** @type {Array<{dataIndex: number}>} */ items) =>
+            items[0] ? labelAt(items[0].dataIndex) + (partial[items[0].dataIndex] ? ", through " + validThru : "") : "",
           label: (/** @type {{dataset: {label: string}, parsed: {y: number}}} */ c) => c.dataset.label + ": " + formatCount(c.parsed.y),
         },
       },
     },
     scales: {
-      x: { title: { display: true, text: xTitle }, ticks: { autoSkip: true, maxRotation: 0, callback: (/** @type {unknown} */ _v, /** @type {number} */ i) => labelAt(i) } },
+      x: {
+        title: { display: true, text: xTitle },
+        ticks: { autoSkip: true, maxRotation: 0, callback: (/** @type {unknown} */ _v, /** @type {number} */ i) => labelAt(i) },
+      },
       y: log
         ? {
             type: "logarithmic",
@@ -145,7 +171,8 @@ function renderNote(granularity, state, last, validThru) {
     const which = granularity === "week" ? "The last week, from " + last.key + "," : "The last month, " + last.key + ",";
     parts.push(which + " is counted through " + validThru + " (to date): its point is drawn dotted, not as a drop.");
   }
-  if (granularity === "week" && state.metric === "ips") parts.push("A week's distinct IPs are the sum of its days' distinct IPs (an IP on two days counts twice).");
+  if (granularity === "week" && state.metric === "ips")
+    parts.push("A week's distinct IPs are the sum of its days' distinct IPs (an IP on two days counts twice).");
   const note = byId("chart-note");
   note.textContent = parts.join(" ");
   note.hidden = parts.length === 0;

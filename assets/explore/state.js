@@ -67,7 +67,19 @@ export const DEFAULT_CHOSEN = 5;
 
 /** @returns {State} */
 export function initialState() {
-  return { query: "", category: "", sort: "score", dir: "descending", shown: TABLE_PAGE, chosen: [], explicit: false, metric: "downloads", scale: "linear", granularity: "month", range: "all" };
+  return {
+    query: "",
+    category: "",
+    sort: "score",
+    dir: "descending",
+    shown: TABLE_PAGE,
+    chosen: [],
+    explicit: false,
+    metric: "downloads",
+    scale: "linear",
+    granularity: "month",
+    range: "all",
+  };
 }
 
 // --- names ---------------------------------------------------------------------------------
@@ -212,7 +224,13 @@ export function parseHash(hash) {
     if (eq > 0) h[part.slice(0, eq)] = part.slice(eq + 1);
   }
   return {
-    packages: h.p === undefined ? null : h.p.split(",").map((raw) => decode(raw).trim()).filter(Boolean),
+    packages:
+      h.p === undefined
+        ? null
+        : h.p
+            .split(",")
+            .map((raw) => decode(raw).trim())
+            .filter(Boolean),
     metric: h.m === "ips" ? "ips" : "downloads",
     scale: h.s === "log" ? "log" : "linear",
     granularity: h.g === "day" || h.g === "week" ? h.g : "month",
@@ -238,7 +256,15 @@ export function applyHash(state, hash, index) {
   }
   const explicit = hash.packages !== null;
   return {
-    state: { ...state, chosen: explicit ? chosen : topByScore(index), explicit, metric: hash.metric, scale: hash.scale, granularity: hash.granularity, range: hash.range },
+    state: {
+      ...state,
+      chosen: explicit ? chosen : topByScore(index),
+      explicit,
+      metric: hash.metric,
+      scale: hash.scale,
+      granularity: hash.granularity,
+      range: hash.range,
+    },
     unknown,
   };
 }

@@ -28,20 +28,29 @@ export async function ensureBenchLogs(dir: string): Promise<string> {
   for (let d = 0; d < LOG_DAYS; d++) {
     const day = addDays(LOG_FIRST, d);
     for (let h = 0; h < 24; h++) {
-      const out = gzipTextWriter(`${partial}/E1TVLJONPTUXV3.${day}-${String(h).padStart(2, "0")}.${(random() * 2 ** 32 >>> 0).toString(16).padStart(8, "0")}.gz`);
+      const out = gzipTextWriter(
+        `${partial}/E1TVLJONPTUXV3.${day}-${String(h).padStart(2, "0")}.${((random() * 2 ** 32) >>> 0).toString(16).padStart(8, "0")}.gz`,
+      );
       await out.write(`#Version: 1.0\n#Fields: ${FIELDS}\n`);
       for (let i = 0; i < LINES_PER_FILE; i++) {
         const p = packages[Math.floor(random() * random() * packages.length)]!;
         const base = `/packages/${pick(["3.20", "3.21", "release", "devel"])}/${PATHS[p.category]}`;
         const kind = random();
-        const uri = kind < 0.6 ? `${base}/src/contrib/${p.name}_1.${Math.floor(random() * 40)}.0.tar.gz`
-          : kind < 0.75 ? `${base}/bin/windows/contrib/4.5/${p.name}_1.2.0.zip`
-          : kind < 0.9 ? `${base}/html/${p.name}.html` : `${base}/src/contrib/PACKAGES.gz`;
+        const uri =
+          kind < 0.6
+            ? `${base}/src/contrib/${p.name}_1.${Math.floor(random() * 40)}.0.tar.gz`
+            : kind < 0.75
+              ? `${base}/bin/windows/contrib/4.5/${p.name}_1.2.0.zip`
+              : kind < 0.9
+                ? `${base}/html/${p.name}.html`
+                : `${base}/src/contrib/PACKAGES.gz`;
         const ip = `${1 + Math.floor(random() * 222)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
         const time = `${String(h).padStart(2, "0")}:${String(Math.floor(random() * 60)).padStart(2, "0")}:${String(Math.floor(random() * 60)).padStart(2, "0")}`;
-        await out.write(`${day}\t${time}\tIAD89-C1\t${Math.floor(random() * 5e6)}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${pick(STATUSES)}\t-\t` +
-          `R%20(4.5.1%20x86_64-pc-linux-gnu)\t-\t-\tHit\t${(random() * 2 ** 52).toString(36)}\tbioconductor.org\thttps\t${Math.floor(random() * 900)}\t0.${Math.floor(random() * 999)}\t-\t` +
-          `TLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/1.1\t-\t-\t${1024 + Math.floor(random() * 60000)}\t0.${Math.floor(random() * 999)}\tHit\tapplication/x-gzip\t${Math.floor(random() * 5e6)}\t-\t-\n`);
+        await out.write(
+          `${day}\t${time}\tIAD89-C1\t${Math.floor(random() * 5e6)}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${pick(STATUSES)}\t-\t` +
+            `R%20(4.5.1%20x86_64-pc-linux-gnu)\t-\t-\tHit\t${(random() * 2 ** 52).toString(36)}\tbioconductor.org\thttps\t${Math.floor(random() * 900)}\t0.${Math.floor(random() * 999)}\t-\t` +
+            `TLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/1.1\t-\t-\t${1024 + Math.floor(random() * 60000)}\t0.${Math.floor(random() * 999)}\tHit\tapplication/x-gzip\t${Math.floor(random() * 5e6)}\t-\t-\n`,
+        );
       }
       await out.close();
     }

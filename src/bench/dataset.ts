@@ -22,7 +22,11 @@ export async function ensureBenchDataset(dir: string): Promise<{ rowsFile: strin
   const rowsFile = `${dir}/rows-${tag}.tsv.gz`;
   const packagesFile = `${dir}/packages-${tag}.csv`;
   const packages = benchPackages();
-  writeFileSync(packagesFile, ["package,category,first_version,last_version", ...packages.map((p) => `${p.name},${p.category},${p.firstVersion},${p.lastVersion ?? ""}`)].join("\n") + "\n");
+  writeFileSync(
+    packagesFile,
+    ["package,category,first_version,last_version", ...packages.map((p) => `${p.name},${p.category},${p.firstVersion},${p.lastVersion ?? ""}`)].join("\n") +
+      "\n",
+  );
   if (existsSync(rowsFile)) return { rowsFile, packagesFile, generated: false };
   const partial = `${rowsFile}.partial`;
   const out = gzipTextWriter(partial);

@@ -36,7 +36,21 @@ if (phase === "ingest") {
   detail = { files: r.files, written: r.written, removed: r.removed, bytes: r.bytes, buildSeconds: r.seconds, workers: r.timings };
 } else if (phase === "publish") {
   // ARG = the site folder, ARG2 = the S3 endpoint; bucket `site`, as the legacy URLs lie.
-  const r = await publish({ databaseUrl: undefined, dataDir: "", quiet: true, cwd: ".", home: homedir(), to: "s3://site/packages/stats/", out: arg!, delete: true, concurrency: 16, s3Endpoint: packagesFile }, () => {});
+  const r = await publish(
+    {
+      databaseUrl: undefined,
+      dataDir: "",
+      quiet: true,
+      cwd: ".",
+      home: homedir(),
+      to: "s3://site/packages/stats/",
+      out: arg!,
+      delete: true,
+      concurrency: 16,
+      s3Endpoint: packagesFile,
+    },
+    () => {},
+  );
   detail = { uploaded: r.uploaded, unchanged: r.unchanged, deleted: r.deleted, bytes: r.bytes };
 } else {
   throw new Error(`unknown phase ${phase}`);

@@ -39,7 +39,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 
 function reportIngest(label: string, ingest: PhaseResult): void {
   console.log(`\n${label}`);
-  console.log(`  ingest  ${fmt(ingest.rows!)} rows in ${fmt(ingest.seconds, 1)} s = ${fmt(ingest.rows! / ingest.seconds)} rows/s, peak RSS ${fmt(ingest.peakRssMB)} MB`);
+  console.log(
+    `  ingest  ${fmt(ingest.rows!)} rows in ${fmt(ingest.seconds, 1)} s = ${fmt(ingest.rows! / ingest.seconds)} rows/s, peak RSS ${fmt(ingest.peakRssMB)} MB`,
+  );
 }
 
 function reportBuild(label: string, b: PhaseResult): void {
@@ -53,7 +55,9 @@ function reportBuild(label: string, b: PhaseResult): void {
 }
 
 function reportPublish(label: string, p: PhaseResult): void {
-  console.log(`  ${label}: ${fmt(p.uploaded!)} uploaded (${fmt(p.bytes! / 1e6, 1)} MB), ${fmt(p.unchanged!)} unchanged, ${fmt(p.deleted!)} deleted, in ${fmt(p.seconds, 2)} s, peak RSS ${fmt(p.peakRssMB)} MB`);
+  console.log(
+    `  ${label}: ${fmt(p.uploaded!)} uploaded (${fmt(p.bytes! / 1e6, 1)} MB), ${fmt(p.unchanged!)} unchanged, ${fmt(p.deleted!)} deleted, in ${fmt(p.seconds, 2)} s, peak RSS ${fmt(p.peakRssMB)} MB`,
+  );
 }
 
 /** Removes built sites and their slots, so that the next build starts from empty slots. */
@@ -69,7 +73,9 @@ async function startS3(dir: string): Promise<{ endpoint: string; stop: () => voi
   process.env.AWS_ACCESS_KEY_ID = "S3RVER";
   process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
   process.env.AWS_REGION = "us-east-1";
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", ROOT + "test/helpers/s3-server.mjs", dir, "site"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", ROOT + "test/helpers/s3-server.mjs", dir, "site"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
   return { endpoint: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() };
 }
@@ -78,8 +84,10 @@ async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   let t = performance.now();
   const data = await ensureBenchDataset(DIR);
-  console.log(`dataset: ${BENCH_PACKAGES} packages, ${BENCH_FROM}..${BENCH_TO}, ${fmt(statSync(data.rowsFile).size / 1e6, 1)} MB gzipped` +
-    (data.generated ? ` (generated in ${fmt((performance.now() - t) / 1000, 1)} s)` : " (cached)"));
+  console.log(
+    `dataset: ${BENCH_PACKAGES} packages, ${BENCH_FROM}..${BENCH_TO}, ${fmt(statSync(data.rowsFile).size / 1e6, 1)} MB gzipped` +
+      (data.generated ? ` (generated in ${fmt((performance.now() - t) / 1000, 1)} s)` : " (cached)"),
+  );
   console.log(`machine: ${execFileSync("nproc", { encoding: "utf8" }).trim()} cores, node ${process.version}`);
 
   const serverUrl = process.env.DATABASE_URL;
@@ -130,7 +138,9 @@ async function main(): Promise<void> {
       const shm = "/dev/shm/webstats-bench";
       for (const phase of ["build-without-api", "build"]) {
         const runs = [1, 2, 3].map(() => (fresh(shm), runPhase([phase, url.href, shm])));
-        console.log(`  full builds into tmpfs (/dev/shm, no disk), ${phase === "build" ? "with" : "without"} the API: ${runs.map((b) => `${fmt(b.buildSeconds!, 2)} s`).join(", ")}, peak RSS ${fmt(Math.max(...runs.map((b) => b.peakRssMB)))} MB`);
+        console.log(
+          `  full builds into tmpfs (/dev/shm, no disk), ${phase === "build" ? "with" : "without"} the API: ${runs.map((b) => `${fmt(b.buildSeconds!, 2)} s`).join(", ")}, peak RSS ${fmt(Math.max(...runs.map((b) => b.peakRssMB)))} MB`,
+        );
       }
       fresh(shm);
     }
@@ -145,11 +155,22 @@ async function main(): Promise<void> {
   t = performance.now();
   execFileSync("sh", ["-c", 'zcat "$@" > /dev/null', "zcat", ...gz]);
   const zcatSeconds = (performance.now() - t) / 1000;
-  const read = JSON.parse(execFileSync(process.execPath, [LOGS_PHASE, logs], { encoding: "utf8" }).trim()) as { files: number; lines: number; rows: number; gzBytes: number; seconds: number; cpuSeconds: number };
+  const read = JSON.parse(execFileSync(process.execPath, [LOGS_PHASE, logs], { encoding: "utf8" }).trim()) as {
+    files: number;
+    lines: number;
+    rows: number;
+    gzBytes: number;
+    seconds: number;
+    cpuSeconds: number;
+  };
   const mb = read.gzBytes / 1e6;
   console.log(`\nCloudFront logs: ${read.files} files, ${fmt(read.lines)} lines, ${fmt(mb, 1)} MB gzipped; ${fmt(read.rows)} download rows selected`);
-  console.log(`  webstats: ${fmt(read.seconds, 2)} s = ${fmt(read.lines / read.seconds)} lines/s, ${fmt(mb / read.seconds, 1)} MB/s gzipped (CPU ${fmt(read.cpuSeconds, 1)} s over ${fmt(read.seconds, 1)} s: both cores)`);
-  console.log(`  zcat:     ${fmt(zcatSeconds, 2)} s = ${fmt(read.lines / zcatSeconds)} lines/s, ${fmt(mb / zcatSeconds, 1)} MB/s; webstats reaches ${fmt((100 * zcatSeconds) / read.seconds)}% of zcat's throughput (target ≥ 80%)`);
+  console.log(
+    `  webstats: ${fmt(read.seconds, 2)} s = ${fmt(read.lines / read.seconds)} lines/s, ${fmt(mb / read.seconds, 1)} MB/s gzipped (CPU ${fmt(read.cpuSeconds, 1)} s over ${fmt(read.seconds, 1)} s: both cores)`,
+  );
+  console.log(
+    `  zcat:     ${fmt(zcatSeconds, 2)} s = ${fmt(read.lines / zcatSeconds)} lines/s, ${fmt(mb / zcatSeconds, 1)} MB/s; webstats reaches ${fmt((100 * zcatSeconds) / read.seconds)}% of zcat's throughput (target ≥ 80%)`,
+  );
 
   const pgliteDir = `${DIR}/pglite`;
   rmSync(pgliteDir, { recursive: true, force: true });

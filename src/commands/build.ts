@@ -69,7 +69,10 @@ function asExitError(e: unknown, outDir: string): unknown {
   const { code, path } = e as NodeJS.ErrnoException;
   // replaceTree serves the new slot only once it is complete: a full disk leaves DIR as it was.
   if (code === "ENOSPC") {
-    return new ExitError(`build: no space left on device writing ${path ?? "the new tree"}; the served tree is intact (${outDir} still serves the previous build, if any); free some space and build again`, 1);
+    return new ExitError(
+      `build: no space left on device writing ${path ?? "the new tree"}; the served tree is intact (${outDir} still serves the previous build, if any); free some space and build again`,
+      1,
+    );
   }
   return e;
 }
@@ -79,7 +82,10 @@ async function loadPacked(store: Store, warn: (line: string) => void): Promise<P
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
   if (data.packages.length === 0) throw new ExitError(`nothing to build: the packages table of ${store.description} is empty; ${PACKAGES_FIRST}`, 1);
   if (data.categories.every((c) => c.packages.length === 0)) {
-    throw new ExitError(`nothing to build: none of the ${data.packages.length} packages of the packages table has downloads in ${store.description}; ${PACKAGES_FIRST}`, 1);
+    throw new ExitError(
+      `nothing to build: none of the ${data.packages.length} packages of the packages table has downloads in ${store.description}; ${PACKAGES_FIRST}`,
+      1,
+    );
   }
   return data;
 }
@@ -117,7 +123,14 @@ export async function build(options: BuildCommandOptions, out: (line: string) =>
       const ingested = source ? await ingestFrom(store, { source, allowGap: false, now }, (text) => progress.update(text)) : null;
       progress.clear();
       const started = Date.now();
-      const built = await buildSite(store, outDir, options, (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`), undefined, warn);
+      const built = await buildSite(
+        store,
+        outDir,
+        options,
+        (files, bytes) => progress.update(`build: ${rate(files, "files", started)}, ${(bytes / 1e6).toFixed(0)} MB`),
+        undefined,
+        warn,
+      );
       return { built, ingested };
     } finally {
       progress.clear();

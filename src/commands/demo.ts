@@ -27,7 +27,9 @@ export async function demo(options: GlobalOptions & { readonly out: string; read
       const rows = syntheticDownloads({ packages, from: FROM, to: TO, seed: 1, targetRows: 250_000 });
       const ingested = await ingestRows(store, inBatches(rows), { onProgress: (n) => progress.update(`demo ingest: ${rate(n, "rows", started)}`) });
       progress.clear();
-      out(`ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      out(
+        `ingest: ${ingested.rows.toLocaleString("en-US")} rows for ${ingested.first}..${ingested.last} (${packages.length} packages) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       const built = await buildSite(store, outDir, limits, (files) => progress.update(`demo build: ${rate(files, "files", started)}`));
       progress.clear();
       out(describeBuild(built, options.out));

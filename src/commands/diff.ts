@@ -2,7 +2,16 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { GlobalOptions } from "../config.js";
 import { compareContents } from "../compare/compare-files.js";
-import { compareTrees, emptyTally, formatComparison, judgeFile, listTree, parseAllowList, type AllowRule, type TreeComparison } from "../compare/compare-trees.js";
+import {
+  compareTrees,
+  emptyTally,
+  formatComparison,
+  judgeFile,
+  listTree,
+  parseAllowList,
+  type AllowRule,
+  type TreeComparison,
+} from "../compare/compare-trees.js";
 import { politeFetcher } from "../compare/fetch-base.js";
 import { UsageError } from "../errors.js";
 import { createProgress } from "../progress.js";
@@ -26,9 +35,7 @@ export async function diff(options: DiffOptions, out: (line: string) => void): P
   const only = options.only ? new RegExp(options.only) : null;
   // static/, explore.html, the JSON API (api/) and the badges are ours alone: the legacy server has none of them.
   const ignore = [/^static\//, /^explore\.html$/, /^api\//, /^badges\//, ...(only ? [new RegExp(`^(?!.*(?:${options.only}))`)] : [])];
-  const result = /^https?:\/\//.test(options.base)
-    ? await diffAgainstServer(options, allow, ignore)
-    : await diffAgainstFolder(options, allow, ignore);
+  const result = /^https?:\/\//.test(options.base) ? await diffAgainstServer(options, allow, ignore) : await diffAgainstFolder(options, allow, ignore);
   for (const line of formatComparison(result, options.quiet ? 10 : 200)) out(line);
   return result.differing.length === 0 && result.missing.length === 0 && result.extra.length === 0;
 }

@@ -59,8 +59,10 @@ export function describeIngest(s: IngestSummary): string {
     ? ` from ${s.log.files} files, ${s.log.lines.toLocaleString("en-US")} lines (${s.log.badLines} malformed` +
       `${s.log.skippedFiles.length ? `, ${s.log.skippedFiles.length} files skipped: ${s.log.skippedFiles.join("; ")}` : ""})`
     : "";
-  return `ingest: ${s.rows.toLocaleString("en-US")} download rows for ${s.first}..${s.last}${log} from ${s.source} ` +
-    `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s; ValidThru ${s.validThru}`;
+  return (
+    `ingest: ${s.rows.toLocaleString("en-US")} download rows for ${s.first}..${s.last}${log} from ${s.source} ` +
+    `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s; ValidThru ${s.validThru}`
+  );
 }
 
 /** The ingest command's run on an open store (tests, and callers holding one): its flags resolved, then ingestFrom. */
@@ -184,7 +186,16 @@ async function ingestChunks(
   const chunks = monthChunks(from, days[1]);
   // Every day's logs are there before the first month is stored, not found missing hours later.
   const opened = await reading.open([from, days[1]], Date.now());
-  const result = await ingestMonths(store, run, days, chunks, onProgress, common, (chunk, where) => opened.batches(chunk, (text) => onProgress(`${where}${text}`)), reading.counted);
+  const result = await ingestMonths(
+    store,
+    run,
+    days,
+    chunks,
+    onProgress,
+    common,
+    (chunk, where) => opened.batches(chunk, (text) => onProgress(`${where}${text}`)),
+    reading.counted,
+  );
   opened.end(chunks.length);
   return result;
 }
@@ -196,7 +207,13 @@ export async function ingest(options: IngestCommandOptions, out: (line: string) 
   return withStore(options, "write", (store) => report(store, request, options, out, warn));
 }
 
-async function report(store: Store, request: IngestRequest, options: IngestCommandOptions, out: (line: string) => void, warn: (line: string) => void): Promise<IngestSummary | null> {
+async function report(
+  store: Store,
+  request: IngestRequest,
+  options: IngestCommandOptions,
+  out: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<IngestSummary | null> {
   const progress = createProgress(process.stderr, options.quiet || Boolean(options.json));
   try {
     const summary = await ingestFrom(store, request, (text) => progress.update(text));

@@ -39,14 +39,18 @@ export async function nightly(options: NightlyOptions, out: (line: string) => vo
         summary.push(`${packageChanges} package changes`);
       }
       const ingested = await ingestFrom(store, { source: sourceFromConfig(config.source, options.s3Endpoint), allowGap: false, now });
-      if (!ingested && packageChanges === 0) throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
+      if (!ingested && packageChanges === 0)
+        throw new ExitError("nightly: already up to date (ValidThru is yesterday) and no package changes; nothing done", 2);
       if (ingested) summary.push(describeIngest(ingested).replace(/^ingest: /, ""));
       const built = await buildSite(store, outDir, options);
       // No --max-lag here: a nightly that gets this far has data through yesterday (its ingest reached it, or had nothing to do).
       summary.push(describeBuild(built, config.out, now).replace(/^build: /, "built "));
     });
     if (config.publish) {
-      const published = await publish({ ...options, quiet: true, to: config.publish.to, delete: config.publish.delete, out: outDir, concurrency: 16 }, () => {});
+      const published = await publish(
+        { ...options, quiet: true, to: config.publish.to, delete: config.publish.delete, out: outDir, concurrency: 16 },
+        () => {},
+      );
       summary.push(`published ${published.uploaded} files (${published.unchanged} unchanged, ${published.deleted} deleted)`);
     }
     out(`nightly: ${summary.join("; ")}`);

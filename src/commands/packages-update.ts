@@ -24,7 +24,9 @@ export async function packagesUpdate(options: PackagesUpdateOptions, out: (line:
 /** The plan from the manifest against the packages table, printed, and applied unless a dry run. */
 export async function applyManifest(store: Store, manifest: Manifest, options: PackagesUpdateOptions, out: (line: string) => void): Promise<number> {
   const { changes, refused } = planPackagesUpdate(await readPackages(store.db), manifest);
-  const counts = ["add", "remove", "reinstate"].map((k) => `${changes.filter((c) => c.kind === k).length} ${k === "add" ? "added" : k === "remove" ? "removed" : "reinstated"}`);
+  const counts = ["add", "remove", "reinstate"].map(
+    (k) => `${changes.filter((c) => c.kind === k).length} ${k === "add" ? "added" : k === "remove" ? "removed" : "reinstated"}`,
+  );
   if (refused.length > 0) counts.push(`${refused.length} not added (bad names)`);
   // Shown even with --quiet: the manifest holds something an operator should hear about.
   for (const r of refused) out(`packages update: not added: ${r}`);
@@ -35,7 +37,10 @@ export async function applyManifest(store: Store, manifest: Manifest, options: P
     return changes.length;
   }
   if (changes.length > MAX_CHANGES && !options.force) {
-    throw new ExitError(`packages update: ${changes.length} changes is more than ${MAX_CHANGES}; nothing written (check the manifests, then rerun with --force)`, 1);
+    throw new ExitError(
+      `packages update: ${changes.length} changes is more than ${MAX_CHANGES}; nothing written (check the manifests, then rerun with --force)`,
+      1,
+    );
   }
   await store.lockWriter();
   await applyPackageChanges(store.db, changes);

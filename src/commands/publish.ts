@@ -37,11 +37,23 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
     // One slot for the whole run, even if a build serves the other one meanwhile.
     const tree = await servedTree(options.out);
     // Published, an empty or half-made folder would replace the site (with --delete, remove it).
-    if (!(await access(join(tree.dir, "index.html")).then(() => true, () => false))) {
+    if (
+      !(await access(join(tree.dir, "index.html")).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       throw new UsageError(`publish: ${options.out} holds no built tree (no index.html); run \`webstats build --out ${options.out}\` first`);
     }
-    const remoteRead = <T>(read: Promise<T>) => read.catch((e: unknown): never => { throw cannotRead(options, e); });
-    const [local, remote, manifest] = await Promise.all([hashTree(tree.dir, tree.hashes), remoteRead(listRemote(s3, bucket, prefix)), remoteRead(readPublishManifest(s3, bucket, prefix))]);
+    const remoteRead = <T>(read: Promise<T>) =>
+      read.catch((e: unknown): never => {
+        throw cannotRead(options, e);
+      });
+    const [local, remote, manifest] = await Promise.all([
+      hashTree(tree.dir, tree.hashes),
+      remoteRead(listRemote(s3, bucket, prefix)),
+      remoteRead(readPublishManifest(s3, bucket, prefix)),
+    ]);
     const steps = planPublish(local, remote, prefix, Boolean(options.delete), manifest);
     const unchanged = steps.filter((s) => s.kind === "keep").length;
     if (options.dryRun) {
@@ -52,13 +64,20 @@ export async function publish(options: PublishOptions, out: (line: string) => vo
       return { uploaded: 0, unchanged, deleted: 0, bytes: 0, seconds: (Date.now() - started) / 1000 };
     }
     const progress = createProgress(process.stderr, options.quiet);
-    const applied = await applyPublish(s3, bucket, prefix, tree.dir, steps, { concurrency: options.concurrency, onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`) });
+    const applied = await applyPublish(s3, bucket, prefix, tree.dir, steps, {
+      concurrency: options.concurrency,
+      onProgress: (d, t) => progress.update(`publish: ${d}/${t} uploaded`),
+    });
     progress.clear();
     const report = { ...applied, unchanged, seconds: (Date.now() - started) / 1000 };
     if ((await hasWebsiteIndex(s3, bucket)) === false) {
-      warn(`publish: bucket ${bucket} has no website configuration with index document index.html: /${prefix}, bioc/ and bioc/PKG will not answer (README, "Serving the site")`);
+      warn(
+        `publish: bucket ${bucket} has no website configuration with index document index.html: /${prefix}, bioc/ and bioc/PKG will not answer (README, "Serving the site")`,
+      );
     }
-    out(`publish: ${report.uploaded} uploaded (${(report.bytes / 1e6).toFixed(1)} MB), ${unchanged} unchanged, ${report.deleted} deleted → ${options.to} in ${report.seconds.toFixed(1)} s`);
+    out(
+      `publish: ${report.uploaded} uploaded (${(report.bytes / 1e6).toFixed(1)} MB), ${unchanged} unchanged, ${report.deleted} deleted → ${options.to} in ${report.seconds.toFixed(1)} s`,
+    );
     return report;
   } finally {
     s3.destroy();

@@ -28,7 +28,13 @@ export const sourcesGiven = (flags: SourceFlags): number => [flags.rows, flags.l
 export function sourceFromFlags(flags: SourceFlags): Source | null {
   if (flags.rows) return { kind: "rows", path: flags.rows };
   if (flags.logs) {
-    return { kind: "logs", location: flags.logs, maxBadLines: parseMaxBadLines(flags.maxBadLines), skipBadFiles: Boolean(flags.skipBadFiles), s3Endpoint: flags.s3Endpoint };
+    return {
+      kind: "logs",
+      location: flags.logs,
+      maxBadLines: parseMaxBadLines(flags.maxBadLines),
+      skipBadFiles: Boolean(flags.skipBadFiles),
+      s3Endpoint: flags.s3Endpoint,
+    };
   }
   if (flags.athena) {
     const settings = { database: flags.athenaDatabase ?? "default", workgroup: flags.athenaWorkgroup, outputLocation: flags.athenaOutput };

@@ -6,7 +6,10 @@ import { rebuildSummaries } from "../summaries/rebuild.js";
 import { withStore } from "./with-store.js";
 
 /** Makes every summary again from bioc_web_downloads (from --since's month on), a year per transaction. */
-export async function summarize(options: GlobalOptions & { readonly since?: string; readonly crawlerPackages?: string }, out: (line: string) => void): Promise<void> {
+export async function summarize(
+  options: GlobalOptions & { readonly since?: string; readonly crawlerPackages?: string },
+  out: (line: string) => void,
+): Promise<void> {
   const since = options.since === undefined ? null : parseIsoDate(options.since);
   if (options.since !== undefined && !since) throw new UsageError(`--since ${JSON.stringify(options.since)} is not a date (want YYYY-MM-DD)`);
   const k = options.crawlerPackages === undefined ? null : Number(options.crawlerPackages);
@@ -20,7 +23,10 @@ export async function summarize(options: GlobalOptions & { readonly since?: stri
       const r = await rebuildSummaries(store, since, (text) => progress.update(`${text}, ${((Date.now() - started) / 1000).toFixed(0)} s`), k);
       progress.clear();
       if (!r) out("summarize: no downloads stored yet; nothing to do");
-      else out(`summarize: ${r.resumed ? "went on with an interrupted run and " : ""}made the summaries of ${r.from}..${r.last} again in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      else
+        out(
+          `summarize: ${r.resumed ? "went on with an interrupted run and " : ""}made the summaries of ${r.from}..${r.last} again in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
     } finally {
       progress.clear();
     }

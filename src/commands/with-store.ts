@@ -27,7 +27,10 @@ export async function withStore<T>(options: StoreOptions, access: "read" | "writ
     return await work(store);
   } catch (e) {
     if (isConnectionLost(e)) {
-      throw new ExitError(`lost the connection to ${store.description} (${(e as Error).message}); the transaction open then was rolled back, so nothing of it was written`, 1);
+      throw new ExitError(
+        `lost the connection to ${store.description} (${(e as Error).message}); the transaction open then was rolled back, so nothing of it was written`,
+        1,
+      );
     }
     throw e;
   } finally {

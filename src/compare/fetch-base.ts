@@ -11,7 +11,8 @@ export interface FetchOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export type Fetched = { readonly status: "ok"; readonly body: Buffer } | { readonly status: "missing" } | { readonly status: "error"; readonly message: string };
+export type Fetched =
+  { readonly status: "ok"; readonly body: Buffer } | { readonly status: "missing" } | { readonly status: "error"; readonly message: string };
 
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -16,7 +16,9 @@ export interface HtmlAspects {
   readonly scripts: readonly string[];
 }
 
-const INLINE = new Set("a abbr acronym b bdi bdo big cite code data dfn em font i kbd label mark q s samp small span strike strong sub sup time tt u var nobr".split(" "));
+const INLINE = new Set(
+  "a abbr acronym b bdi bdo big cite code data dfn em font i kbd label mark q s samp small span strike strong sub sup time tt u var nobr".split(" "),
+);
 const VOID = new Set("area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr".split(" "));
 const HIDDEN = new Set(["script", "style"]);
 const DATA_TABLE = /var\s+data_table\s*=\s*([\s\S]*?);[^\S\n]*$/m;

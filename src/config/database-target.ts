@@ -20,7 +20,12 @@ export function firstGiven<T>(...candidates: ReadonlyArray<Given<T | undefined>>
 }
 
 /** The legacy app's names for the server, below the parameter path. */
-const PARAMETER_MEANING = { "db/server": "the database server's address", "db/port": "its port", "db/dbname": "the database name", "db/dbuser": "the user" } as const;
+const PARAMETER_MEANING = {
+  "db/server": "the database server's address",
+  "db/port": "its port",
+  "db/dbname": "the database name",
+  "db/dbuser": "the user",
+} as const;
 
 const DbParameters = z.object({
   "db/server": z.string().min(1),
@@ -55,7 +60,10 @@ export function urlFromParameters(path: ParameterPath, parameters: ReadonlyMap<s
 /** The server a login secret names itself (RDS's secrets hold host, port and dbname). */
 export function urlFromLogin(secretName: string, login: DatabaseLogin): Given | undefined {
   if (!login.host) return undefined;
-  if (!login.dbname) throw new BadConfig(`secret ${secretName} names the server ${login.host} but no dbname, and no --db, DATABASE_URL, database.url or parameter path names the database`);
+  if (!login.dbname)
+    throw new BadConfig(
+      `secret ${secretName} names the server ${login.host} but no dbname, and no --db, DATABASE_URL, database.url or parameter path names the database`,
+    );
   return { source: `secret ${secretName}`, value: pgUrl(login.username, login.host, login.port ?? 5432, login.dbname) };
 }
 

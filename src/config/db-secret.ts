@@ -21,7 +21,15 @@ const LoginSchema = z.object({
   username: z.string().min(1),
   password: z.string().min(1),
   host: z.string().min(1).optional(),
-  port: z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}$/).transform(Number)]).optional(),
+  port: z
+    .union([
+      z.number().int().min(1).max(65535),
+      z
+        .string()
+        .regex(/^\d{1,5}$/)
+        .transform(Number),
+    ])
+    .optional(),
   dbname: z.string().min(1).optional(),
 });
 
@@ -32,7 +40,8 @@ export async function readDatabaseLogin(client: SecretsManagerClient, name: stri
   try {
     text = (await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
   } catch (e) {
-    if ((e as { name?: string }).name === "ResourceNotFoundException") throw new BadConfig(`AWS Secrets Manager has no secret ${name} (check --db-secret, or the region: AWS_REGION)`);
+    if ((e as { name?: string }).name === "ResourceNotFoundException")
+      throw new BadConfig(`AWS Secrets Manager has no secret ${name} (check --db-secret, or the region: AWS_REGION)`);
     throw new SourceUnreadable(`AWS Secrets Manager secret ${name}: ${describeAwsError(e)}`);
   }
   if (text === undefined) throw new BadConfig(`secret ${name} holds binary data; ${WANT}`);

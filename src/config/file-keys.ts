@@ -14,7 +14,11 @@ const hasPassword = (url: string) => {
 export const DatabaseFileKeys = z
   .object({
     /** postgres://user@host:port/database, without a password. */
-    url: z.string().min(1).refine((u) => !hasPassword(u), "holds a password: a password never goes in a file (PGPASSWORD, ~/.pgpass or a secret: database.secret)").optional(),
+    url: z
+      .string()
+      .min(1)
+      .refine((u) => !hasPassword(u), "holds a password: a password never goes in a file (PGPASSWORD, ~/.pgpass or a secret: database.secret)")
+      .optional(),
     /** The Secrets Manager secret holding the login, {"username":…,"password":…}. */
     secret: z.string().min(1).optional(),
   })
@@ -23,6 +27,9 @@ export const DatabaseFileKeys = z
 export const AwsFileKeys = z
   .object({
     /** The legacy app's parameters, e.g. /bioc/webstats/prod (db/server, db/port, db/dbname, db/dbuser, db/credentials). */
-    parameterPath: z.string().refine((p) => parameterPath(p) !== null, "want a path such as /bioc/webstats/prod").optional(),
+    parameterPath: z
+      .string()
+      .refine((p) => parameterPath(p) !== null, "want a path such as /bioc/webstats/prod")
+      .optional(),
   })
   .strict();

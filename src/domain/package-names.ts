@@ -16,7 +16,8 @@ const BIOC_NAME = /^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$/;
 export function unsafeNameReason(name: string): string | null {
   if (name === "") return "empty package name";
   if (name.length > MAX_NAME_LENGTH) return `package name ${quote(name)} is longer than ${MAX_NAME_LENGTH} characters`;
-  if (!BIOC_NAME.test(name)) return `package name ${quote(name)} is not a Bioconductor name (want a letter, then letters, digits and dots, not ending in a dot)`;
+  if (!BIOC_NAME.test(name))
+    return `package name ${quote(name)} is not a Bioconductor name (want a letter, then letters, digits and dots, not ending in a dot)`;
   // `index.html` passes the rule, but its folder would stand where the category's page is.
   if (isCategoryFolderFile(name)) return `package name ${quote(name)} is the name of a file in the category folder`;
   return null;

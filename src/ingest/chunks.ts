@@ -11,7 +11,7 @@ export type Chunk = readonly [IsoDate, IsoDate];
 export function monthChunks(first: IsoDate, last: IsoDate): Chunk[] {
   if (last < addDays(first, 31)) return [[first, last]];
   const chunks: Chunk[] = [];
-  for (let start = first; start <= last; ) {
+  for (let start = first; start <= last;) {
     const { year, month } = dateParts(start);
     const monthEnd = isoDate(year, month + 1, 0);
     const end = monthEnd < last ? monthEnd : last;

@@ -38,7 +38,12 @@ function thisThread(): LogThread {
       listeners[event] = listener;
     },
     postMessage(job) {
-      worker.then((w) => w.answerLogJob(structuredClone(job))).then((a) => listeners.message(structuredClone(a)), (e: Error) => listeners.error(e));
+      worker
+        .then((w) => w.answerLogJob(structuredClone(job)))
+        .then(
+          (a) => listeners.message(structuredClone(a)),
+          (e: Error) => listeners.error(e),
+        );
     },
     terminate: async () => {},
   };

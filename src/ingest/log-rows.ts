@@ -50,29 +50,31 @@ export async function* logRows(files: readonly LogFile[], options: LogRowsOption
     started[i] = p;
   };
   try {
-  for (let i = 0; i < window; i++) start(i);
-  for (let i = 0; i < files.length; i++) {
-    const r = await started[i]!;
-    delete started[i];
-    start(i + window);
-    if ("skipped" in r) {
-      report.skippedFiles.push(r.skipped);
-      continue;
+    for (let i = 0; i < window; i++) start(i);
+    for (let i = 0; i < files.length; i++) {
+      const r = await started[i]!;
+      delete started[i];
+      start(i + window);
+      if ("skipped" in r) {
+        report.skippedFiles.push(r.skipped);
+        continue;
+      }
+      report.files++;
+      report.lines += r.lines;
+      report.rowsKept += r.rowCount;
+      report.outside += r.outside;
+      report.badLines += r.badLines;
+      for (const s of r.badSamples) if (report.badSamples.length < 5) report.badSamples.push(s);
+      options.onFile?.(report);
+      if (r.rows !== "") yield r.rows;
     }
-    report.files++;
-    report.lines += r.lines;
-    report.rowsKept += r.rowCount;
-    report.outside += r.outside;
-    report.badLines += r.badLines;
-    for (const s of r.badSamples) if (report.badSamples.length < 5) report.badSamples.push(s);
-    options.onFile?.(report);
-    if (r.rows !== "") yield r.rows;
-  }
   } finally {
     await readers.close();
   }
   const allowed = "count" in options.maxBadLines ? options.maxBadLines.count : Math.floor(report.lines * options.maxBadLines.share);
   if (report.badLines > allowed) {
-    throw new TooManyBadLines(`${report.badLines} malformed lines of ${report.lines} (more than the ${allowed} allowed by --max-bad-lines); first: ${report.badSamples[0]}`);
+    throw new TooManyBadLines(
+      `${report.badLines} malformed lines of ${report.lines} (more than the ${allowed} allowed by --max-bad-lines); first: ${report.badSamples[0]}`,
+    );
   }
 }

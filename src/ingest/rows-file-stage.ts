@@ -40,7 +40,14 @@ async function exists(db: Kysely<Database>, table: string): Promise<boolean> {
 async function earlierStage(db: Kysely<Database>, source: string, version: string, run: number): Promise<RowsFileStage | null> {
   const r = await unfinishedEarlierRun(db, source, run, { version });
   if (!r || !r.first_date || !r.last_date || !(await exists(db, tableOf(r.id)))) return null;
-  return { table: tableOf(r.id), rows: Number(r.rows_kept), first: r.first_date as IsoDate, last: r.last_date as IsoDate, doneThrough: r.done_through as IsoDate | null, resumes: r.id };
+  return {
+    table: tableOf(r.id),
+    rows: Number(r.rows_kept),
+    first: r.first_date as IsoDate,
+    last: r.last_date as IsoDate,
+    doneThrough: r.done_through as IsoDate | null,
+    resumes: r.id,
+  };
 }
 
 export async function stageRowsFile(store: Store, path: string, run: number, onProgress: (rows: number) => void): Promise<RowsFileStage> {
@@ -48,7 +55,11 @@ export async function stageRowsFile(store: Store, path: string, run: number, onP
   await store.db.updateTable("webstats_ingest_runs").set({ source_version: version }).where("id", "=", run).execute();
   const earlier = await earlierStage(store.db, path, version, run);
   if (earlier) {
-    await store.db.updateTable("webstats_ingest_runs").set({ first_date: earlier.first, last_date: earlier.last, rows_kept: earlier.rows }).where("id", "=", run).execute();
+    await store.db
+      .updateTable("webstats_ingest_runs")
+      .set({ first_date: earlier.first, last_date: earlier.last, rows_kept: earlier.rows })
+      .where("id", "=", run)
+      .execute();
     return earlier;
   }
   await dropStagesOf(store, path);

@@ -109,17 +109,31 @@ export function requireEveryDay(files: readonly LogFile[], first: IsoDate, last:
   }
 }
 
-function chunkLogRows(source: LogsSource, all: readonly LogFile[], [first, last]: Days, log: LogReport, onProgress: (text: string) => void, started: number): RowBatches {
+function chunkLogRows(
+  source: LogsSource,
+  all: readonly LogFile[],
+  [first, last]: Days,
+  log: LogReport,
+  onProgress: (text: string) => void,
+  started: number,
+): RowBatches {
   // As logFiles chose them: a day's first minutes may be in the file named for the day before.
   const files = all.filter((f) => f.date >= addDays(first, -1) && f.date <= addDays(last, 1));
   const before = { ...log };
-  return logRows(files, {
-    first,
-    last,
-    maxBadLines: source.maxBadLines,
-    skipBadFiles: source.skipBadFiles,
-    onFile: (r) => onProgress(`ingest: ${r.files - before.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`),
-  }, log);
+  return logRows(
+    files,
+    {
+      first,
+      last,
+      maxBadLines: source.maxBadLines,
+      skipBadFiles: source.skipBadFiles,
+      onFile: (r) =>
+        onProgress(
+          `ingest: ${r.files - before.files}/${files.length} files, ${rate(r.lines, "lines", started)}, ${r.rowsKept.toLocaleString("en-US")} rows kept`,
+        ),
+    },
+    log,
+  );
 }
 
 async function* athenaRows(source: AthenaSource, [first, last]: Days, onProgress: (text: string) => void): RowBatches {

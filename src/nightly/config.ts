@@ -18,9 +18,15 @@ export const NightlyConfigSchema = z
     /** The site folder the build replaces. */
     out: z.string().min(1).default("dist"),
     /** Where the site is published; absent = build only. */
-    publish: z.object({ to: s3Url, delete: z.boolean().default(false) }).strict().optional(),
+    publish: z
+      .object({ to: s3Url, delete: z.boolean().default(false) })
+      .strict()
+      .optional(),
     /** The packages table refresh from Bioconductor's manifests. */
-    packages: z.object({ update: z.boolean().default(true), baseUrl: z.string().url().default("https://bioconductor.org/") }).strict().default({ update: true, baseUrl: "https://bioconductor.org/" }),
+    packages: z
+      .object({ update: z.boolean().default(true), baseUrl: z.string().url().default("https://bioconductor.org/") })
+      .strict()
+      .default({ update: true, baseUrl: "https://bioconductor.org/" }),
     /** The database server (a URL without a password) and the Secrets Manager secret of its login. */
     database: DatabaseFileKeys.optional(),
     /** The Parameter Store path of the legacy app's parameters. */

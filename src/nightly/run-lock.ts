@@ -14,7 +14,10 @@ interface Owner {
 }
 
 async function readProc(path: string): Promise<string | null> {
-  return readFile(path, "utf8").then((t) => t.trim(), () => null);
+  return readFile(path, "utf8").then(
+    (t) => t.trim(),
+    () => null,
+  );
 }
 
 async function processStart(pid: number): Promise<string | null> {
@@ -81,9 +84,18 @@ export async function takeLock(path: string): Promise<{ release: () => Promise<v
       // Stale (or unreadable garbage). Move it aside before removing it, and only remove what
       // we judged: if another process took it over meanwhile, the moved file is theirs.
       const aside = `${path}.stale-${me.pid}`;
-      if (await rename(path, aside).then(() => true, () => false)) {
+      if (
+        await rename(path, aside).then(
+          () => true,
+          () => false,
+        )
+      ) {
         if ((await readFile(aside, "utf8").catch(() => null)) === text) await rm(aside, { force: true });
-        else await link(aside, path).then(() => rm(aside), () => {});
+        else
+          await link(aside, path).then(
+            () => rm(aside),
+            () => {},
+          );
       }
     }
     const text = await readFile(path, "utf8").catch(() => "");

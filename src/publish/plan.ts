@@ -25,7 +25,13 @@ export type PublishStep =
   | { readonly kind: "keep"; readonly path: string; readonly md5: string; readonly etag: string }
   | { readonly kind: "delete"; readonly key: string };
 
-export function planPublish(local: readonly LocalFile[], remote: readonly RemoteObject[], prefix: string, withDelete: boolean, manifest: PublishManifest = new Map()): PublishStep[] {
+export function planPublish(
+  local: readonly LocalFile[],
+  remote: readonly RemoteObject[],
+  prefix: string,
+  withDelete: boolean,
+  manifest: PublishManifest = new Map(),
+): PublishStep[] {
   const remoteByKey = new Map(remote.map((r) => [r.key, r.etag]));
   const steps: PublishStep[] = [];
   const wanted = new Set<string>([prefix + MANIFEST_NAME]);

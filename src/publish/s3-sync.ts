@@ -74,7 +74,9 @@ export async function applyPublish(
     uploads.map((s) =>
       limit(async () => {
         const body = await readFile(join(root, s.path));
-        const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: s.key, Body: body, ContentType: contentTypeOf(s.path), CacheControl: cacheControlOf(s.path) }));
+        const put = await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: s.key, Body: body, ContentType: contentTypeOf(s.path), CacheControl: cacheControlOf(s.path) }),
+        );
         holds.set(s.path, [s.md5, unquote(put.ETag)]);
         bytes += body.length;
         options.onProgress?.(++done, uploads.length);
@@ -93,7 +95,15 @@ export async function applyPublish(
 
 async function writePublishManifest(client: S3Client, bucket: string, prefix: string, holds: PublishManifest): Promise<void> {
   const objects = Object.fromEntries([...holds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + MANIFEST_NAME, Body: JSON.stringify({ version: 1, objects }), ContentType: "application/json", CacheControl: "no-store" }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: prefix + MANIFEST_NAME,
+      Body: JSON.stringify({ version: 1, objects }),
+      ContentType: "application/json",
+      CacheControl: "no-store",
+    }),
+  );
 }
 
 /**

@@ -53,7 +53,8 @@ export async function refuseUnsafeOutDir(target: string, limits: OutDirLimits): 
   }
   if (limits.dataDir && isInside(dir, await canonical(limits.dataDir))) throw new UnsafeOutDir(target, `is inside the PGlite data folder (${limits.dataDir})`);
   // DIR.slots/a is a slot of DIR: building into it would move the served tree into itself.
-  if (/\.slots$/.test(dirname(dir)) && /^[ab]$/.test(basename(dir))) throw new UnsafeOutDir(target, `is a slot of ${dirname(target).slice(0, -".slots".length)} (build that)`);
+  if (/\.slots$/.test(dirname(dir)) && /^[ab]$/.test(basename(dir)))
+    throw new UnsafeOutDir(target, `is a slot of ${dirname(target).slice(0, -".slots".length)} (build that)`);
 }
 
 // In every tree webstats has built, since the first version: how a plain folder an older

@@ -87,7 +87,11 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
   return {
     async render(packed, assets, slot, onProgress) {
       const progress = new Array<[number, number]>(shards).fill([0, 0]);
-      const report = () => onProgress?.(progress.reduce((s, p) => s + p[0], 0), progress.reduce((s, p) => s + p[1], 0));
+      const report = () =>
+        onProgress?.(
+          progress.reduce((s, p) => s + p[0], 0),
+          progress.reduce((s, p) => s + p[1], 0),
+        );
       const results = await Promise.all(
         workers.map(
           (worker, shard) =>

@@ -112,7 +112,15 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     }
   }
   const all = performance.now() - t1;
-  report({ kind: "done", files: hashes.length, written, bytes, hashes, skipped, timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 } });
+  report({
+    kind: "done",
+    files: hashes.length,
+    written,
+    bytes,
+    hashes,
+    skipped,
+    timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 },
+  });
 }
 
 /** Runs one job as a render worker does: every message to `post`, a failure as a "failed" one. */

@@ -42,7 +42,11 @@ const SLOTS = [".slots/a", ".slots/b"] as const;
  * Runs `write` against the idle slot; once it returns the slot's new hashes, serves that slot.
  * Throws UnsafeOutDir or ForeignOutDir, before anything is made, when DIR is not ours to replace.
  */
-export async function replaceTree<T extends { readonly hashes: TreeHashes }>(outDir: string, limits: OutDirLimits, write: (slot: Slot) => Promise<T>): Promise<Replaced<T>> {
+export async function replaceTree<T extends { readonly hashes: TreeHashes }>(
+  outDir: string,
+  limits: OutDirLimits,
+  write: (slot: Slot) => Promise<T>,
+): Promise<Replaced<T>> {
   const target = resolve(outDir);
   await checkOutDir(target, limits); // before DIR.slots is made beside someone else's folder
   await mkdir(`${target}.slots`, { recursive: true });
@@ -66,7 +70,9 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(out
       await removeEmptyParents(idle, path);
       removed++;
     }
-    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) => Promise.reject(naming(e, `${manifest}.tmp`)));
+    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) =>
+      Promise.reject(naming(e, `${manifest}.tmp`)),
+    );
     await rename(`${manifest}.tmp`, manifest);
     await serve(target, idle, served);
     return { result, removed };
@@ -91,7 +97,8 @@ export async function checkOutDir(outDir: string, limits: OutDirLimits): Promise
   const served = await servedSlot(target);
   if (served === "elsewhere") throw new ForeignOutDir(target, `is a symlink to ${await readlink(target)}`);
   if (served === "other") throw new ForeignOutDir(target, "is a file");
-  if (served === "folder" && !(await isEmptyFolder(target)) && !(await isWebstatsTree(target))) throw new ForeignOutDir(target, "is a folder holding other files");
+  if (served === "folder" && !(await isEmptyFolder(target)) && !(await isWebstatsTree(target)))
+    throw new ForeignOutDir(target, "is a folder holding other files");
   const slots = await lstat(`${target}.slots`).catch(() => null);
   if (slots && !slots.isDirectory()) throw new ForeignOutDir(`${target}.slots`, "is a file");
   if (slots && (await readdir(`${target}.slots`)).some((e) => !SLOTS_ENTRY.test(e))) throw new ForeignOutDir(`${target}.slots`, "holds other files");
@@ -170,4 +177,3 @@ async function serve(target: string, slot: string, served: Served): Promise<void
   }
   await rename(link, target);
 }
-

@@ -96,9 +96,7 @@ export interface StatsPageView {
   readonly chartData: Record<string, ReadonlyArray<{ downloads: number; month: string; unique_ips: number; year: Year }>>;
 }
 
-export type StatsSubject =
-  | { readonly kind: "package"; readonly name: PackageName; readonly lastVersion: string | null }
-  | { readonly kind: "combined" };
+export type StatsSubject = { readonly kind: "package"; readonly name: PackageName; readonly lastVersion: string | null } | { readonly kind: "combined" };
 
 /** A package page (`KEY/PKG/index.html`) or a category's combined page (`KEY/index.html`). */
 export function statsPageView(category: Category, subject: StatsSubject, rows: readonly PeriodCounts[], validThru: IsoDate): StatsPageView {
@@ -119,9 +117,10 @@ export function statsPageView(category: Category, subject: StatsSubject, rows: r
     chartData[String(year)] = shown.map((r) => ({ downloads: r.downloads, month: r.month === null ? "all" : monthAbbr(r.month), unique_ips: r.ips, year }));
   }
   return {
-    title: subject.kind === "package"
-      ? `Download stats for ${category.label} package ${subject.name}`
-      : `Download stats for Bioconductor ${category.label} repository (all packages combined)`,
+    title:
+      subject.kind === "package"
+        ? `Download stats for ${category.label} package ${subject.name}`
+        : `Download stats for Bioconductor ${category.label} repository (all packages combined)`,
     root,
     back: { href: root + category.indexPage, text: `Back to the "Download stats for Bioconductor ${category.label} packages"` },
     dataAsOf: formatDataAsOf(validThru),

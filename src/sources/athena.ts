@@ -52,7 +52,12 @@ async function withRetry<T>(call: () => Promise<T>, poll: Required<PollOptions>)
 }
 
 /** Runs the query to its end; returns the execution id and the result object's location. */
-export async function runAthenaQuery(athena: AthenaClient, settings: AthenaSettings, query: string, options: PollOptions = {}): Promise<{ id: string; output: string | undefined }> {
+export async function runAthenaQuery(
+  athena: AthenaClient,
+  settings: AthenaSettings,
+  query: string,
+  options: PollOptions = {},
+): Promise<{ id: string; output: string | undefined }> {
   const poll = { firstDelayMs: 500, maxDelayMs: 10_000, sleep: sleepMs, ...options };
   const started = await withRetry(
     () =>
@@ -100,7 +105,10 @@ export async function* athenaCsvRows(s3: S3Client, output: string): AsyncGenerat
       if (positions.some((p) => p < 0)) throw new InputError(output, 1, `unexpected header ${JSON.stringify(record)}`);
       continue;
     }
-    yield toRow(positions.map((p) => record[p] ?? ""), `${output}:${n}`);
+    yield toRow(
+      positions.map((p) => record[p] ?? ""),
+      `${output}:${n}`,
+    );
   }
 }
 
@@ -112,7 +120,10 @@ export async function* athenaPagedRows(athena: AthenaClient, id: string, options
   let page = 0;
   do {
     page++;
-    const result: GetQueryResultsCommandOutput = await withRetry(() => athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 })), poll);
+    const result: GetQueryResultsCommandOutput = await withRetry(
+      () => athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 })),
+      poll,
+    );
     const rows = result.ResultSet?.Rows ?? [];
     for (const [i, r] of rows.entries()) {
       const values = (r.Data ?? []).map((d) => d.VarCharValue ?? "");
@@ -122,7 +133,10 @@ export async function* athenaPagedRows(athena: AthenaClient, id: string, options
         if (positions.some((p) => p < 0)) throw new InputError(`Athena query ${id}`, null, `unexpected header ${JSON.stringify(values)}`);
         continue;
       }
-      yield toRow(positions.map((p) => values[p] ?? ""), `Athena query ${id}, page ${page}, row ${i + 1}`);
+      yield toRow(
+        positions.map((p) => values[p] ?? ""),
+        `Athena query ${id}, page ${page}, row ${i + 1}`,
+      );
     }
     token = result.NextToken;
   } while (token);

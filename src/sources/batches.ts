@@ -28,10 +28,13 @@ export async function* inBatches(rows: AsyncIterable<DownloadRow> | Iterable<Dow
 
 /** The rows of a block, parsed back (tests, and sources that must look at rows). */
 export function parseBlock(block: string): DownloadRow[] {
-  return block.split("\n").filter((l) => l !== "").map((l) => {
-    const [date, ip, status, category, pkg] = l.split("\t") as [string, string, string, string, string];
-    return { date: date as DownloadRow["date"], ip, status: Number(status), category, package: pkg };
-  });
+  return block
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [date, ip, status, category, pkg] = l.split("\t") as [string, string, string, string, string];
+      return { date: date as DownloadRow["date"], ip, status: Number(status), category, package: pkg };
+    });
 }
 
 export function countLines(block: string): number {

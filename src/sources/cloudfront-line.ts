@@ -25,7 +25,10 @@ export interface FieldPositions {
 }
 
 export function fieldPositions(fieldsHeader: string): FieldPositions | string {
-  const names = fieldsHeader.replace(/^#Fields:\s*/, "").trim().split(/\s+/);
+  const names = fieldsHeader
+    .replace(/^#Fields:\s*/, "")
+    .trim()
+    .split(/\s+/);
   const at = (n: string) => names.indexOf(n);
   const missing = ["date", "c-ip", "cs-uri-stem", "sc-status"].filter((n) => at(n) < 0);
   if (missing.length > 0) return `#Fields lacks ${missing.join(", ")}`;

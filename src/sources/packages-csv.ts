@@ -23,7 +23,10 @@ function parseRecord(fields: readonly string[]): PackageRecord | string {
   const bad = unsafeNameReason(name);
   if (bad) return bad;
   if (!isDbCategory(category)) return `unknown category ${quote(category)} (want bioc, annotation, experiment or workflows)`;
-  for (const [col, v] of [["first_version", first], ["last_version", last]] as const) {
+  for (const [col, v] of [
+    ["first_version", first],
+    ["last_version", last],
+  ] as const) {
     if (v !== "" && !/^\d{2,8}$/.test(v)) return `bad ${col} ${quote(v)} (want an encoded release such as 321)`;
   }
   if (first === "") return "empty first_version";
@@ -32,14 +35,21 @@ function parseRecord(fields: readonly string[]): PackageRecord | string {
 
 /** Parses the whole file; any bad line fails it all, every bad line listed (`file:line: reason`). */
 export function parsePackagesCsv(text: string, file: string): PackageRecord[] {
-  return parsePackageLines(text.split(/\r?\n/).map((line, i) => [i + 1, line] as const), file);
+  return parsePackageLines(
+    text.split(/\r?\n/).map((line, i) => [i + 1, line] as const),
+    file,
+  );
 }
 
 /** The same for numbered lines (1 = the header). */
 function parsePackageLines(lines: ReadonlyArray<readonly [number, string]>, file: string): PackageRecord[] {
   const header = (lines[0]?.[1] ?? "").replace(/^\uFEFF/, "");
   const split = splitterFor(header);
-  if (split(header).map((h) => h.trim()).join(",") !== HEADER.join(",")) {
+  if (
+    split(header)
+      .map((h) => h.trim())
+      .join(",") !== HEADER.join(",")
+  ) {
     throw new InputError(file, 1, `header ${quote(header)}, want ${HEADER.join(",")}`);
   }
   const records: PackageRecord[] = [];

@@ -16,7 +16,11 @@ export function parseDownloadFields(fields: readonly string[]): DownloadRow | st
   const isoDate = parseIsoDate(date);
   if (!isoDate) return `bad date ${quote(date)} (want YYYY-MM-DD)`;
   if (!/^\d{3}$/.test(status)) return `bad sc-status ${quote(status)} (want a 3-digit HTTP status)`;
-  for (const [name, value] of [["c-ip", ip], ["category", category], ["package", pkg]] as const) {
+  for (const [name, value] of [
+    ["c-ip", ip],
+    ["category", category],
+    ["package", pkg],
+  ] as const) {
     if (value === "") return `empty ${name}`;
     if (/[\t\r\n]/.test(value)) return `${name} holds a tab or a line end: ${quote(value)}`;
     if (value.length > LIMITS[name]) return `${name} longer than ${LIMITS[name]} characters: ${quote(value)}`;

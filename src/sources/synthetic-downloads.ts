@@ -29,7 +29,11 @@ export function realPackageHistory(): PackageRecord[] {
 }
 
 function realScores(): number[] {
-  return readFileSync(DATA + "bioc-scores-2026-02-sample.tsv", "utf8").trim().split("\n").slice(1).map((l) => Number(l.split("\t")[1]));
+  return readFileSync(DATA + "bioc-scores-2026-02-sample.tsv", "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => Number(l.split("\t")[1]));
 }
 
 /** Approximate release date of an encoded Bioconductor release (`314` = 3.14, Oct 2021). */
@@ -55,7 +59,11 @@ export interface SyntheticPlan {
 export function pickPackages(all: readonly PackageRecord[], count: number, from: IsoDate, seed: number): PackageRecord[] {
   const random = seededRandom(seed);
   const candidates = all.filter((p) => p.lastVersion === null || releaseDate(p.lastVersion) > from);
-  const picked = candidates.map((p) => ({ p, key: random() })).sort((a, b) => a.key - b.key).slice(0, count).map((x) => x.p);
+  const picked = candidates
+    .map((p) => ({ p, key: random() }))
+    .sort((a, b) => a.key - b.key)
+    .slice(0, count)
+    .map((x) => x.p);
   // Every category appears, even in a tiny demo.
   for (const c of CATEGORIES) {
     if (!picked.some((p) => p.category === c.db)) {
@@ -93,10 +101,21 @@ function gaussian(random: () => number): number {
 
 function ipOf(n: number): string {
   const x = Math.imul(n ^ 0x5bd1e995, 0x27d4eb2d) >>> 0;
-  return `${(x >>> 24) % 223 + 1}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
+  return `${((x >>> 24) % 223) + 1}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
 }
 
-const STATUSES: ReadonlyArray<readonly [number, number]> = [[200, 0.86], [302, 0.04], [304, 0.03], [404, 0.02], [301, 0.01], [307, 0.01], [308, 0.01], [206, 0.01], [403, 0.005], [500, 0.005]];
+const STATUSES: ReadonlyArray<readonly [number, number]> = [
+  [200, 0.86],
+  [302, 0.04],
+  [304, 0.03],
+  [404, 0.02],
+  [301, 0.01],
+  [307, 0.01],
+  [308, 0.01],
+  [206, 0.01],
+  [403, 0.005],
+  [500, 0.005],
+];
 
 function drawStatus(random: () => number): number {
   let x = random();

@@ -46,7 +46,7 @@ function checkedLines(bytes: Buffer): { lines: string[]; problem: string | null 
     return { lines, problem: null };
   }
   const lines: string[] = [];
-  for (let from = 0; from <= bytes.length; ) {
+  for (let from = 0; from <= bytes.length;) {
     let to = bytes.indexOf(10, from);
     if (to === -1) to = bytes.length;
     const end = to > from && bytes[to - 1] === 13 ? to - 1 : to;

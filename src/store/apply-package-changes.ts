@@ -17,7 +17,11 @@ export async function applyPackageChanges(db: Kysely<Database>, changes: readonl
       if (c.kind === "add") {
         await trx.insertInto("packages").values({ package: c.name, category: c.category, first_version: c.firstVersion, last_version: null }).execute();
       } else {
-        await trx.updateTable("packages").set({ last_version: c.kind === "remove" ? c.lastVersion : null }).where("package", "=", c.name).execute();
+        await trx
+          .updateTable("packages")
+          .set({ last_version: c.kind === "remove" ? c.lastVersion : null })
+          .where("package", "=", c.name)
+          .execute();
       }
     }
   });

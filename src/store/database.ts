@@ -41,8 +41,7 @@ export interface Store {
  */
 export type CopyIn = (table: string, columns: readonly string[], blocks: AsyncIterable<string>) => Promise<number>;
 
-const copySql = (table: string, columns: readonly string[], from: string) =>
-  `copy ${table} (${columns.map((c) => `"${c}"`).join(", ")}) from ${from}`;
+const copySql = (table: string, columns: readonly string[], from: string) => `copy ${table} (${columns.map((c) => `"${c}"`).join(", ")}) from ${from}`;
 
 export interface StoreOptions {
   /** postgres://… ; absent = embedded PGlite in `dataDir`. */
@@ -172,9 +171,14 @@ async function openPg(url: string, password: Secret | undefined): Promise<Store>
             `select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
              where l.locktype = 'advisory' and l.objid = ${WRITER_LOCK} and l.granted limit 1`,
           )
-          .then((r) => r.rows[0]?.application_name, () => undefined);
+          .then(
+            (r) => r.rows[0]?.application_name,
+            () => undefined,
+          );
         await session.end();
-        throw new LockHeld(`another webstats command is writing to ${description}${holder ? ` (${holder})` : ""}; nothing done, try again when it has finished`);
+        throw new LockHeld(
+          `another webstats command is writing to ${description}${holder ? ` (${holder})` : ""}; nothing done, try again when it has finished`,
+        );
       }
       lockSession = session;
     },
@@ -189,7 +193,9 @@ async function openPglite(dataDir: string): Promise<Store> {
   await mkdir(dirname(dataDir), { recursive: true });
   const lock = await takeLock(`${dataDir}.lock`);
   if ("heldBy" in lock) {
-    throw new LockHeld(`the PGlite data folder ${dataDir} is in use by another webstats (pid ${lock.heldBy.pid}); nothing done, try again when it has finished`);
+    throw new LockHeld(
+      `the PGlite data folder ${dataDir} is in use by another webstats (pid ${lock.heldBy.pid}); nothing done, try again when it has finished`,
+    );
   }
   try {
     const { PGlite } = await import("@electric-sql/pglite");

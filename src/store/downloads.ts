@@ -26,7 +26,13 @@ export interface StagedTable {
 }
 
 /** COPYs the rows into a temporary table that disappears with the transaction. */
-export async function stageRows(trx: Kysely<Database>, copyIn: CopyIn, batches: RowBatches | StagedTable, onProgress?: (rows: number) => void, days?: readonly [IsoDate, IsoDate]): Promise<StagedRows> {
+export async function stageRows(
+  trx: Kysely<Database>,
+  copyIn: CopyIn,
+  batches: RowBatches | StagedTable,
+  onProgress?: (rows: number) => void,
+  days?: readonly [IsoDate, IsoDate],
+): Promise<StagedRows> {
   if ("table" in batches) {
     if (!days) throw new Error("rows from a stage table need the days to take");
     await sql`create temp table ${sql.table(STAGE)} on commit drop as

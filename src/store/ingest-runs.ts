@@ -20,7 +20,11 @@ export interface RunReport {
 export async function abandonRuns(db: Kysely<Database>): Promise<number> {
   const r = await db
     .updateTable("webstats_ingest_runs")
-    .set({ outcome: "abandoned", finished_at: sql<string>`now()`, message: "its process ended before the run finished (killed or crashed); nothing of it was stored" })
+    .set({
+      outcome: "abandoned",
+      finished_at: sql<string>`now()`,
+      message: "its process ended before the run finished (killed or crashed); nothing of it was stored",
+    })
     .where("outcome", "=", "running")
     .executeTakeFirst();
   return Number(r.numUpdatedRows);

@@ -22,11 +22,14 @@ export async function applyDayChanges(trx: Kysely<Database>, staged: string, fir
   await sql`analyze new_day_ips`.execute(trx);
   await sql`analyze old_day_ips`.execute(trx);
 
-  await applyDownloadDeltas(trx, sql`select extract(year from date)::smallint as year, package, category, ip,
+  await applyDownloadDeltas(
+    trx,
+    sql`select extract(year from date)::smallint as year, package, category, ip,
       extract(month from date)::smallint as month, sum(downloads)::int as delta, sum(kept)::int as filtered_delta
     from (select date, package, category, ip, downloads, kept from new_day_ips
           union all select date, package, category, ip, -downloads, -kept from old_day_ips) d
-    group by 1, 2, 3, 4, 5 having sum(downloads) <> 0 or sum(kept) <> 0`);
+    group by 1, 2, 3, 4, 5 having sum(downloads) <> 0 or sum(kept) <> 0`,
+  );
 
   await sql`delete from webstats_daily where date >= ${first} and date <= ${last}`.execute(trx);
   await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)

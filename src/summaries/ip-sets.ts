@@ -22,7 +22,13 @@ export interface Level {
   readonly knownOnly: boolean;
 }
 
-export const PACKAGE_LEVEL: Level = { sets: "webstats_month_ips", keys: ["package", "category"], summary: "stats", filtered: "webstats_filtered_stats", knownOnly: true };
+export const PACKAGE_LEVEL: Level = {
+  sets: "webstats_month_ips",
+  keys: ["package", "category"],
+  summary: "stats",
+  filtered: "webstats_filtered_stats",
+  knownOnly: true,
+};
 export const CATEGORY_LEVEL: Level = {
   sets: "webstats_category_month_ips",
   keys: ["category"],
@@ -107,7 +113,9 @@ async function addFlips(
       from (select ${keys}, f.year, 0 as ips, ${delta} as delta from ${sql.table(flips)} f ${known}
             union all select ${keys}, f.year, ${yearFlip}, 0 from ${sql.table(years)} f ${known}) f
       group by ${keys}, f.year
-    on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(trx);
+    on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(
+    trx,
+  );
   const byKey = byPackage ? sql`package in (select package from ${sql.table(flips)})` : sql`category in (select category from ${sql.table(flips)})`;
   await sql`delete from ${sql.table(summary)} where download_count = 0 and ${byKey}`.execute(trx);
 }

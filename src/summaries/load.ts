@@ -46,32 +46,56 @@ async function readLastThirtyDays(db: Transaction<Database>, validThru: IsoDate,
     return sql<Row>`select r.category, r.package, r.downloads, r.ips from webstats_recent r
       join packages p on p.package = r.package and p.category = r.category`.execute(db);
   }
-  warn("build: the last-30-days summary is behind ValidThru (an interrupted ingest); counted from the raw rows this time — the next ingest or summarize brings it up to date");
+  warn(
+    "build: the last-30-days summary is behind ValidThru (an interrupted ingest); counted from the raw rows this time — the next ingest or summarize brings it up to date",
+  );
   const days = lastThirtyDays(validThru);
   return sql<Row>`select d.category, d.package, count(*) as downloads, count(distinct d."c-ip") as ips
     from ${countedDownloads()} and d.date >= ${days.from} and d.date <= ${days.to} group by 1, 2`.execute(db);
 }
 
-async function readSiteData(db: Transaction<Database>, betweenReads: (read: string) => Promise<void>, warn: (line: string) => void): Promise<PackedSiteData | null> {
+async function readSiteData(
+  db: Transaction<Database>,
+  betweenReads: (read: string) => Promise<void>,
+  warn: (line: string) => void,
+): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
   await betweenReads("ValidThru");
   const packages = await db.selectFrom("packages").select(["package", "category", "first_version", "last_version"]).execute();
   await betweenReads("packages");
-  const stats = await db.selectFrom("stats").select(["category", "package", packedRows.as("rows")]).groupBy(["category", "package"]).execute();
+  const stats = await db
+    .selectFrom("stats")
+    .select(["category", "package", packedRows.as("rows")])
+    .groupBy(["category", "package"])
+    .execute();
   await betweenReads("stats");
-  const combined = await db.selectFrom("categorystats").select(["category", packedRows.as("rows")]).groupBy("category").execute();
+  const combined = await db
+    .selectFrom("categorystats")
+    .select(["category", packedRows.as("rows")])
+    .groupBy("category")
+    .execute();
   await betweenReads("categorystats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
   // Known packages only, as stats, every day since the first (the bulk export's months): counted
   // first, so that the packer reserves exactly the memory they need, then read a year at a time.
   const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
-  const dayCounts = await sql<{ category: string; package: string; days: number; first: number; last: number }>`select d.category, d.package, count(*)::int as days,
+  const dayCounts = await sql<{
+    category: string;
+    package: string;
+    days: number;
+    first: number;
+    last: number;
+  }>`select d.category, d.package, count(*)::int as days,
     extract(year from min(d.date))::int as first, extract(year from max(d.date))::int as last from ${known} group by 1, 2`.execute(db);
   await betweenReads("daily");
   const year = lastYearDays(validThru);
-  const combinedDaily = await sql<{ category: string; days: string; n: number }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
+  const combinedDaily = await sql<{
+    category: string;
+    days: string;
+    n: number;
+  }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   await betweenReads("category daily");
   const packer = new SitePacker();

@@ -17,7 +17,10 @@ export interface PackageChanges {
 
 /** The years the IP sets may hold (from webstats_daily's first and last day: two index lookups), so that index scans start at (year, package). */
 async function setYears(trx: Kysely<Database>): Promise<number[]> {
-  const { rows } = await sql<{ first: number | null; last: number | null }>`select extract(year from min(date))::int as first, extract(year from max(date))::int as last
+  const { rows } = await sql<{
+    first: number | null;
+    last: number | null;
+  }>`select extract(year from min(date))::int as first, extract(year from max(date))::int as last
     from webstats_daily`.execute(trx);
   const { first, last } = rows[0] ?? { first: null, last: null };
   if (first === null || last === null) return [0];
@@ -30,8 +33,13 @@ export async function followPackagesTable(trx: Kysely<Database>): Promise<Packag
   await sql`create temp table package_changes on commit drop as
     select package, category, 1 as sign from (select package, category from packages except select package, category from webstats_summarized_packages) a
     union all
-    select package, category, -1 from (select package, category from webstats_summarized_packages except select package, category from packages) r`.execute(trx);
-  const { rows } = await sql<{ added: number; removed: number }>`select count(*) filter (where sign > 0)::int as added, count(*) filter (where sign < 0)::int as removed
+    select package, category, -1 from (select package, category from webstats_summarized_packages except select package, category from packages) r`.execute(
+    trx,
+  );
+  const { rows } = await sql<{
+    added: number;
+    removed: number;
+  }>`select count(*) filter (where sign > 0)::int as added, count(*) filter (where sign < 0)::int as removed
     from package_changes`.execute(trx);
   const changes = { added: rows[0]?.added ?? 0, removed: rows[0]?.removed ?? 0 };
   if (changes.added + changes.removed === 0) return changes;
@@ -42,10 +50,17 @@ export async function followPackagesTable(trx: Kysely<Database>): Promise<Packag
     from webstats_month_ips m join package_changes c on c.package = m.package and c.category = m.category
     where m.year = any(${years})`;
   // The category level gains or loses their IPs, with the flips that makes.
-  await applyIpDeltas(trx, CATEGORY_LEVEL, sql`select year, category, ip, month, sum(downloads * sign)::int as delta, sum(filtered_days * sign)::int as filtered_delta
-    from (${theirSets}) s group by 1, 2, 3, 4 having sum(downloads * sign) <> 0 or sum(filtered_days * sign) <> 0`);
+  await applyIpDeltas(
+    trx,
+    CATEGORY_LEVEL,
+    sql`select year, category, ip, month, sum(downloads * sign)::int as delta, sum(filtered_days * sign)::int as filtered_delta
+    from (${theirSets}) s group by 1, 2, 3, 4 having sum(downloads * sign) <> 0 or sum(filtered_days * sign) <> 0`,
+  );
   // Their own rows of stats and of the filtered stats: gone, or counted from their IP sets (the key is the package alone).
-  for (const [table, count] of [["stats", "downloads"], ["webstats_filtered_stats", "filtered_days"]] as const) {
+  for (const [table, count] of [
+    ["stats", "downloads"],
+    ["webstats_filtered_stats", "filtered_days"],
+  ] as const) {
     const n = sql.raw(count);
     await sql`delete from ${sql.table(table)} where package in (select package from package_changes)`.execute(trx);
     await sql`insert into ${sql.table(table)} (category, package, date, is_monthly, ip_count, download_count)

@@ -97,7 +97,9 @@ export async function rebuildSummaries(
     const firstMonth = year === dateParts(from).year ? dateParts(from).month : 1;
     const lastMonth = year === lastYear ? dateParts(span.last).month : 12;
     await store.writeTransaction(async (trx) => {
-      await rebuildYear(trx, year, firstMonth, lastMonth, whole, k, (m) => onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`));
+      await rebuildYear(trx, year, firstMonth, lastMonth, whole, k, (m) =>
+        onProgress(`summarize: ${year}-${String(m).padStart(2, "0")} (${year - dateParts(from).year + 1} of ${lastYear - dateParts(from).year + 1} years)`),
+      );
       await setInfo(trx, "SummarizeFrom", isoDate(year + 1, 1, 1));
     });
   }
@@ -147,7 +149,15 @@ const SETS = [
  * categorystats. The year's IP sets are gathered in temporary tables first, so that the year's
  * counts never scan the whole of the IP sets (nor need their indexes).
  */
-async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: number, lastMonth: number, whole: boolean, k: number, onMonth: (month: number) => void): Promise<void> {
+async function rebuildYear(
+  trx: Kysely<Database>,
+  year: number,
+  firstMonth: number,
+  lastMonth: number,
+  whole: boolean,
+  k: number,
+  onMonth: (month: number) => void,
+): Promise<void> {
   // A month's rows are grouped in memory, not in temporary files (this transaction only).
   await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
@@ -161,9 +171,17 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
   // sums of each part's, and each part's grouping fits in memory (partitionwise aggregation),
   // where one grouping of ~70 M rows would spill to disk several times over.
   await sql`set local enable_partitionwise_aggregate = on`.execute(trx);
-  await createIpParts(trx, "year_ips", sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
-    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean`);
-  await createIpParts(trx, "year_category_ips", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer`);
+  await createIpParts(
+    trx,
+    "year_ips",
+    sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
+    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean`,
+  );
+  await createIpParts(
+    trx,
+    "year_category_ips",
+    sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer`,
+  );
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
@@ -188,7 +206,9 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
     await sql`insert into year_ips select m.*, p.package is not null from webstats_month_ips m
       left join packages p on p.package = m.package and p.category = m.category where m.year = ${year} and m.month < ${firstMonth}`.execute(trx);
   }
-  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads), sum(filtered_days) from year_ips where known group by year, category, ip, month`.execute(trx);
+  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads), sum(filtered_days) from year_ips where known group by year, category, ip, month`.execute(
+    trx,
+  );
   await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth}
     ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
 
@@ -206,7 +226,9 @@ async function rebuildYear(trx: Kysely<Database>, year: number, firstMonth: numb
       union all
       select category, package, ${yearEnd}::date, false, count(*), sum(n)
         from (select category, package, ip, sum(${n}) as n from year_ips where known and ${n} > 0 group by category, package, ip) y group by 1, 2`.execute(trx);
-    await sql`delete from ${sql.table(categorystats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
+    await sql`delete from ${sql.table(categorystats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(
+      trx,
+    );
     await sql`insert into ${sql.table(categorystats)} (category, date, is_monthly, ip_count, download_count)
       select category, make_date(year, month, 1), true, count(*), sum(${n})
         from year_category_ips where ${n} > 0 and month >= ${firstMonth} group by category, year, month
@@ -224,6 +246,8 @@ async function createIpParts(trx: Kysely<Database>, name: string, columns: RawBu
   await sql`drop table if exists ${sql.table(name)}`.execute(trx);
   await sql`create temp table ${sql.table(name)} (${columns}) partition by hash (ip)`.execute(trx);
   for (let i = 0; i < IP_PARTS; i++) {
-    await sql`create temp table ${sql.table(`${name}_${i}`)} partition of ${sql.table(name)} for values with (modulus ${sql.lit(IP_PARTS)}, remainder ${sql.lit(i)})`.execute(trx);
+    await sql`create temp table ${sql.table(`${name}_${i}`)} partition of ${sql.table(name)} for values with (modulus ${sql.lit(IP_PARTS)}, remainder ${sql.lit(i)})`.execute(
+      trx,
+    );
   }
 }

@@ -35,7 +35,9 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
   const { from } = lastThirtyDays(after);
   const [first, last] = days;
   await sql`drop table if exists recent_ip_changes`.execute(trx);
-  await sql`create temp table recent_ip_changes (package varchar(64) collate "C", category varchar(16) collate "C", change integer) on commit drop`.execute(trx);
+  await sql`create temp table recent_ip_changes (package varchar(64) collate "C", category varchar(16) collate "C", change integer) on commit drop`.execute(
+    trx,
+  );
 
   // The pairs last seen before the window's first day leave it.
   await sql`with gone as (delete from webstats_recent_ips where last_date < ${from} returning package, category)

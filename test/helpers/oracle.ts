@@ -7,7 +7,13 @@ import type { Store } from "../../src/store/database.js";
 
 const COUNTED = "200, 301, 302, 307, 308";
 type Query = (text: string) => Promise<unknown[]>;
-const query = (store: Store): Query => (text) => sql.raw(text).execute(store.db).then((r) => r.rows);
+const query =
+  (store: Store): Query =>
+  (text) =>
+    sql
+      .raw(text)
+      .execute(store.db)
+      .then((r) => r.rows);
 
 /** The legacy views' rule over `rows` (a subquery of date, package, category, "c-ip": one row per download that counts). */
 async function byLegacyRule(q: Query, rows: string) {
@@ -38,12 +44,24 @@ export async function oracle(store: Store) {
 }
 
 export async function summaries(store: Store) {
-  const q = (text: string) => sql.raw(text).execute(store.db).then((r) => r.rows);
+  const q = (text: string) =>
+    sql
+      .raw(text)
+      .execute(store.db)
+      .then((r) => r.rows);
   return {
-    stats: await q(`select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from stats order by package collate "C", date, is_monthly`),
-    categorystats: await q(`select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from categorystats order by category collate "C", date, is_monthly`),
-    daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, downloads, ips from webstats_daily order by 1, package collate "C", category collate "C"`),
-    categoryDaily: await q(`select to_char(date, 'YYYY-MM-DD') as date, category, downloads, ips from webstats_category_daily order by 1, category collate "C"`),
+    stats: await q(
+      `select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from stats order by package collate "C", date, is_monthly`,
+    ),
+    categorystats: await q(
+      `select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from categorystats order by category collate "C", date, is_monthly`,
+    ),
+    daily: await q(
+      `select to_char(date, 'YYYY-MM-DD') as date, package, category, downloads, ips from webstats_daily order by 1, package collate "C", category collate "C"`,
+    ),
+    categoryDaily: await q(
+      `select to_char(date, 'YYYY-MM-DD') as date, category, downloads, ips from webstats_category_daily order by 1, category collate "C"`,
+    ),
   };
 }
 
@@ -67,11 +85,16 @@ export async function filteredOracle(store: Store, k: number) {
 export async function filteredSummaries(store: Store) {
   const q = query(store);
   return {
-    stats: await q(`select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_stats order by package collate "C", date, is_monthly`),
-    categorystats: await q(`select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_categorystats order by category collate "C", date, is_monthly`),
+    stats: await q(
+      `select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_stats order by package collate "C", date, is_monthly`,
+    ),
+    categorystats: await q(
+      `select category, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from webstats_filtered_categorystats order by category collate "C", date, is_monthly`,
+    ),
     daily: await q(`select to_char(date, 'YYYY-MM-DD') as date, package, category, filtered_ips as downloads, filtered_ips as ips from webstats_daily
         where filtered_ips > 0 order by 1, package collate "C", category collate "C"`),
-    categoryDaily: await q(`select to_char(date, 'YYYY-MM-DD') as date, category, filtered_downloads as downloads, filtered_ips as ips from webstats_category_daily
+    categoryDaily:
+      await q(`select to_char(date, 'YYYY-MM-DD') as date, category, filtered_downloads as downloads, filtered_ips as ips from webstats_category_daily
         where filtered_ips > 0 order by 1, category collate "C"`),
   };
 }

@@ -13,7 +13,12 @@ export async function startS3Server(directory: string, buckets: readonly string[
   const child = spawn(process.execPath, ["--openssl-legacy-provider", new URL("./s3-server.mjs", import.meta.url).pathname, directory, ...buckets], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const [chunk] = (await Promise.race([once(child.stdout!, "data"), once(child, "exit").then(() => { throw new Error("s3rver did not start"); })])) as [Buffer];
+  const [chunk] = (await Promise.race([
+    once(child.stdout!, "data"),
+    once(child, "exit").then(() => {
+      throw new Error("s3rver did not start");
+    }),
+  ])) as [Buffer];
   const port = Number(chunk.toString().trim());
   return {
     endpoint: `http://127.0.0.1:${port}`,

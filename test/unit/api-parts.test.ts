@@ -84,15 +84,20 @@ describe("export pages", () => {
 
   it("run month by month, so that a new month only adds records at the end", () => {
     // months as indices (year * 12 + month - 1): 2024-01 = 24288
-    const entry = (name: string, months: number[]): ExportEntry => ({ name, category: "bioc", months: Int32Array.from(months.flatMap((m, i) => [m, i + 1, 1])) });
+    const entry = (name: string, months: number[]): ExportEntry => ({
+      name,
+      category: "bioc",
+      months: Int32Array.from(months.flatMap((m, i) => [m, i + 1, 1])),
+    });
     const page = (entries: ExportEntry[], start: number, count: number) => renderNdjsonPage({ entries, order: exportOrder(entries) }, { start, count });
     const before = [entry("affy", [24288, 24289]), entry("limma", [24288, 24290])];
-    expect(page(before, 0, 4).trimEnd().split("\n").map((l) => (JSON.parse(l) as { package: string; month: string })).map((r) => `${r.month} ${r.package}`)).toEqual([
-      "2024-01 affy",
-      "2024-01 limma",
-      "2024-02 affy",
-      "2024-03 limma",
-    ]);
+    expect(
+      page(before, 0, 4)
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { package: string; month: string })
+        .map((r) => `${r.month} ${r.package}`),
+    ).toEqual(["2024-01 affy", "2024-01 limma", "2024-02 affy", "2024-03 limma"]);
     expect(page(before, 2, 1)).toBe('{"package":"affy","category":"bioc","month":"2024-02","downloads":2,"distinctIPs":1}\n');
     const after = [entry("affy", [24288, 24289, 24291]), entry("limma", [24288, 24290, 24291])];
     expect(page(after, 0, 4)).toBe(page(before, 0, 4));

@@ -41,7 +41,10 @@ describe("a badge's SVG", () => {
     const doc = parseDocument(svg, { xmlMode: true });
     const root = DomUtils.getElementsByTagName("svg", doc);
     expect(root.length).toBe(1);
-    return { title: DomUtils.textContent(DomUtils.getElementsByTagName("title", doc)), fills: DomUtils.getElementsByTagName("rect", doc).map((r) => r.attribs.fill) };
+    return {
+      title: DomUtils.textContent(DomUtils.getElementsByTagName("title", doc)),
+      fills: DomUtils.getElementsByTagName("rect", doc).map((r) => r.attribs.fill),
+    };
   };
 
   it("is a shields badge, blue, labelled downloads", () => {
@@ -61,7 +64,12 @@ describe("a badge's SVG", () => {
 
 describe("rank in the current release", () => {
   const validThru = "2025-01-03" as IsoDate; // score window 2024-01 .. 2024-12
-  const pkg = (name: string, category: PackageRecord["category"], lastVersion: string | null = null): PackageRecord => ({ name: p(name), category, firstVersion: "318", lastVersion });
+  const pkg = (name: string, category: PackageRecord["category"], lastVersion: string | null = null): PackageRecord => ({
+    name: p(name),
+    category,
+    firstVersion: "318",
+    lastVersion,
+  });
   const bioc = new Map<PackageName, PeriodCounts[]>([
     [p("Tied1"), [month(2024, 2, 20), month(2024, 3, 10)]],
     [p("Tied2"), [month(2024, 5, 30)]],
@@ -72,7 +80,16 @@ describe("rank in the current release", () => {
   ]);
   const data: SiteData = {
     validThru,
-    packages: [pkg("Tied1", "bioc"), pkg("Tied2", "bioc"), pkg("Third", "bioc"), pkg("Zero", "bioc"), pkg("Gone", "bioc", "319"), pkg("Outside", "bioc"), pkg("New", "bioc"), pkg("Other", "experiment")],
+    packages: [
+      pkg("Tied1", "bioc"),
+      pkg("Tied2", "bioc"),
+      pkg("Third", "bioc"),
+      pkg("Zero", "bioc"),
+      pkg("Gone", "bioc", "319"),
+      pkg("Outside", "bioc"),
+      pkg("New", "bioc"),
+      pkg("Other", "experiment"),
+    ],
     categories: CATEGORIES.map((category) => ({
       category,
       combined: [],

@@ -34,7 +34,16 @@ describe("the Athena view's rules for one log line", () => {
 
   it("counts only 200, 301, 302, 307 and 308", () => {
     const uri = "/packages/3.20/bioc/src/contrib/affy_1.2.3.tar.gz";
-    expect(["200", "206", "301", "302", "304", "307", "308", "404"].map((s) => pick(uri, s) !== null)).toEqual([true, false, true, true, false, true, true, false]);
+    expect(["200", "206", "301", "302", "304", "307", "308", "404"].map((s) => pick(uri, s) !== null)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("drops values too long for bioc_web_downloads", () => {

@@ -27,7 +27,15 @@ describe("HTML escaping of hostile package names", () => {
   for (const name of HOSTILE) {
     it(`shows ${JSON.stringify(name)} as text on a package page, never as markup`, () => {
       const html = renderStatsPage(
-        statsPageView(bioc, { kind: "package", name: name as PackageName, lastVersion: null }, [{ year: 2024, month: 3, ips: 1, downloads: 2 }, { year: 2024, month: null, ips: 1, downloads: 2 }], validThru),
+        statsPageView(
+          bioc,
+          { kind: "package", name: name as PackageName, lastVersion: null },
+          [
+            { year: 2024, month: 3, ips: 1, downloads: 2 },
+            { year: 2024, month: null, ips: 1, downloads: 2 },
+          ],
+          validThru,
+        ),
       );
       const page = htmlAspects(html, "/packages/stats/bioc/x/index.html");
       expect(page.title).toBe(`Download stats for software package ${name}`);

@@ -20,7 +20,11 @@ describe("explore series: months", () => {
   const s: PackageSeries = { monthly, daily: undefined };
 
   it("marks the month ValidThru is inside as partial, and no month when ValidThru ends one", () => {
-    expect(bucketsOf([s], "month", "all", "2025-01-17").map((b) => [b.key, b.partial])).toEqual([["2024-11", false], ["2024-12", false], ["2025-01", true]]);
+    expect(bucketsOf([s], "month", "all", "2025-01-17").map((b) => [b.key, b.partial])).toEqual([
+      ["2024-11", false],
+      ["2024-12", false],
+      ["2025-01", true],
+    ]);
     expect(bucketsOf([s], "month", "all", "2025-01-31").map((b) => b.partial)).toEqual([false, false, false]);
   });
 
@@ -63,7 +67,11 @@ describe("explore series: days and weeks", () => {
     const values = valuesOf(s, weeks, "week", "downloads");
     expect(values[0]).toBe(6 + 7 + 8 + 9 + 10 + 11 + 12);
     expect(values.at(-1)).toBe(363 + 364);
-    expect(valuesOf(s, weeks, "week", "ips").slice(0, 1).concat(valuesOf(s, weeks, "week", "ips").slice(-1))).toEqual([7, 2]);
+    expect(
+      valuesOf(s, weeks, "week", "ips")
+        .slice(0, 1)
+        .concat(valuesOf(s, weeks, "week", "ips").slice(-1)),
+    ).toEqual([7, 2]);
   });
 
   it("has no partial week when ValidThru is a Sunday", () => {

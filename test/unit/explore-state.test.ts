@@ -14,17 +14,41 @@ const CATEGORIES = [
 ];
 
 function pkg(name: string, category: string, score: number | null, extra: Record<string, unknown> = {}) {
-  return { name, category, score, rank: null, totalDownloads: score === null ? 0 : score * 10, last30Days: { downloads: score ?? 0, distinctIPs: 0 }, inCurrentRelease: true, page: `${category}/${name}/`, json: `api/v1/packages/${category}/${name}.json`, ...extra };
+  return {
+    name,
+    category,
+    score,
+    rank: null,
+    totalDownloads: score === null ? 0 : score * 10,
+    last30Days: { downloads: score ?? 0, distinctIPs: 0 },
+    inCurrentRelease: true,
+    page: `${category}/${name}/`,
+    json: `api/v1/packages/${category}/${name}.json`,
+    ...extra,
+  };
 }
 
 const index = S.buildIndex(
-  [pkg("affy", "bioc", 50), pkg("limma", "bioc", 90), pkg("affy", "data-experiment", 3), pkg("GO.db", "annotation", 70), pkg("a4", "bioc", null), pkg("zlibbioc", "bioc", 20), pkg("BiocGenerics", "bioc", 80), pkg("GOstats", "bioc", 60)],
+  [
+    pkg("affy", "bioc", 50),
+    pkg("limma", "bioc", 90),
+    pkg("affy", "data-experiment", 3),
+    pkg("GO.db", "annotation", 70),
+    pkg("a4", "bioc", null),
+    pkg("zlibbioc", "bioc", 20),
+    pkg("BiocGenerics", "bioc", 80),
+    pkg("GOstats", "bioc", 60),
+  ],
   CATEGORIES,
 );
 
 describe("explore state: names", () => {
   it("orders names exactly as src/domain/order.ts (the category pages' collation)", () => {
-    const names = readFileSync(join(FIXTURES, "medium-s2", "packages.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]!);
+    const names = readFileSync(join(FIXTURES, "medium-s2", "packages.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0]!);
     const tricky = ["a4", "a4Base", "ABarray", "abseqR", "Bioc.gff", "biocGraph", "SeqLogo", "seqLogo", "a.b", "ab", "x10", "x9"];
     const all = [...names, ...tricky].reverse();
     expect([...all].sort(S.compareNames)).toEqual(sortByCollation(all, (s) => s));
@@ -36,7 +60,13 @@ describe("explore state: names", () => {
   it("finds categories by key or database name, and refuses a page that is not a relative path", () => {
     const i = S.buildIndex([pkg("x", "annotation", 1, { page: "javascript:alert(1)", json: "//evil.example/x.json" }), { name: 3 }, null], CATEGORIES);
     expect(i.all).toHaveLength(1);
-    expect(i.all[0]).toMatchObject({ id: "data-annotation/x", key: "data-annotation", categoryLabel: "Annotation", page: null, json: "api/v1/packages/data-annotation/x.json" });
+    expect(i.all[0]).toMatchObject({
+      id: "data-annotation/x",
+      key: "data-annotation",
+      categoryLabel: "Annotation",
+      page: null,
+      json: "api/v1/packages/data-annotation/x.json",
+    });
   });
 
   it("resolves NAME, KEY/NAME and a name typed in another case; shows KEY/NAME only for a name in two categories", () => {
@@ -54,7 +84,13 @@ describe("explore state: the hash", () => {
   it("reads every field, with defaults for missing or unknown values", () => {
     expect(S.parseHash("")).toEqual({ packages: null, metric: "downloads", scale: "linear", granularity: "month", range: "all" });
     expect(S.parseHash("#p=&g=hour&r=5y")).toEqual({ packages: [], metric: "downloads", scale: "linear", granularity: "month", range: "all" });
-    expect(S.parseHash("#p=affy,%E0%A4%A,bioc%2Flimma,+&m=ips&s=log&g=week&r=90d")).toEqual({ packages: ["affy", "%E0%A4%A", "bioc/limma"], metric: "ips", scale: "log", granularity: "week", range: "90d" });
+    expect(S.parseHash("#p=affy,%E0%A4%A,bioc%2Flimma,+&m=ips&s=log&g=week&r=90d")).toEqual({
+      packages: ["affy", "%E0%A4%A", "bioc/limma"],
+      metric: "ips",
+      scale: "log",
+      granularity: "week",
+      range: "90d",
+    });
   });
 
   it("opens with the top five by score when the hash names no package, and with none for p=", () => {
@@ -92,7 +128,16 @@ describe("explore state: the table", () => {
 
   it("sorts by score, highest first, by default; packages without a score stay last either way", () => {
     const state = S.initialState();
-    expect(names(S.tableRows(index.all, state))).toEqual(["bioc/limma", "bioc/BiocGenerics", "data-annotation/GO.db", "bioc/GOstats", "bioc/affy", "bioc/zlibbioc", "data-experiment/affy", "bioc/a4"]);
+    expect(names(S.tableRows(index.all, state))).toEqual([
+      "bioc/limma",
+      "bioc/BiocGenerics",
+      "data-annotation/GO.db",
+      "bioc/GOstats",
+      "bioc/affy",
+      "bioc/zlibbioc",
+      "data-experiment/affy",
+      "bioc/a4",
+    ]);
     const up = S.sortBy(state, "score");
     expect(up.dir).toBe("ascending");
     expect(names(S.tableRows(index.all, up)).slice(0, 2)).toEqual(["data-experiment/affy", "bioc/zlibbioc"]);
@@ -102,7 +147,16 @@ describe("explore state: the table", () => {
   it("starts each column in its own direction and breaks ties by name", () => {
     const byName = S.sortBy(S.initialState(), "name");
     expect(byName.dir).toBe("ascending");
-    expect(names(S.tableRows(index.all, byName))).toEqual(["bioc/a4", "bioc/affy", "data-experiment/affy", "bioc/BiocGenerics", "data-annotation/GO.db", "bioc/GOstats", "bioc/limma", "bioc/zlibbioc"]);
+    expect(names(S.tableRows(index.all, byName))).toEqual([
+      "bioc/a4",
+      "bioc/affy",
+      "data-experiment/affy",
+      "bioc/BiocGenerics",
+      "data-annotation/GO.db",
+      "bioc/GOstats",
+      "bioc/limma",
+      "bioc/zlibbioc",
+    ]);
     const byCategory = S.sortBy(S.initialState(), "category");
     expect(names(S.tableRows(index.all, byCategory)).slice(-2)).toEqual(["data-annotation/GO.db", "data-experiment/affy"]);
     expect(S.sortBy(S.initialState(), "total").dir).toBe("descending");

@@ -109,11 +109,18 @@ describe("package names (issue 10)", () => {
   });
 
   it.each(["1abc", "abc.", "a_b", "a-b", "a", ".x", "a b", "caf\u00e9"])("a package named %j is refused, by file and line", (name) => {
-    expect(failure(csv("affy", name, "limma"))).toEqual([expect.stringMatching(new RegExp(`^p\\.csv:3: package name ${JSON.stringify(name).replace(/[.]/g, "\\.")} `))]);
+    expect(failure(csv("affy", name, "limma"))).toEqual([
+      expect.stringMatching(new RegExp(`^p\\.csv:3: package name ${JSON.stringify(name).replace(/[.]/g, "\\.")} `)),
+    ]);
   });
 
   it("accepts names that differ only in case (TReNA and trena are two packages)", () => {
-    expect(parsePackagesCsv(csv("TReNA", "trena", "GO.db", "BSgenome.Hsapiens.UCSC.hg38"), "p.csv").map((r) => r.name)).toEqual(["TReNA", "trena", "GO.db", "BSgenome.Hsapiens.UCSC.hg38"]);
+    expect(parsePackagesCsv(csv("TReNA", "trena", "GO.db", "BSgenome.Hsapiens.UCSC.hg38"), "p.csv").map((r) => r.name)).toEqual([
+      "TReNA",
+      "trena",
+      "GO.db",
+      "BSgenome.Hsapiens.UCSC.hg38",
+    ]);
   });
 
   it("accepts every real package name and every fixture's", () => {
@@ -129,7 +136,10 @@ describe("text input files (issue 10)", () => {
   const HEAD = Buffer.from("date\tc-ip\tsc-status\tcategory\tpackage\n2025-01-02\t1.2.3.4\t200\tbioc\taffy\n");
   const PKG_HEAD = Buffer.from("package,category,first_version,last_version\naffy,bioc,108,\n");
   const failure = async (read: () => Promise<unknown>) => {
-    const error = await read().then(() => null, (e: unknown) => e);
+    const error = await read().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     return (error as Error).message;
   };
@@ -176,13 +186,18 @@ describe("text input files (issue 10)", () => {
     const message = await failure(() => readAll(path));
     expect(message).toMatch(/:3: package longer than 64 characters: "x{100}"…/);
     expect(message.length).toBeLessThan(300);
-    await expect(failure(async () => parsePackagesCsv(`package,category,first_version,last_version\naffy,${"y".repeat(5000)},301,\n`, "p.csv"))).resolves.toMatch(/^p\.csv:2: unknown category "y{100}"…/);
+    await expect(
+      failure(async () => parsePackagesCsv(`package,category,first_version,last_version\naffy,${"y".repeat(5000)},301,\n`, "p.csv")),
+    ).resolves.toMatch(/^p\.csv:2: unknown category "y{100}"…/);
   });
 
   it("a line of exactly 65536 bytes is still read", async () => {
     const path = join(tempDir(), "max.tsv");
     const line = `2025-01-02\t1.2.3.4\t200\tbioc\taffy\t`;
-    writeFileSync(path, Buffer.concat([Buffer.from("date\tc-ip\tsc-status\tcategory\tpackage\tpad\n"), Buffer.from(line + "p".repeat(65536 - line.length) + "\n")]));
+    writeFileSync(
+      path,
+      Buffer.concat([Buffer.from("date\tc-ip\tsc-status\tcategory\tpackage\tpad\n"), Buffer.from(line + "p".repeat(65536 - line.length) + "\n")]),
+    );
     expect(await readAll(path)).toHaveLength(1);
   });
 });

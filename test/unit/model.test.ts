@@ -10,9 +10,20 @@ const data: SiteData = {
   categories: CATEGORIES.map((category, i) => ({
     category,
     combined: [{ year: 2025, month: 1, ips: i, downloads: 2 * i }],
-    packages: new Map([[`p${i}` as PackageName, [{ year: 2024, month: null, ips: 1, downloads: 3 }, { year: 2025, month: 2, ips: 4, downloads: 5 }]]]),
+    packages: new Map([
+      [
+        `p${i}` as PackageName,
+        [
+          { year: 2024, month: null, ips: 1, downloads: 3 },
+          { year: 2025, month: 2, ips: 4, downloads: 5 },
+        ],
+      ],
+    ]),
     last30: new Map([[`p${i}` as PackageName, { ips: 1, downloads: i }]]),
-    daily: new Map([[`p${i}` as PackageName, Int32Array.of(20000, 3, 2, 20001 + i, 4, 1)], [`q${i}` as PackageName, Int32Array.of(20005, 1, 1)]]),
+    daily: new Map([
+      [`p${i}` as PackageName, Int32Array.of(20000, 3, 2, 20001 + i, 4, 1)],
+      [`q${i}` as PackageName, Int32Array.of(20005, 1, 1)],
+    ]),
     combinedDaily: Int32Array.of(20000, 3 + i, 2),
   })),
 };

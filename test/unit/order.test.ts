@@ -7,7 +7,10 @@ import { FIXTURES, readExpectedFile } from "../helpers/temp.js";
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const random = seededRandom(seed);
-  return items.map((x) => ({ x, k: random() })).sort((a, b) => a.k - b.k).map((e) => e.x);
+  return items
+    .map((x) => ({ x, k: random() }))
+    .sort((a, b) => a.k - b.k)
+    .map((e) => e.x);
 }
 
 describe("collation order", () => {
@@ -25,7 +28,11 @@ describe("collation order", () => {
   for (const fixture of ["small-s1", "medium-s2"]) {
     it(`reproduces bioc_packages.txt of ${fixture} from shuffled names`, () => {
       const dir = join(FIXTURES, fixture);
-      const csv = readFileSync(join(dir, "packages.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]!);
+      const csv = readFileSync(join(dir, "packages.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(",")[0]!);
       const expected = readExpectedFile(fixture, "bioc/bioc_packages.txt").split("\n");
       expect(sortByCollation(shuffled(csv, 7), (s) => s)).toEqual(expected);
     });
@@ -35,7 +42,10 @@ describe("collation order", () => {
 describe("letter index order", () => {
   it("sorts by the lowercased name in code-unit order, so Bioc.gff precedes BiocGenerics", () => {
     const groups = groupByLetter(shuffled(["biocGraph", "BiocGenerics", "Bioc.gff", "affy", "ABarray", "a4"], 5), (s) => s);
-    expect(groups).toEqual([["A", ["a4", "ABarray", "affy"]], ["B", ["Bioc.gff", "BiocGenerics", "biocGraph"]]]);
+    expect(groups).toEqual([
+      ["A", ["a4", "ABarray", "affy"]],
+      ["B", ["Bioc.gff", "BiocGenerics", "biocGraph"]],
+    ]);
   });
 
   it("keeps collation order between names equal once lowercased", () => {

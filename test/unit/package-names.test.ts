@@ -9,13 +9,19 @@ import { planSite } from "../../src/site/tree.js";
 import type { SiteData } from "../../src/site/model.js";
 import { plannedPaths } from "../../src/site/site-file.js";
 
-const rows: PeriodCounts[] = [2019, 2025].flatMap((year) => [{ year, month: 1, ips: 2, downloads: 3 }, { year, month: null, ips: 2, downloads: 3 }]);
+const rows: PeriodCounts[] = [2019, 2025].flatMap((year) => [
+  { year, month: 1, ips: 2, downloads: 3 },
+  { year, month: null, ips: 2, downloads: 3 },
+]);
 const names = ["affy", "GO.db", "ALL", "rnaseqGene"] as PackageName[];
 
 function siteData(extra: readonly string[] = []): SiteData {
   return {
     validThru: "2025-02-10" as IsoDate,
-    packages: [...CATEGORIES.map((c, i) => ({ name: names[i]!, category: c.db, firstVersion: "308", lastVersion: null })), ...extra.map((n) => ({ name: n as PackageName, category: "bioc" as const, firstVersion: "308", lastVersion: null }))],
+    packages: [
+      ...CATEGORIES.map((c, i) => ({ name: names[i]!, category: c.db, firstVersion: "308", lastVersion: null })),
+      ...extra.map((n) => ({ name: n as PackageName, category: "bioc" as const, firstVersion: "308", lastVersion: null })),
+    ],
     categories: CATEGORIES.map((category, i) => ({
       category,
       combined: rows,
@@ -30,7 +36,10 @@ function siteData(extra: readonly string[] = []): SiteData {
 describe("package names and the category folders (issue 10)", () => {
   it("every file the tree plans directly in a category folder is a name no package may have", () => {
     const keys = new Set<string>(CATEGORIES.map((c) => c.key));
-    const inFolders = plannedPaths(planSite(siteData())).map((f) => f.split("/")).filter((p) => p.length === 2 && keys.has(p[0]!)).map((p) => p[1]!);
+    const inFolders = plannedPaths(planSite(siteData()))
+      .map((f) => f.split("/"))
+      .filter((p) => p.length === 2 && keys.has(p[0]!))
+      .map((p) => p[1]!);
     expect(inFolders.length).toBeGreaterThan(20);
     for (const name of inFolders) expect(isCategoryFolderFile(name), name).toBe(true);
     for (const name of names) expect(isCategoryFolderFile(name), name).toBe(false);

@@ -75,12 +75,17 @@ describe("the planned files", () => {
   const data = siteData();
   const inOrder = planSite(data);
   const n = inOrder.files.length;
-  const expected = render(inOrder, Array.from({ length: n }, (_, i) => i));
+  const expected = render(
+    inOrder,
+    Array.from({ length: n }, (_, i) => i),
+  );
 
   it("include a set of several files (the export pages and the full file)", () => {
     expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/pages/")).length).toBe(2);
     expect(expected.has("api/v1/export/stats.ndjson.gz")).toBe(true);
-    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(["2024-11", "2024-12", "2025-01", "2025-02"].map((m) => `api/v1/export/daily/${m}.ndjson.gz`));
+    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(
+      ["2024-11", "2024-12", "2025-01", "2025-02"].map((m) => `api/v1/export/daily/${m}.ndjson.gz`),
+    );
   });
 
   it("render the same bytes in a shuffled order", () => {

@@ -25,7 +25,16 @@ describe("static assets", () => {
       }
     };
     visit(entry!);
-    expect([...seen].sort()).toEqual(["static/explore/badge.js", "static/explore/badges.js", "static/explore/chart.js", "static/explore/dom.js", "static/explore/main.js", "static/explore/series.js", "static/explore/state.js", "static/explore/table.js"]);
+    expect([...seen].sort()).toEqual([
+      "static/explore/badge.js",
+      "static/explore/badges.js",
+      "static/explore/chart.js",
+      "static/explore/dom.js",
+      "static/explore/main.js",
+      "static/explore/series.js",
+      "static/explore/state.js",
+      "static/explore/table.js",
+    ]);
   });
 
   it("have content types publish knows", () => {

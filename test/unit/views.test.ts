@@ -6,12 +6,17 @@ import { formatRelease } from "../../src/domain/release.js";
 import { categoryPageView, layoutTopRows, splitColumns } from "../../src/site/views.js";
 import { formatDataAsOf } from "../../src/domain/dates.js";
 
-const scores = (n: number): Score[] => Array.from({ length: n }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}` as PackageName, score: 100 - i, rank: i + 1 }));
+const scores = (n: number): Score[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `p${String(i).padStart(2, "0")}` as PackageName, score: 100 - i, rank: i + 1 }));
 
 describe("the top list layout", () => {
   it("reads top to bottom in three columns: row i holds top[i], top[i+R], top[i+2R]", () => {
     const rows = layoutTopRows([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(rows).toEqual([[1, 4, 7], [2, 5, 8], [3, 6, 9]]);
+    expect(rows).toEqual([
+      [1, 4, 7],
+      [2, 5, 8],
+      [3, 6, 9],
+    ]);
   });
 
   it("with fewer scored packages than N, shows only whole rows of what there is (as the live server)", () => {
@@ -24,13 +29,26 @@ describe("the top list layout", () => {
     const bioc = CATEGORIES.find((c) => c.key === "bioc")!;
     const view = categoryPageView(bioc, scores(80), "2025-06-17" as IsoDate);
     expect(view.topRows).toHaveLength(25);
-    expect(view.topRows.flat().map((s) => s.rank).sort((a, b) => a - b)).toEqual(Array.from({ length: 75 }, (_, i) => i + 1));
-    const experiment = categoryPageView(CATEGORIES.find((c) => c.key === "data-experiment")!, scores(10), "2025-06-17" as IsoDate);
+    expect(
+      view.topRows
+        .flat()
+        .map((s) => s.rank)
+        .sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 75 }, (_, i) => i + 1));
+    const experiment = categoryPageView(
+      CATEGORIES.find((c) => c.key === "data-experiment")!,
+      scores(10),
+      "2025-06-17" as IsoDate,
+    );
     expect(experiment.topRows).toHaveLength(3);
   });
 
   it("has no top list for workflows", () => {
-    const view = categoryPageView(CATEGORIES.find((c) => c.key === "workflows")!, scores(10), "2025-06-17" as IsoDate);
+    const view = categoryPageView(
+      CATEGORIES.find((c) => c.key === "workflows")!,
+      scores(10),
+      "2025-06-17" as IsoDate,
+    );
     expect(view.topN).toBe(0);
     expect(view.topRows).toEqual([]);
   });

@@ -37,7 +37,14 @@ export interface Shape {
   readonly crawlerRows: number;
   readonly ciRowsPerDay: number;
   readonly distinctIps: number;
-  readonly top: { readonly package: string; readonly downloads: number; readonly distinctIps: number; readonly downloadsPerIp: number; readonly topMonth: string; readonly topMonthDownloads: number };
+  readonly top: {
+    readonly package: string;
+    readonly downloads: number;
+    readonly distinctIps: number;
+    readonly downloadsPerIp: number;
+    readonly topMonth: string;
+    readonly topMonthDownloads: number;
+  };
   readonly statuses: Record<string, number>;
 }
 
@@ -78,7 +85,14 @@ function progress(): { update(text: string): void; done(text: string): void } {
   };
 }
 
-export async function ensureScaleDatabase(o: { serverUrl: string; model: ScaleModel; regenerate: boolean; jobs: number; workDir: string; name?: string | undefined }): Promise<ScaleDatabase> {
+export async function ensureScaleDatabase(o: {
+  serverUrl: string;
+  model: ScaleModel;
+  regenerate: boolean;
+  jobs: number;
+  workDir: string;
+  name?: string | undefined;
+}): Promise<ScaleDatabase> {
   const { model } = o;
   const name = o.name ?? `webstats_scale_y${model.years}_p${model.perDay}`;
   const db = databaseUrl(o.serverUrl, name);
@@ -166,7 +180,9 @@ async function generate(db: string, model: ScaleModel, jobs: number): Promise<{ 
           counts.set(day.date, r.rowCount ?? 0);
           rows += r.rowCount ?? 0;
           const s = (performance.now() - started) / 1000;
-          show.update(`generation: ${counts.size}/${days.length} days, ${rows.toLocaleString("en-US")} rows (${Math.round(rows / s).toLocaleString("en-US")} rows/s)`);
+          show.update(
+            `generation: ${counts.size}/${days.length} days, ${rows.toLocaleString("en-US")} rows (${Math.round(rows / s).toLocaleString("en-US")} rows/s)`,
+          );
         }
       } finally {
         await client.end();
@@ -174,7 +190,9 @@ async function generate(db: string, model: ScaleModel, jobs: number): Promise<{ 
     };
     await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
     const insertSeconds = (performance.now() - started) / 1000;
-    show.done(`generation: ${rows.toLocaleString("en-US")} rows over ${days.length} days in ${insertSeconds.toFixed(1)} s (${Math.round(rows / insertSeconds).toLocaleString("en-US")} rows/s, ${jobs} connections)`);
+    show.done(
+      `generation: ${rows.toLocaleString("en-US")} rows over ${days.length} days in ${insertSeconds.toFixed(1)} s (${Math.round(rows / insertSeconds).toLocaleString("en-US")} rows/s, ${jobs} connections)`,
+    );
 
     let t = performance.now();
     await main.query("set maintenance_work_mem = '1GB'");
@@ -240,8 +258,14 @@ async function measureShape(client: pg.Client, model: ScaleModel): Promise<Shape
      where d.date between $1 and $2`,
     [from, to],
   );
-  const statuses = await client.query(`select "sc-status" as s, count(*)::bigint as n from bioc_web_downloads where date between $1 and $2 group by 1 order by 1`, [from, to]);
-  const ips = await client.query(`select count(*)::bigint as n from (select "c-ip" from bioc_web_downloads where date between $1 and $2 group by 1) x`, [from, to]);
+  const statuses = await client.query(
+    `select "sc-status" as s, count(*)::bigint as n from bioc_web_downloads where date between $1 and $2 group by 1 order by 1`,
+    [from, to],
+  );
+  const ips = await client.query(`select count(*)::bigint as n from (select "c-ip" from bioc_web_downloads where date between $1 and $2 group by 1) x`, [
+    from,
+    to,
+  ]);
   const top = model.pick[0]!;
   const t = await client.query(
     `select to_char(date, 'YYYY-MM') as month, count(*)::bigint as downloads, count(distinct "c-ip")::bigint as ips

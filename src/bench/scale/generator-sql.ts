@@ -19,21 +19,37 @@ export async function loadModelTables(client: pg.Client, model: ScaleModel): Pro
   const p = model.pick;
   await client.query(
     `insert into scale_bench_pick select * from unnest($1::int[], $2::text[], $3::text[], $4::float8[], $5::bigint[], $6::bigint[], $7::boolean[])`,
-    [p.map((x) => x.idx), p.map((x) => x.package), p.map((x) => x.category), p.map((x) => x.w), p.map((x) => x.pool), p.map((x) => x.off), p.map((x) => x.known)],
+    [
+      p.map((x) => x.idx),
+      p.map((x) => x.package),
+      p.map((x) => x.category),
+      p.map((x) => x.w),
+      p.map((x) => x.pool),
+      p.map((x) => x.off),
+      p.map((x) => x.known),
+    ],
   );
   const c = model.ci;
-  await client.query(`insert into scale_bench_ci select * from unnest($1::int[], $2::text[], $3::int[])`, [c.map((x) => x.j), c.map((x) => x.ip), c.map((x) => x.k)]);
+  await client.query(`insert into scale_bench_ci select * from unnest($1::int[], $2::text[], $3::int[])`, [
+    c.map((x) => x.j),
+    c.map((x) => x.ip),
+    c.map((x) => x.k),
+  ]);
   await client.query("analyze scale_bench_pick; analyze scale_bench_ci");
 }
 
 /** SQL of the IP at ring position `pos` (a bigint expression); model.ts's ringIp is the same in TypeScript. */
 export function ipSql(pos: string): string {
-  return `case when ${pos} % 16 = 0 then '2001:db8:' || to_hex(${pos} >> 16) || ':' || to_hex(${pos} & 65535) || '::1' ` +
-    `else host('1.0.0.0'::inet + (${pos} * 2654435761 % 3741319168)) end`;
+  return (
+    `case when ${pos} % 16 = 0 then '2001:db8:' || to_hex(${pos} >> 16) || ':' || to_hex(${pos} & 65535) || '::1' ` +
+    `else host('1.0.0.0'::inet + (${pos} * 2654435761 % 3741319168)) end`
+  );
 }
 
 function statusSql(h: string): string {
-  return `case ${STATUS_CUTS.slice(0, -1).map(([limit, status]) => `when (${h} & 255) < ${limit} then ${status}`).join(" ")} else ${STATUS_CUTS.at(-1)![1]} end`;
+  return `case ${STATUS_CUTS.slice(0, -1)
+    .map(([limit, status]) => `when (${h} & 255) < ${limit} then ${status}`)
+    .join(" ")} else ${STATUS_CUTS.at(-1)![1]} end`;
 }
 
 // hashint8extended(value, seed) folds a bigint value to 32 bits before hashing, but mixes all 64

@@ -12,7 +12,12 @@ const FIELDS =
 const PATHS: Record<string, string> = { bioc: "bioc", annotation: "data/annotation", experiment: "data/experiment", workflows: "workflows" };
 const VERSIONS = ["3.20", "3.21", "3.22", "release", "devel"];
 const EDGES = ["IAD89-C1", "FRA56-P4", "SIN2-C1", "LHR61-P1"];
-const AGENTS = ["R%20(4.5.1%20x86_64-pc-linux-gnu%20x86_64%20linux-gnu)", "R%20(4.5.0%20aarch64-apple-darwin20%20aarch64%20darwin20)", "curl/8.5.0", "Mozilla/5.0%20(X11;%20Linux%20x86_64)"];
+const AGENTS = [
+  "R%20(4.5.1%20x86_64-pc-linux-gnu%20x86_64%20linux-gnu)",
+  "R%20(4.5.0%20aarch64-apple-darwin20%20aarch64%20darwin20)",
+  "curl/8.5.0",
+  "Mozilla/5.0%20(X11;%20Linux%20x86_64)",
+];
 
 export interface LogsWritten {
   readonly files: number;
@@ -55,13 +60,23 @@ export async function writeCloudFrontLogs(dir: string, rows: AsyncIterable<strin
     const base = `/packages/${VERSIONS[(h >>> 5) % VERSIONS.length]}/${PATHS[category] ?? category}`;
     const version = `${1 + ((h >>> 8) % 3)}.${(h >>> 10) % 40}.${(h >>> 16) % 9}`;
     const kind = (h >>> 20) % 10;
-    const file = kind < 6 ? `src/contrib/${pkg}_${version}.tar.gz` : kind < 8 ? `bin/windows/contrib/4.5/${pkg}_${version}.zip` : `bin/macosx/big-sur-arm64/contrib/4.5/${pkg}_${version}.tgz`;
+    const file =
+      kind < 6
+        ? `src/contrib/${pkg}_${version}.tar.gz`
+        : kind < 8
+          ? `bin/windows/contrib/4.5/${pkg}_${version}.zip`
+          : `bin/macosx/big-sur-arm64/contrib/4.5/${pkg}_${version}.tgz`;
     let text = line(date, hour, h, ip, `${base}/${file}`, status);
     downloadLines++;
     // What else CloudFront logs: one or two lines per download the view does not select.
     for (let e = 0; e < 1 + (i % 2); e++) {
       const x = hash32(29 + e, i);
-      const other = [`${base}/html/${pkg}.html`, `${base}/src/contrib/PACKAGES.gz`, `${base}/src/contrib/${pkg}_${version}.tar.gz.md5`, `/packages/${VERSIONS[x % 5]}/BiocViews.html`][x % 4]!;
+      const other = [
+        `${base}/html/${pkg}.html`,
+        `${base}/src/contrib/PACKAGES.gz`,
+        `${base}/src/contrib/${pkg}_${version}.tar.gz.md5`,
+        `/packages/${VERSIONS[x % 5]}/BiocViews.html`,
+      ][x % 4]!;
       text += line(date, hour, x, ip, other, x % 17 === 0 ? "304" : "200");
     }
     lines += 2 + (i % 2);
@@ -78,7 +93,9 @@ export async function writeCloudFrontLogs(dir: string, rows: AsyncIterable<strin
 function line(date: string, hour: number, h: number, ip: string, uri: string, status: string): string {
   const time = `${String(hour).padStart(2, "0")}:${String((h >>> 3) % 60).padStart(2, "0")}:${String((h >>> 9) % 60).padStart(2, "0")}`;
   const bytes = 1000 + (h % 5_000_000);
-  return `${date}\t${time}\t${EDGES[h % 4]}\t${bytes}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${status}\t-\t${AGENTS[(h >>> 4) % 4]}\t-\t-\tHit\t` +
+  return (
+    `${date}\t${time}\t${EDGES[h % 4]}\t${bytes}\t${ip}\tGET\td2nsvilfaoiybo.cloudfront.net\t${uri}\t${status}\t-\t${AGENTS[(h >>> 4) % 4]}\t-\t-\tHit\t` +
     `${h.toString(36)}${(h >>> 7).toString(36)}AbCdEf==\tbioconductor.org\thttps\t${200 + (h % 700)}\t0.${h % 999}\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/1.1\t-\t-\t` +
-    `${1024 + (h % 60000)}\t0.${(h >>> 2) % 999}\tHit\tapplication/x-gzip\t${bytes}\t-\t-\n`;
+    `${1024 + (h % 60000)}\t0.${(h >>> 2) % 999}\tHit\tapplication/x-gzip\t${bytes}\t-\t-\n`
+  );
 }

@@ -118,7 +118,10 @@ export async function* copyLines(db: string, select: string): AsyncGenerator<str
 
 function spawnPsql(db: string, select: string) {
   // Dates as YYYY-MM-DD whatever the server's DateStyle.
-  return spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", `copy (${select}) to stdout`], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PGDATESTYLE: "ISO" } });
+  return spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", `copy (${select}) to stdout`], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PGDATESTYLE: "ISO" },
+  });
 }
 
 export function requirePsql(): void {

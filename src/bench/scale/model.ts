@@ -36,7 +36,14 @@ const SATURDAY = 0.5;
 const SUNDAY = 0.56;
 
 /** Status of a row from 8 hash bits: 200 90.6%, 302 1.6%, 301 0.4%, 304 3.1%, 206 2.3%, 404 2.0%. */
-export const STATUS_CUTS: ReadonlyArray<[limit: number, status: number]> = [[232, 200], [236, 302], [237, 301], [245, 304], [251, 206], [256, 404]];
+export const STATUS_CUTS: ReadonlyArray<[limit: number, status: number]> = [
+  [232, 200],
+  [236, 302],
+  [237, 301],
+  [245, 304],
+  [251, 206],
+  [256, 404],
+];
 /** The legacy views count only these. */
 export const COUNTED_STATUSES = [200, 301, 302, 307, 308] as const;
 const COUNTED_SHARE = 237 / 256;
@@ -144,7 +151,9 @@ interface PackageLine {
 
 /** data/packages-history.csv, by its header's column names. */
 export function realPackages(): PackageLine[] {
-  const [header, ...lines] = readFileSync(DATA + "packages-history.csv", "utf8").trim().split("\n");
+  const [header, ...lines] = readFileSync(DATA + "packages-history.csv", "utf8")
+    .trim()
+    .split("\n");
   const names = header!.split(",").map((s) => s.trim());
   const col = (n: string) => {
     const i = names.indexOf(n);
@@ -163,13 +172,21 @@ export function realPackages(): PackageLine[] {
 /** Popularity order: BiocGenerics (the brief's reference) first, then the real score sample, then packages still in devel, then removed ones. */
 function rankPackages(all: readonly PackageLine[]): PackageLine[] {
   const scores = new Map(
-    readFileSync(DATA + "bioc-scores-2026-02-sample.tsv", "utf8").trim().split("\n").slice(1).map((l) => {
-      const [name, score] = l.split("\t");
-      return [name!, Number(score)] as const;
-    }),
+    readFileSync(DATA + "bioc-scores-2026-02-sample.tsv", "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => {
+        const [name, score] = l.split("\t");
+        return [name!, Number(score)] as const;
+      }),
   );
   const key = (p: PackageLine) =>
-    p.package === "BiocGenerics" ? [0, 0] : scores.has(p.package) ? [1, -scores.get(p.package)!] : [p.last_version === "" ? 2 : 3, hash32(5, hashString(p.package))];
+    p.package === "BiocGenerics"
+      ? [0, 0]
+      : scores.has(p.package)
+        ? [1, -scores.get(p.package)!]
+        : [p.last_version === "" ? 2 : 3, hash32(5, hashString(p.package))];
   return [...all].sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];
     return ka[0]! - kb[0]! || ka[1]! - kb[1]! || (a.package < b.package ? -1 : 1);

@@ -72,7 +72,9 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 async function startS3(dir: string): Promise<{ endpoint: string; stop: () => void }> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const child = spawn(process.execPath, ["--openssl-legacy-provider", ROOT + "test/helpers/s3-server.mjs", dir, "site"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--openssl-legacy-provider", ROOT + "test/helpers/s3-server.mjs", dir, "site"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [chunk] = (await once(child.stdout!, "data")) as [Buffer];
   return { endpoint: `http://127.0.0.1:${chunk.toString().trim()}`, stop: () => child.kill() };
 }
@@ -127,7 +129,10 @@ export async function reingestPhase(ctx: Context): Promise<void> {
   const mid = model.days.find((d) => d.date === MID_DAY)!;
   const cases: Array<[label: string, sql: string]> = [
     [`${MID_DAY}, unchanged`, `${select} where date = '${MID_DAY}'`],
-    [`${MID_DAY}, restated (+1% rows)`, `${select} where date = '${MID_DAY}' union all ${daySelect(model, mid, { population: Math.round(mid.total / 100), keyOffset: 100_000, populationOnly: true })}`],
+    [
+      `${MID_DAY}, restated (+1% rows)`,
+      `${select} where date = '${MID_DAY}' union all ${daySelect(model, mid, { population: Math.round(mid.total / 100), keyOffset: 100_000, populationOnly: true })}`,
+    ],
     [`${model.to} (last day of the range), unchanged`, `${select} where date = '${model.to}'`],
   ];
   for (const [label, sql] of cases) {
@@ -205,7 +210,13 @@ export async function backfillLogsPhase(ctx: Context): Promise<void> {
       await runCli(fresh, ["packages", "import", `${ctx.workDir}/packages.csv`]);
       const m = await runCli(fresh, ["ingest", "--logs", dir, "--since", first, "--until", last, "--json"]);
       const r = parseIngest(m);
-      results.add({ group, phase: `ingest --logs (2 days, ${written.files} files)`, ...measured(m), rows: r.rows, ...(r.lines !== undefined ? { lines: r.lines } : {}) });
+      results.add({
+        group,
+        phase: `ingest --logs (2 days, ${written.files} files)`,
+        ...measured(m),
+        rows: r.rows,
+        ...(r.lines !== undefined ? { lines: r.lines } : {}),
+      });
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

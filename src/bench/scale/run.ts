@@ -39,7 +39,17 @@ async function main(): Promise<number> {
   const jobs = Number(values.jobs);
   const skip = new Set(values.skip.split(",").filter(Boolean));
   const unknown = [...skip].filter((s) => !PHASES.includes(s));
-  if (values.help || !Number.isInteger(years) || years < 1 || years > 20 || !Number.isInteger(perDay) || perDay < 1000 || perDay > 10_000_000 || !(jobs >= 1) || unknown.length) {
+  if (
+    values.help ||
+    !Number.isInteger(years) ||
+    years < 1 ||
+    years > 20 ||
+    !Number.isInteger(perDay) ||
+    perDay < 1000 ||
+    perDay > 10_000_000 ||
+    !(jobs >= 1) ||
+    unknown.length
+  ) {
     console.error(unknown.length ? `unknown phases: ${unknown.join(", ")}\n${USAGE}` : USAGE);
     return values.help ? 0 : 2;
   }
@@ -59,7 +69,12 @@ async function main(): Promise<number> {
   const model = scaleModel(years, perDay);
   console.log(`bench:scale: ${model.from}..${model.to}, ${perDay.toLocaleString("en-US")} rows a weekday, ${model.packages.length} packages; ${machine}`);
   // The generation imports it into the packages table, the backfill phases into fresh databases.
-  writeFileSync(`${workDir}/packages.csv`, ["package,category,first_version,last_version", ...model.packages.map((p) => `${p.package},${p.category},${p.first_version},${p.last_version}`)].join("\n") + "\n");
+  writeFileSync(
+    `${workDir}/packages.csv`,
+    ["package,category,first_version,last_version", ...model.packages.map((p) => `${p.package},${p.category},${p.first_version},${p.last_version}`)].join(
+      "\n",
+    ) + "\n",
+  );
   const scale = await ensureScaleDatabase({ serverUrl, model, regenerate: values.regenerate, jobs, workDir, name: values.database });
   const results = new Results();
   const ctx: Context = { model, serverUrl, db: scale.db, name: scale.name, workDir, results, peakTempBytes: 0 };

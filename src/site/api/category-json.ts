@@ -7,7 +7,13 @@ import type { DailyRows } from "../model.js";
 import { dailySeriesJson } from "./daily.js";
 import { SCHEMA_VERSION, type ApiContext } from "./summaries.js";
 
-export function renderCategoryJson(ctx: ApiContext, category: Category, combined: readonly PeriodCounts[], combinedDaily: DailyRows, scores: readonly Score[]): string {
+export function renderCategoryJson(
+  ctx: ApiContext,
+  category: Category,
+  combined: readonly PeriodCounts[],
+  combinedDaily: DailyRows,
+  scores: readonly Score[],
+): string {
   let packageCount = 0;
   for (const p of ctx.packages) if (p.category.key === category.key) packageCount++;
   const json = JSON.stringify({

@@ -29,6 +29,12 @@ export function seriesJson(points: ReadonlyArray<MonthPoint | YearPoint>): strin
 }
 
 export function renderPackageJson(ctx: ApiContext, p: ApiPackage): string {
-  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, lastUpdatedOn: ctx.lastUpdatedOn, ...p.summary, releaseRank: p.releaseRank, badges: badgePaths(p.category.key, p.summary.name) });
+  const head = JSON.stringify({
+    schemaVersion: SCHEMA_VERSION,
+    lastUpdatedOn: ctx.lastUpdatedOn,
+    ...p.summary,
+    releaseRank: p.releaseRank,
+    badges: badgePaths(p.category.key, p.summary.name),
+  });
   return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))},"daily":${dailySeriesJson(p.daily, ctx.validThru)}}`;
 }

@@ -8,7 +8,19 @@ import type { Score } from "../scores.js";
 import { planBadges } from "../badge-files.js";
 import type { FileBody, PlannedFile, SiteFileSet } from "../site-file.js";
 import { renderCategoryJson } from "./category-json.js";
-import { countRecords, exportEntries, pagePath, pageRanges, PAGE_SIZE, renderCsvGz, renderExportIndex, renderNdjsonPage, exportOrder, type ExportTable, type PageRange } from "./exports.js";
+import {
+  countRecords,
+  exportEntries,
+  pagePath,
+  pageRanges,
+  PAGE_SIZE,
+  renderCsvGz,
+  renderExportIndex,
+  renderNdjsonPage,
+  exportOrder,
+  type ExportTable,
+  type PageRange,
+} from "./exports.js";
 import { dailyExportMonths, dailyExportPath, renderDailyMonth } from "./daily-export.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
