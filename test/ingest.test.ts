@@ -1,7 +1,6 @@
 // Ingest is one transaction and idempotent by day, on both databases.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { LockHeld } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
@@ -14,17 +13,14 @@ import { getValidThru } from "../src/store/info.js";
 import { migrate } from "../src/store/migrate.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+import { query } from "./helpers/oracle.js";
 import { tempDir } from "./helpers/temp.js";
 
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const PACKAGES = parsePackagesCsv("package,category,first_version,last_version\naffy,bioc,108,\nGO.db,annotation,108,\n", "p.csv");
 
 async function snapshot(store: Store) {
-  const q = (text: string) =>
-    sql
-      .raw(text)
-      .execute(store.db)
-      .then((r) => r.rows);
+  const q = query(store);
   return {
     downloads: await q(
       `select date, "c-ip", "sc-status", category, package from bioc_web_downloads order by date, "c-ip" collate "C", "sc-status", category collate "C", package collate "C"`,

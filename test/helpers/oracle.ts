@@ -7,7 +7,8 @@ import type { Store } from "../../src/store/database.js";
 
 const COUNTED = "200, 301, 302, 307, 308";
 type Query = (text: string) => Promise<unknown[]>;
-const query =
+/** Rows of a plain SQL query on the store. */
+export const query =
   (store: Store): Query =>
   (text) =>
     sql
@@ -44,11 +45,7 @@ export async function oracle(store: Store) {
 }
 
 export async function summaries(store: Store) {
-  const q = (text: string) =>
-    sql
-      .raw(text)
-      .execute(store.db)
-      .then((r) => r.rows);
+  const q = query(store);
   return {
     stats: await q(
       `select category, package, to_char(date, 'YYYY-MM-DD') as date, is_monthly, ip_count, download_count from stats order by package collate "C", date, is_monthly`,
