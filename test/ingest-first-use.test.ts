@@ -38,6 +38,8 @@ describe("usage errors come before the database is opened", () => {
     ],
     [["ingest", "--rows", "missing.csv"], 1, /^webstats: missing\.csv: cannot read: ENOENT: no such file or directory/],
     [["ingest", "--rows", "logs"], 1, /^webstats: logs: cannot read: not a file$/],
+    [["build", "--rows", "missing.csv"], 1, /^webstats: missing\.csv: cannot read: ENOENT: no such file or directory/],
+    [["build", "--logs", "no-such-folder"], 2, /^webstats: cannot read the logs folder no-such-folder: ENOENT: no such file or directory/],
   ])("webstats --data-dir NEW %j: exit %i, one line, and NEW is not created", (args, code, message) => {
     const cwd = tempDir();
     mkdirSync(join(cwd, "logs"));

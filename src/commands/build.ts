@@ -4,6 +4,7 @@ import type { GlobalOptions } from "../config.js";
 import { addDays, toIsoDate } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import { ExitError, UsageError } from "../errors.js";
+import { checkSourceReadable } from "../ingest/flags.js";
 import type { Source } from "../ingest/source.js";
 import { readNightlyConfig, type NightlyConfig } from "../nightly/config.js";
 import { createProgress, rate } from "../progress.js";
@@ -113,6 +114,8 @@ export async function build(options: BuildCommandOptions, out: (line: string) =>
   const maxLag = parseMaxLag(options.maxLag);
   const config = await configFor(options);
   const source = sourceOf(options, config);
+  // Files it names that cannot be read fail before the database is opened, as for ingest.
+  if (source) await checkSourceReadable(source, {});
   const outName = options.out ?? config?.out ?? "dist";
   const outDir = resolve(options.cwd, outName);
   const now = options.now ?? new Date();
