@@ -105,8 +105,8 @@ async function readSiteData(
   );
   // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
   await sql`set local work_mem = '128MB'`.execute(db);
-  // Counted first, so that the packer reserves exactly the memory they need, then read a range
-  // (at most a year) at a time: the days are never held twice, nor all as text.
+  // Counted first, so that the packer reserves exactly the memory they need, then read a month
+  // at a time: the days are never held twice, nor more than a month of them as text.
   const dayCounts = await sql<{ category: string; package: string; days: number }>`select d.category, d.package, count(*)::int as days
     from ${known} where ${inRanges} group by 1, 2`.execute(db);
   await betweenReads("daily");
@@ -137,7 +137,7 @@ async function readSiteData(
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
   for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
   for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
-  for (const [from, to] of ranges.flatMap(byYear)) {
+  for (const [from, to] of ranges.flatMap(byMonth)) {
     const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
       from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
     for (const row of days.rows) {
@@ -174,19 +174,19 @@ export function dayRanges(year: { from: IsoDate; to: IsoDate }, months: readonly
   return out;
 }
 
-/** A range cut at the ends of years. */
-function byYear([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
+/** A range cut at the ends of months. */
+function byMonth([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
   const out: Array<[IsoDate, IsoDate]> = [];
   for (let start = from; start <= to;) {
-    const yearEnd = isoDate(dateParts(start).year, 12, 31);
-    const end = yearEnd < to ? yearEnd : to;
+    const monthEnd = lastDayOfMonth(start);
+    const end = monthEnd < to ? monthEnd : to;
     out.push([start, end]);
     start = addDays(end, 1);
   }
   return out;
 }
 
-function lastDayOfMonth(first: IsoDate): IsoDate {
-  const { year, month } = dateParts(first);
+function lastDayOfMonth(day: IsoDate): IsoDate {
+  const { year, month } = dateParts(day);
   return isoDate(year, month + 1, 0);
 }
