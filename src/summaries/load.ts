@@ -8,6 +8,8 @@ import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { countedDownloads } from "./counted.js";
+import { getCrawlerPackages } from "./crawlers.js";
+import { summaryTablesState } from "./rebuild.js";
 import { recentIsCurrent } from "./recent.js";
 
 // Each subject's rows come back as one string of integers, `year,month,ips,downloads,…`
@@ -18,6 +20,10 @@ const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)
 
 // The same for days: `day number,downloads,ips,…` (days since 1970-01-01), ascending by day.
 const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date)`;
+// A package-day's filtered downloads are its filtered IPs: each (day, package, IP) counts once.
+const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',' order by date)`;
+const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',' order by date)
+  filter (where filtered_downloads > 0)`;
 
 function ints(text: string): number[] {
   return text.split(",").map(Number);
@@ -76,6 +82,9 @@ async function readSiteData(
     .groupBy("category")
     .execute();
   await betweenReads("categorystats");
+  const crawlerPackages = await readFilterK(db, warn);
+  const filtered = crawlerPackages === null ? null : await readFilteredStats(db);
+  await betweenReads("filtered stats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
   // Known packages only, as stats, every day since the first (the bulk export's months): counted
@@ -95,9 +104,22 @@ async function readSiteData(
     category: string;
     days: string;
     n: number;
-  }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
+    filtered: string | null;
+    filtered_n: number;
+  }>`select category, ${packedDays} as days, count(*)::int as n,
+    ${packedFilteredCategoryDays} as filtered, count(*) filter (where filtered_downloads > 0)::int as filtered_n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   await betweenReads("category daily");
+  // The filtered days of the API's year only (its `daily`), the days with a filtered download.
+  const filteredDays =
+    crawlerPackages === null
+      ? []
+      : (
+          await sql<{ category: string; package: string; days: string; n: number }>`select d.category, d.package,
+        ${packedFilteredDays} as days, count(*)::int as n from ${known}
+        where d.date >= ${year.from} and d.date <= ${year.to} and d.filtered_ips > 0 group by 1, 2`.execute(db)
+        ).rows;
+  await betweenReads("filtered daily");
   const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
@@ -106,6 +128,14 @@ async function readSiteData(
   for (const row of combined) {
     const c = categoryOfDb(row.category);
     if (c) packer.combinedRows(c.db, ints(row.rows));
+  }
+  for (const row of filtered?.stats ?? []) {
+    const c = categoryOfDb(row.category ?? "");
+    if (c) packer.packageRows(c.db, row.package, ints(row.rows), "filtered");
+  }
+  for (const row of filtered?.combined ?? []) {
+    const c = categoryOfDb(row.category);
+    if (c) packer.combinedRows(c.db, ints(row.rows), "filtered");
   }
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
@@ -121,8 +151,17 @@ async function readSiteData(
     lastYear = Math.max(lastYear, row.last);
   }
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
-  for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
-  for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+  const filteredRows = filteredDays.filter((row) => categoryOfDb(row.category));
+  for (const row of combinedRows) {
+    packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
+    if (crawlerPackages !== null) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.filtered_n, "filtered");
+  }
+  for (const row of filteredRows) packer.reservePackageDays(categoryOfDb(row.category)!.db, row.package, row.n, "filtered");
+  for (const row of combinedRows) {
+    packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+    if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
+  }
+  for (const row of filteredRows) packer.packageDays(categoryOfDb(row.category)!.db, row.package, ints(row.days), "filtered");
   for (let y = firstYear; y <= lastYear; y++) {
     const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days from ${known}
       where d.date >= ${isoDate(y, 1, 1)} and d.date < ${isoDate(y + 1, 1, 1)} group by 1, 2`.execute(db);
@@ -139,5 +178,32 @@ async function readSiteData(
       firstVersion: p.first_version,
       lastVersion: p.last_version,
     })),
+    crawlerPackages,
   );
+}
+
+/**
+ * K of the counts without crawlers and repeats, or null when those counts are not complete
+ * (a database upgraded to sql/007, or a summarize under way or interrupted): the site then
+ * goes on from the legacy counts, and the API says the filtered ones are missing.
+ */
+async function readFilterK(db: Transaction<Database>, warn: (line: string) => void): Promise<number | null> {
+  const state = await summaryTablesState(db);
+  if (state === "complete") return getCrawlerPackages(db);
+  warn(`build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`);
+  return null;
+}
+
+async function readFilteredStats(db: Transaction<Database>) {
+  const stats = await db
+    .selectFrom("webstats_filtered_stats")
+    .select(["category", "package", packedRows.as("rows")])
+    .groupBy(["category", "package"])
+    .execute();
+  const combined = await db
+    .selectFrom("webstats_filtered_categorystats")
+    .select(["category", packedRows.as("rows")])
+    .groupBy("category")
+    .execute();
+  return { stats, combined };
 }
