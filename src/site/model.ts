@@ -185,9 +185,7 @@ export type Counting = "legacy" | "filtered";
 export class SitePacker {
   private readonly ints = new GrowingInts(4);
   private readonly days = new ReservedInts(3);
-  private readonly perCategory = new Map<DbCategory, CategoryParts>(
-    CATEGORIES.map((c) => [c.db, { ...noParts(), last30: [], filtered: noParts() }]),
-  );
+  private readonly perCategory = new Map<DbCategory, CategoryParts>(CATEGORIES.map((c) => [c.db, { ...noParts(), last30: [], filtered: noParts() }]));
 
   private parts(category: DbCategory, counting: Counting): CountsParts {
     const c = this.perCategory.get(category)!;

@@ -190,7 +190,9 @@ async function readSiteData(
 async function readFilterK(db: Transaction<Database>, warn: (line: string) => void): Promise<number | null> {
   const state = await summaryTablesState(db);
   if (state === "complete") return getCrawlerPackages(db);
-  warn(`build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`);
+  warn(
+    `build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`,
+  );
   return null;
 }
 
