@@ -233,7 +233,9 @@ describe("the JSON API of small-s1", () => {
   it("gives every package the monthly and yearly numbers of its golden .tab file", () => {
     let withRows = 0;
     for (const s of index.packages) {
-      const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string; releaseRank: unknown; badges: unknown; filtered: unknown }>(join(dist, s.json));
+      const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string; releaseRank: unknown; badges: unknown; filtered: unknown }>(
+        join(dist, s.json),
+      );
       const { monthly, yearly, daily: _daily, filtered: _filtered, schemaVersion, lastUpdatedOn, releaseRank: _rank, badges: _badges, ...summary } = file; // the badges: test/badges.test.ts; filtered: test/filtered-counts.test.ts
       expect(summary, s.name).toEqual(s);
       expect([schemaVersion, lastUpdatedOn]).toEqual([3, validThru]);
