@@ -15,7 +15,7 @@ import { upsertPackages } from "../src/store/packages.js";
 import { DEFAULT_CRAWLER_PACKAGES as K } from "../src/summaries/crawlers.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import { apiValidator } from "./helpers/api-schemas.js";
-import { BACKENDS } from "./helpers/backends.js";
+import { BACKENDS, type Backend, type CreatedStore } from "./helpers/backends.js";
 import { COUNTED, fixtureData } from "./helpers/planted.js";
 import { outLimits, tempDir } from "./helpers/temp.js";
 
@@ -84,15 +84,30 @@ function subjectFiles(dist: string): Array<[string, string, SubjectFile]> {
   return files;
 }
 
+/** A store of `backend` holding the planted fixture data, for `run`; dropped afterwards. */
+async function withPlanted(backend: Backend, run: (created: CreatedStore, data: Awaited<ReturnType<typeof fixtureData>>) => Promise<void>): Promise<void> {
+  const data = await fixtureData();
+  const created = await backend.create();
+  try {
+    await upsertPackages(created.store.db, data.packages);
+    await ingestRows(created.store, inBatches([...data.clean, ...data.planted]));
+    await run(created, data);
+  } finally {
+    await created.store.close();
+    await created.drop();
+  }
+}
+
+/** A package's or a category's file against its schema: no errors. */
+function expectValid(ajv: ReturnType<typeof apiValidator>, path: string, file: SubjectFile): void {
+  expect(ajv.validate(path.startsWith("packages/") ? "package.schema.json" : "category.schema.json", file) ? [] : ajv.errors, path).toEqual([]);
+}
+
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`the API's counts without crawlers and repeats on ${backend.name}`, () => {
     it("equal, to the point, a recount of the fixture data without the planted crawlers and CI repeaters", async () => {
-      const { packages, clean, planted } = await fixtureData();
-      const created = await backend.create();
-      try {
+      await withPlanted(backend, async (created, { packages, clean, planted }) => {
         const { store } = created;
-        await upsertPackages(store.db, packages);
-        await ingestRows(store, inBatches([...clean, ...planted]));
         const dist = join(tempDir(), "dist");
         await buildSite(store, dist, outLimits(created.dataDir));
 
@@ -105,7 +120,7 @@ for (const backend of BACKENDS) {
         let differ = 0;
         let dailyDiffer = 0;
         for (const [subject, path, file] of files) {
-          expect(ajv.validate(path.startsWith("packages/") ? "package.schema.json" : "category.schema.json", file) ? [] : ajv.errors, path).toEqual([]);
+          expectValid(ajv, path, file);
           expect(file.schemaVersion).toBe(3);
           const { filtered } = file;
           expect(filtered, path).not.toBeNull();
@@ -128,19 +143,12 @@ for (const backend of BACKENDS) {
         // The planted rows are in the legacy numbers: the test sees the difference, in months and in days.
         expect(differ).toBeGreaterThan(10);
         expect(dailyDiffer).toBeGreaterThan(0);
-      } finally {
-        await created.store.close();
-        await created.drop();
-      }
+      });
     }, 240_000);
 
     it("says filtered: null while the summary tables are not complete, and gives the K they were counted with", async () => {
-      const { packages, clean, planted } = await fixtureData();
-      const created = await backend.create();
-      try {
+      await withPlanted(backend, async (created) => {
         const { store } = created;
-        await upsertPackages(store.db, packages);
-        await ingestRows(store, inBatches([...clean, ...planted]));
         const dir = tempDir();
         await buildSite(store, join(dir, "before"), outLimits(created.dataDir));
         // As sql/007 leaves a database that had downloads before it, until summarize.
@@ -151,7 +159,7 @@ for (const backend of BACKENDS) {
         const ajv = apiValidator();
         const before = new Map(subjectFiles(join(dir, "before")).map(([, path, file]) => [path, file]));
         for (const [, path, file] of subjectFiles(join(dir, "missing"))) {
-          expect(ajv.validate(path.startsWith("packages/") ? "package.schema.json" : "category.schema.json", file) ? [] : ajv.errors, path).toEqual([]);
+          expectValid(ajv, path, file);
           expect(file.filtered, path).toBeNull();
           expect({ ...file, filtered: null }, path).toEqual({ ...before.get(path)!, filtered: null });
         }
@@ -162,10 +170,7 @@ for (const backend of BACKENDS) {
         const files = subjectFiles(join(dir, "other-k"));
         expect(new Set(files.map(([, , f]) => f.filtered?.crawlerPackages))).toEqual(new Set([K - 1]));
         expect(files[0]![2].filtered!.rule).toContain(`more than ${K - 1} distinct packages`);
-      } finally {
-        await created.store.close();
-        await created.drop();
-      }
+      });
     }, 240_000);
   });
 }

@@ -151,6 +151,16 @@ function addDaily(root: string): Map<string, Day[]> {
   return all;
 }
 
+/** A route (open's `before`) that serves every package file as `change` leaves it. */
+function changePackageFiles(change: (json: Record<string, unknown>) => void): (page: Page) => Promise<unknown> {
+  return (page) =>
+    page.route("**/api/v1/packages/**", async (route) => {
+      const json = await (await route.fetch()).json();
+      change(json);
+      await route.fulfill({ json });
+    });
+}
+
 // --- a tiny static server -----------------------------------------------------------------------
 
 const TYPES: Record<string, string> = {
@@ -553,12 +563,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("hides day and week when the package files have no daily numbers", async () => {
-    const withoutDaily = (page: Page) =>
-      page.route("**/api/v1/packages/**", async (route) => {
-        const json = await (await route.fetch()).json();
-        delete json.daily;
-        await route.fulfill({ json });
-      });
+    const withoutDaily = changePackageFiles((json) => delete json.daily);
     const { page, context, errors } = await open("#p=GOstats&g=day", { before: withoutDaily });
     await ready(page);
     const chart = await chartData(page, 1);
@@ -622,12 +627,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("offers no switch when the package files have no counts without crawlers", async () => {
-    const withoutFiltered = (page: Page) =>
-      page.route("**/api/v1/packages/**", async (route) => {
-        const json = await (await route.fetch()).json();
-        json.filtered = null;
-        await route.fulfill({ json });
-      });
+    const withoutFiltered = changePackageFiles((json) => (json.filtered = null));
     const golden = goldenMonthly("bioc", "GOstats");
     const { page, context, errors } = await open("#p=GOstats&f=1", { before: withoutFiltered });
     await ready(page);
