@@ -20,8 +20,8 @@ export interface CategoryData {
   /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
   readonly last30: ReadonlyMap<PackageName, Counts>;
   /**
-   * webstats_daily per package, every day with downloads since the first: DailyRows. Absent =
-   * no downloads ever.
+   * webstats_daily per package, the days with downloads of lastYearDays and of the daily
+   * export's months that are `loaded`: DailyRows. Absent = none of those days.
    */
   readonly daily: ReadonlyMap<PackageName, DailyRows>;
   /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */
@@ -52,11 +52,25 @@ export type PeriodRows = Int32Array;
 /** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
 export type DailyRows = Int32Array;
 
+/** A month of webstats_daily, for the daily bulk export (site/api/daily-export.ts). */
+export interface DailyMonth {
+  /** Its first day. */
+  readonly month: IsoDate;
+  /** Changes whenever the month's days, or which of its packages are known, change. */
+  readonly revision: string;
+  /** Its package-days of known packages. */
+  readonly records: number;
+  /** Whether `daily` holds its days; else the slot being written holds its file, made from this revision. */
+  readonly loaded: boolean;
+}
+
 export interface SiteData {
   readonly validThru: IsoDate;
   /** Every row of `packages`, unordered. */
   readonly packages: readonly PackageRecord[];
   readonly categories: readonly CategoryData[];
+  /** Every month with a row of webstats_daily, ascending. */
+  readonly dailyMonths: readonly DailyMonth[];
   /**
    * K of the counts without crawlers and repeats (an IP with more than K packages on a day is a
    * crawler); absent when those counts are not to be trusted (the summary tables not complete:
@@ -71,6 +85,7 @@ type Slice = readonly [number, number];
 export interface PackedSiteData {
   readonly validThru: IsoDate;
   readonly packages: readonly PackageRecord[];
+  readonly dailyMonths: readonly DailyMonth[];
   readonly categories: ReadonlyArray<{
     readonly db: DbCategory;
     readonly combined: Slice;
@@ -135,7 +150,7 @@ class GrowingInts {
  */
 class ReservedInts {
   private reserved = 0; // in rows
-  private readonly parts = new Map<string, { at: number; end: number }>(); // in ints
+  private readonly parts = new Map<string, { start: number; at: number; end: number }>(); // in ints
   private ints: Int32Array | undefined;
 
   constructor(private readonly width: number) {}
@@ -144,7 +159,7 @@ class ReservedInts {
     if (this.ints) throw new Error("rows reserved after the first were filled in");
     if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
     const slice = [this.reserved, rows] as const;
-    this.parts.set(key, { at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
+    this.parts.set(key, { start: this.reserved * this.width, at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
     this.reserved += rows;
     return slice;
   }
@@ -158,10 +173,25 @@ class ReservedInts {
     part.at += flat.length;
   }
 
+  /** The rows, each reservation's sorted by its first integer (they may come in any order). */
   finish(): Int32Array {
-    for (const [key, part] of this.parts) if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
-    return this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+    const ints = this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+    for (const [key, part] of this.parts) {
+      if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
+      sortRows(ints.subarray(part.start, part.end), this.width);
+    }
+    return ints;
   }
+}
+
+/** Sorts rows of `width` integers in place by their first, when they are not in order already. */
+function sortRows(ints: Int32Array, width: number): void {
+  let sorted = true;
+  for (let i = width; i < ints.length && sorted; i += width) sorted = ints[i - width]! <= ints[i]!;
+  if (sorted) return;
+  const rows = Array.from({ length: ints.length / width }, (_, r) => ints.slice(r * width, (r + 1) * width));
+  rows.sort((a, b) => a[0]! - b[0]!);
+  rows.forEach((row, r) => ints.set(row, r * width));
 }
 
 interface CountsParts {
@@ -221,7 +251,7 @@ export class SitePacker {
     this.parts(category, counting).combinedDaily = this.days.reserve(SitePacker.dayKey(counting, category), days);
   }
 
-  /** The next DailyRows of a package (in ascending days, as many in all as reserved). */
+  /** More DailyRows of a package, in any order (as many in all as reserved). */
   packageDays(category: DbCategory, name: string, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
     this.days.fill(SitePacker.dayKey(counting, category, name), flat);
   }
@@ -231,12 +261,12 @@ export class SitePacker {
   }
 
   /** The model, its rows in shared memory; `crawlerPackages` null: the filtered counts are left out, whatever was given. */
-  finish(validThru: IsoDate, packages: readonly PackageRecord[], crawlerPackages: number | null = null): PackedSiteData {
+  finish(validThru: IsoDate, packages: readonly PackageRecord[], dailyMonths: readonly DailyMonth[], crawlerPackages: number | null = null): PackedSiteData {
     const categories = CATEGORIES.map((c): PackedCategory => {
       const parts = this.perCategory.get(c.db)!;
       return { db: c.db, ...parts, filtered: crawlerPackages === null ? noParts() : parts.filtered };
     });
-    return { validThru, packages, categories, crawlerPackages, ints: this.ints.finish(), days: this.days.finish() };
+    return { validThru, packages, dailyMonths, categories, crawlerPackages, ints: this.ints.finish(), days: this.days.finish() };
   }
 }
 
@@ -277,7 +307,7 @@ export function packSiteData(data: SiteData): PackedSiteData {
     days(c.category.db, c, "legacy", true);
     if (c.filtered) days(c.category.db, c.filtered, "filtered", true);
   }
-  return packer.finish(data.validThru, data.packages, data.crawlerPackages ?? null);
+  return packer.finish(data.validThru, data.packages, data.dailyMonths, data.crawlerPackages ?? null);
 }
 
 export function unpackSiteData(packed: PackedSiteData): SiteData {
@@ -294,6 +324,7 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
   return {
     validThru: packed.validThru,
     packages: packed.packages,
+    dailyMonths: packed.dailyMonths,
     categories: packed.categories.map((c) => ({
       category: CATEGORIES.find((x) => x.db === c.db)!,
       combined: take(c.combined),

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./model.js";
 import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
-import { md5, naming, type Slot, type TreeHashes } from "./tree-slots.js";
+import { md5, naming, type Slot, type TreeHashes, type TreeKeys } from "./tree-slots.js";
 import type { PlanOptions } from "./tree.js";
 
 // The worker beside this module: lib/site/render-worker.js. Run from the source (under vitest,
@@ -39,6 +39,7 @@ export interface RenderResult {
   readonly written: number;
   readonly bytes: number;
   readonly hashes: TreeHashes;
+  readonly keys: TreeKeys;
   readonly skipped: readonly string[];
   /** Per worker. */
   readonly timings: readonly ShardTimings[];
@@ -97,7 +98,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
           (worker, shard) =>
             new Promise<Done>((resolve, reject) => {
               worker.run(
-                { packed, root: slot.dir, holds: slot.holds, shard, shards, plan },
+                { packed, root: slot.dir, holds: slot.holds, keys: slot.keys, shard, shards, plan },
                 (m) => {
                   if (m.kind === "failed") return reject(new RenderFailed(m.message, m.code, m.path));
                   progress[shard] = [m.files, m.bytes];
@@ -110,6 +111,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         ),
       );
       const hashes = new Map(results.flatMap((r) => r.hashes));
+      const keys = new Map(results.flatMap((r) => r.keys));
       let written = results.reduce((s, r) => s + r.written, 0);
       let bytes = results.reduce((s, r) => s + r.bytes, 0);
       for (const a of assets) {
@@ -123,7 +125,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         await writeFile(path, body).catch((e: unknown) => Promise.reject(naming(e, path)));
         written++;
       }
-      return { files: hashes.size, written, bytes, hashes, skipped: results[0]!.skipped, timings: results.map((r) => r.timings) };
+      return { files: hashes.size, written, bytes, hashes, keys, skipped: results[0]!.skipped, timings: results.map((r) => r.timings) };
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -18,6 +18,8 @@ export interface RenderJob {
   readonly root: string;
   /** What `root` holds now: path → MD5; files with the same MD5 are not written again. */
   readonly holds: ReadonlyMap<string, string>;
+  /** path → the key its held file was made from (tree-slots.ts): a file planned with the same key is not rendered. */
+  readonly keys: ReadonlyMap<string, string>;
   readonly shard: number;
   readonly shards: number;
   readonly plan: PlanOptions;
@@ -32,6 +34,8 @@ export type RenderMessage =
       readonly bytes: number;
       /** path, MD5 of every file of this share. */
       readonly hashes: ReadonlyArray<readonly [string, string]>;
+      /** path, key of every file of this share planned with one. */
+      readonly keys: ReadonlyArray<readonly [string, string]>;
       readonly skipped: readonly string[];
       readonly timings: ShardTimings;
     }
@@ -91,13 +95,23 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   let render = 0;
   const made = new Set<string>();
   const hashes: Array<readonly [string, string]> = [];
+  const keys: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
   for (let i = job.shard; i < files.length; i += job.shards) {
+    const file = files[i]!;
+    if ("key" in file && file.key !== undefined) {
+      keys.push([file.path, file.key]);
+      const held = job.holds.get(file.path);
+      if (held !== undefined && job.keys.get(file.path) === file.key) {
+        hashes.push([file.path, held]);
+        continue;
+      }
+    }
     let r0 = performance.now();
     // Strings are hashed and written as they are: a Buffer per file (~140 MB a build) would
     // cost a copy and, above all, garbage collections.
-    for (const [path, body] of renderPlanned(files[i]!)) {
+    for (const [path, body] of renderPlanned(file)) {
       const hash = md5(body);
       render += performance.now() - r0;
       hashes.push([path, hash]);
@@ -118,6 +132,7 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     written,
     bytes,
     hashes,
+    keys,
     skipped,
     timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 },
   });

@@ -1,7 +1,7 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
+import { addDays, dateParts, isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
@@ -18,11 +18,12 @@ import { recentIsCurrent } from "./recent.js";
 const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)::int,
   case when is_monthly then extract(month from date)::int else 0 end, ip_count, download_count), ',')`;
 
-// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), ascending by day.
-const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date)`;
+// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), in no order (an
+// ordered aggregate would sort every row read; the packer sorts each package's few hundred).
+const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',')`;
 // A package-day's filtered downloads are its filtered IPs: each (day, package, IP) counts once.
-const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',' order by date)`;
-const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',' order by date)
+const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',')`;
+const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',')
   filter (where filtered_downloads > 0)`;
 
 function ints(text: string): number[] {
@@ -34,6 +35,11 @@ export interface LoadOptions {
   readonly betweenReads?: (read: string) => Promise<void>;
   /** One line for the operator: a summary that had to be made from raw rows. */
   readonly warn?: (line: string) => void;
+  /**
+   * Months (first day) of webstats_daily whose days need not be read beyond lastYearDays: the
+   * slot being written holds their daily export file made from this revision. Default: none.
+   */
+  readonly heldMonth?: (month: IsoDate, revision: string) => boolean;
 }
 
 /**
@@ -42,7 +48,9 @@ export interface LoadOptions {
  * whose "Data as of" and numbers come from two states.
  */
 export async function loadPackedSiteData(store: Pick<Store, "readSnapshot">, options: LoadOptions = {}): Promise<PackedSiteData | null> {
-  return store.readSnapshot((trx) => readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {})));
+  return store.readSnapshot((trx) =>
+    readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {}), options.heldMonth ?? (() => false)),
+  );
 }
 
 /** Downloads and distinct IPs of the last 30 days per known package: webstats_recent, or (left behind by an interrupted run) the raw rows. */
@@ -64,6 +72,7 @@ async function readSiteData(
   db: Transaction<Database>,
   betweenReads: (read: string) => Promise<void>,
   warn: (line: string) => void,
+  heldMonth: (month: IsoDate, revision: string) => boolean,
 ): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
@@ -87,19 +96,29 @@ async function readSiteData(
   await betweenReads("filtered stats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
-  // Known packages only, as stats, every day since the first (the bulk export's months): counted
-  // first, so that the packer reserves exactly the memory they need, then read a year at a time.
-  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
-  const dayCounts = await sql<{
-    category: string;
-    package: string;
-    days: number;
-    first: number;
-    last: number;
-  }>`select d.category, d.package, count(*)::int as days,
-    extract(year from min(d.date))::int as first, extract(year from max(d.date))::int as last from ${known} group by 1, 2`.execute(db);
-  await betweenReads("daily");
   const year = lastYearDays(validThru);
+  const months = await sql<{ month: IsoDate; revision: string; records: number }>`select month, revision::text as revision, records
+    from webstats_daily_months`.execute(db);
+  const dailyMonths = months.rows
+    .map((m) => ({ ...m, loaded: !heldMonth(m.month, m.revision) }))
+    .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  // Known packages only, as stats: the year of the daily series, and the export's months to make.
+  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
+  const ranges = dayRanges(
+    year,
+    dailyMonths.filter((m) => m.loaded).map((m) => m.month),
+  );
+  const inRanges = sql.join(
+    ranges.map(([from, to]) => sql`(d.date >= ${from} and d.date <= ${to})`),
+    sql` or `,
+  );
+  // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
+  await sql`set local work_mem = '128MB'`.execute(db);
+  // Counted first, so that the packer reserves exactly the memory they need, then read a range
+  // (at most a year) at a time: the days are never held twice, nor all as text.
+  const dayCounts = await sql<{ category: string; package: string; days: number }>`select d.category, d.package, count(*)::int as days
+    from ${known} where ${inRanges} group by 1, 2`.execute(db);
+  await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
     days: string;
@@ -141,14 +160,9 @@ async function readSiteData(
     const c = categoryOfDb(row.category);
     if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
   }
-  let firstYear = Infinity;
-  let lastYear = -Infinity;
   for (const row of dayCounts.rows) {
     const c = categoryOfDb(row.category);
-    if (!c) continue;
-    packer.reservePackageDays(c.db, row.package, row.days);
-    firstYear = Math.min(firstYear, row.first);
-    lastYear = Math.max(lastYear, row.last);
+    if (c) packer.reservePackageDays(c.db, row.package, row.days);
   }
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
   const filteredRows = filteredDays.filter((row) => categoryOfDb(row.category));
@@ -162,9 +176,9 @@ async function readSiteData(
     if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
   }
   for (const row of filteredRows) packer.packageDays(categoryOfDb(row.category)!.db, row.package, ints(row.days), "filtered");
-  for (let y = firstYear; y <= lastYear; y++) {
-    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days from ${known}
-      where d.date >= ${isoDate(y, 1, 1)} and d.date < ${isoDate(y + 1, 1, 1)} group by 1, 2`.execute(db);
+  for (const [from, to] of ranges.flatMap(byYear)) {
+    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
+      from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
       if (c) packer.packageDays(c.db, row.package, ints(row.days));
@@ -178,6 +192,7 @@ async function readSiteData(
       firstVersion: p.first_version,
       lastVersion: p.last_version,
     })),
+    dailyMonths,
     crawlerPackages,
   );
 }
@@ -208,4 +223,38 @@ async function readFilteredStats(db: Transaction<Database>) {
     .groupBy("category")
     .execute();
   return { stats, combined };
+}
+
+/**
+ * The days to read as [first, last] ranges, ascending, apart: the year, and each month given
+ * (first days) whole; a month that overlaps the year or the next month joins its range.
+ */
+export function dayRanges(year: { from: IsoDate; to: IsoDate }, months: readonly IsoDate[]): Array<[IsoDate, IsoDate]> {
+  const spans = [[year.from, year.to] as [IsoDate, IsoDate], ...months.map((m): [IsoDate, IsoDate] => [m, lastDayOfMonth(m)])];
+  spans.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[IsoDate, IsoDate]> = [];
+  for (const [from, to] of spans) {
+    const prev = out[out.length - 1];
+    if (prev && from <= addDays(prev[1], 1)) {
+      if (to > prev[1]) prev[1] = to;
+    } else out.push([from, to]);
+  }
+  return out;
+}
+
+/** A range cut at the ends of years. */
+function byYear([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
+  const out: Array<[IsoDate, IsoDate]> = [];
+  for (let start = from; start <= to;) {
+    const yearEnd = isoDate(dateParts(start).year, 12, 31);
+    const end = yearEnd < to ? yearEnd : to;
+    out.push([start, end]);
+    start = addDays(end, 1);
+  }
+  return out;
+}
+
+function lastDayOfMonth(first: IsoDate): IsoDate {
+  const { year, month } = dateParts(first);
+  return isoDate(year, month + 1, 0);
 }
