@@ -15,6 +15,7 @@ import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { checkOutDir, idleSlotKeys, replaceTree } from "../site/tree-slots.js";
 import { holdsDailyMonth } from "../site/api/daily-export.js";
+import { collectGarbage } from "../collect-garbage.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { PACKAGES_FIRST } from "./packages-first.js";
@@ -46,6 +47,7 @@ export async function buildSite(
     // The daily export's past months the slot to write holds are not read (daily-export.ts).
     const held = await idleSlotKeys(outDir);
     const packed = await loadPacked(store, warn, (month, revision) => holdsDailyMonth(held, month, revision));
+    collectGarbage(); // the query results' text, before this thread renders its share
     const { result, removed } = await replaceTree(outDir, limits, (slot) => pool.render(packed, staticAssets(), slot, onProgress));
     return { ...result, removed, seconds: (performance.now() - started) / 1000, validThru: packed.validThru };
   } catch (e) {

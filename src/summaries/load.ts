@@ -114,9 +114,12 @@ async function readSiteData(
   );
   // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
   await sql`set local work_mem = '128MB'`.execute(db);
-  // Counted first, so that the packer reserves exactly the memory they need, then read a range
-  // (at most a year) at a time: the days are never held twice, nor all as text.
-  const dayCounts = await sql<{ category: string; package: string; days: number }>`select d.category, d.package, count(*)::int as days
+  // Counted first, so that the packer reserves exactly the memory they need, then read a month
+  // at a time: the days are never held twice, nor more than a month of them as text. The same
+  // for the filtered days, of the year only (the API's `daily`), those with a filtered download.
+  const inYear = sql`d.filtered_ips > 0 and d.date >= ${year.from} and d.date <= ${year.to}`;
+  const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
+    count(*)::int as days, count(*) filter (where ${inYear})::int as filtered_days
     from ${known} where ${inRanges} group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
@@ -129,16 +132,6 @@ async function readSiteData(
     ${packedFilteredCategoryDays} as filtered, count(*) filter (where filtered_downloads > 0)::int as filtered_n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   await betweenReads("category daily");
-  // The filtered days of the API's year only (its `daily`), the days with a filtered download.
-  const filteredDays =
-    crawlerPackages === null
-      ? []
-      : (
-          await sql<{ category: string; package: string; days: string; n: number }>`select d.category, d.package,
-        ${packedFilteredDays} as days, count(*)::int as n from ${known}
-        where d.date >= ${year.from} and d.date <= ${year.to} and d.filtered_ips > 0 group by 1, 2`.execute(db)
-        ).rows;
-  await betweenReads("filtered daily");
   const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
@@ -162,26 +155,28 @@ async function readSiteData(
   }
   for (const row of dayCounts.rows) {
     const c = categoryOfDb(row.category);
-    if (c) packer.reservePackageDays(c.db, row.package, row.days);
+    if (!c) continue;
+    packer.reservePackageDays(c.db, row.package, row.days);
+    if (crawlerPackages !== null && row.filtered_days > 0) packer.reservePackageDays(c.db, row.package, row.filtered_days, "filtered");
   }
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
-  const filteredRows = filteredDays.filter((row) => categoryOfDb(row.category));
   for (const row of combinedRows) {
     packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
     if (crawlerPackages !== null) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.filtered_n, "filtered");
   }
-  for (const row of filteredRows) packer.reservePackageDays(categoryOfDb(row.category)!.db, row.package, row.n, "filtered");
   for (const row of combinedRows) {
     packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
     if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
   }
-  for (const row of filteredRows) packer.packageDays(categoryOfDb(row.category)!.db, row.package, ints(row.days), "filtered");
-  for (const [from, to] of ranges.flatMap(byYear)) {
-    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
-      from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
+  const filteredDays = crawlerPackages === null ? sql`null` : sql`${packedFilteredDays} filter (where ${inYear})`;
+  for (const [from, to] of ranges.flatMap(byMonth)) {
+    const days = await sql<{ category: string; package: string; days: string; filtered: string | null }>`select d.category, d.package,
+      ${packedDays} as days, ${filteredDays} as filtered from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
-      if (c) packer.packageDays(c.db, row.package, ints(row.days));
+      if (!c) continue;
+      packer.packageDays(c.db, row.package, ints(row.days));
+      if (row.filtered) packer.packageDays(c.db, row.package, ints(row.filtered), "filtered");
     }
   }
   return packer.finish(
@@ -242,19 +237,19 @@ export function dayRanges(year: { from: IsoDate; to: IsoDate }, months: readonly
   return out;
 }
 
-/** A range cut at the ends of years. */
-function byYear([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
+/** A range cut at the ends of months. */
+function byMonth([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
   const out: Array<[IsoDate, IsoDate]> = [];
   for (let start = from; start <= to;) {
-    const yearEnd = isoDate(dateParts(start).year, 12, 31);
-    const end = yearEnd < to ? yearEnd : to;
+    const monthEnd = lastDayOfMonth(start);
+    const end = monthEnd < to ? monthEnd : to;
     out.push([start, end]);
     start = addDays(end, 1);
   }
   return out;
 }
 
-function lastDayOfMonth(first: IsoDate): IsoDate {
-  const { year, month } = dateParts(first);
+function lastDayOfMonth(day: IsoDate): IsoDate {
+  const { year, month } = dateParts(day);
   return isoDate(year, month + 1, 0);
 }

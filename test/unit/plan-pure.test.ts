@@ -3,7 +3,7 @@
 // monthly export, so that the pages and the full file made from them are exercised, and four
 // months of the daily export.
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -135,14 +135,21 @@ describe("a daily export month whose days the model left out", () => {
         shards: 1,
         plan: { api: true },
       });
+      mkdirSync(join(root, "api/v1/export/daily"), { recursive: true });
+      writeFileSync(join(root, held), "made by an earlier build");
       runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
       const done = messages.find((m) => m.kind === "done");
       expect(done && new Map(done.hashes).get(held)).toBe("0123456789abcdef0123456789abcdef");
       expect(done && new Map(done.keys).get(held)).toBe("daily-export-1:101");
-      expect(existsSync(join(root, held))).toBe(false);
+      expect(readFileSync(join(root, held), "utf8")).toBe("made by an earlier build");
       // The slot's file was made from another revision: the worker must render it, and cannot.
       messages.length = 0;
       runRenderJob(job(new Map([[held, "daily-export-1:99"]])), (m) => messages.push(m));
+      expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
+      // The same key, but the file is gone behind the manifest's back: made again, not assumed.
+      rmSync(join(root, held));
+      messages.length = 0;
+      runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
       expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
     } finally {
       rmSync(root, { recursive: true, force: true });
