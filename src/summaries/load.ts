@@ -8,6 +8,8 @@ import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { countedDownloads } from "./counted.js";
+import { getCrawlerPackages } from "./crawlers.js";
+import { summaryTablesState } from "./rebuild.js";
 import { recentIsCurrent } from "./recent.js";
 
 // Each subject's rows come back as one string of integers, `year,month,ips,downloads,…`
@@ -19,6 +21,10 @@ const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)
 // The same for days: `day number,downloads,ips,…` (days since 1970-01-01), in no order (an
 // ordered aggregate would sort every row read; the packer sorts each package's few hundred).
 const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',')`;
+// A package-day's filtered downloads are its filtered IPs: each (day, package, IP) counts once.
+const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',')`;
+const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',')
+  filter (where filtered_downloads > 0)`;
 
 function ints(text: string): number[] {
   return text.split(",").map(Number);
@@ -85,6 +91,9 @@ async function readSiteData(
     .groupBy("category")
     .execute();
   await betweenReads("categorystats");
+  const crawlerPackages = await readFilterK(db, warn);
+  const filtered = crawlerPackages === null ? null : await readFilteredStats(db);
+  await betweenReads("filtered stats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
   const year = lastYearDays(validThru);
@@ -106,15 +115,21 @@ async function readSiteData(
   // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
   await sql`set local work_mem = '128MB'`.execute(db);
   // Counted first, so that the packer reserves exactly the memory they need, then read a month
-  // at a time: the days are never held twice, nor more than a month of them as text.
-  const dayCounts = await sql<{ category: string; package: string; days: number }>`select d.category, d.package, count(*)::int as days
+  // at a time: the days are never held twice, nor more than a month of them as text. The same
+  // for the filtered days, of the year only (the API's `daily`), those with a filtered download.
+  const inYear = sql`d.filtered_ips > 0 and d.date >= ${year.from} and d.date <= ${year.to}`;
+  const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
+    count(*)::int as days, count(*) filter (where ${inYear})::int as filtered_days
     from ${known} where ${inRanges} group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
     days: string;
     n: number;
-  }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
+    filtered: string | null;
+    filtered_n: number;
+  }>`select category, ${packedDays} as days, count(*)::int as n,
+    ${packedFilteredCategoryDays} as filtered, count(*) filter (where filtered_downloads > 0)::int as filtered_n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   await betweenReads("category daily");
   const packer = new SitePacker();
@@ -126,23 +141,42 @@ async function readSiteData(
     const c = categoryOfDb(row.category);
     if (c) packer.combinedRows(c.db, ints(row.rows));
   }
+  for (const row of filtered?.stats ?? []) {
+    const c = categoryOfDb(row.category ?? "");
+    if (c) packer.packageRows(c.db, row.package, ints(row.rows), "filtered");
+  }
+  for (const row of filtered?.combined ?? []) {
+    const c = categoryOfDb(row.category);
+    if (c) packer.combinedRows(c.db, ints(row.rows), "filtered");
+  }
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
     if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
   }
   for (const row of dayCounts.rows) {
     const c = categoryOfDb(row.category);
-    if (c) packer.reservePackageDays(c.db, row.package, row.days);
+    if (!c) continue;
+    packer.reservePackageDays(c.db, row.package, row.days);
+    if (crawlerPackages !== null && row.filtered_days > 0) packer.reservePackageDays(c.db, row.package, row.filtered_days, "filtered");
   }
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
-  for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
-  for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+  for (const row of combinedRows) {
+    packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
+    if (crawlerPackages !== null) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.filtered_n, "filtered");
+  }
+  for (const row of combinedRows) {
+    packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+    if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
+  }
+  const filteredDays = crawlerPackages === null ? sql`null` : sql`${packedFilteredDays} filter (where ${inYear})`;
   for (const [from, to] of ranges.flatMap(byMonth)) {
-    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days
-      from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
+    const days = await sql<{ category: string; package: string; days: string; filtered: string | null }>`select d.category, d.package,
+      ${packedDays} as days, ${filteredDays} as filtered from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
-      if (c) packer.packageDays(c.db, row.package, ints(row.days));
+      if (!c) continue;
+      packer.packageDays(c.db, row.package, ints(row.days));
+      if (row.filtered) packer.packageDays(c.db, row.package, ints(row.filtered), "filtered");
     }
   }
   return packer.finish(
@@ -154,7 +188,36 @@ async function readSiteData(
       lastVersion: p.last_version,
     })),
     dailyMonths,
+    crawlerPackages,
   );
+}
+
+/**
+ * K of the counts without crawlers and repeats, or null when those counts are not complete
+ * (a database upgraded to sql/007, or a summarize under way or interrupted): the site then
+ * goes on from the legacy counts, and the API says the filtered ones are missing.
+ */
+async function readFilterK(db: Transaction<Database>, warn: (line: string) => void): Promise<number | null> {
+  const state = await summaryTablesState(db);
+  if (state === "complete") return getCrawlerPackages(db);
+  warn(
+    `build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`,
+  );
+  return null;
+}
+
+async function readFilteredStats(db: Transaction<Database>) {
+  const stats = await db
+    .selectFrom("webstats_filtered_stats")
+    .select(["category", "package", packedRows.as("rows")])
+    .groupBy(["category", "package"])
+    .execute();
+  const combined = await db
+    .selectFrom("webstats_filtered_categorystats")
+    .select(["category", packedRows.as("rows")])
+    .groupBy("category")
+    .execute();
+  return { stats, combined };
 }
 
 /**

@@ -37,6 +37,36 @@ describe("the site model, packed and unpacked", () => {
     expect(unpackSiteData(packed)).toEqual(data);
   });
 
+  it("gives back the counts without crawlers and repeats beside the legacy ones, their stats rows still packed", () => {
+    const withFiltered: SiteData = {
+      ...data,
+      crawlerPackages: 500,
+      categories: data.categories.map((c, i) => ({
+        ...c,
+        filtered: {
+          combined: Int32Array.of(2025, 1, i, i),
+          packages: new Map([[`p${i}` as PackageName, Int32Array.of(2024, 0, 1, 1, 2025, 2, 3, 3)]]),
+          daily: new Map([[`p${i}` as PackageName, Int32Array.of(20001 + i, 1, 1)]]),
+          combinedDaily: Int32Array.of(20000, 1 + i, 1),
+        },
+      })),
+    };
+    const packed = packSiteData(withFiltered);
+    expect(packed.crawlerPackages).toBe(500);
+    expect(packed.days.length).toBe(4 * (6 + 3 + 3 + 3 + 3));
+    const model = unpackSiteData(packed);
+    expect(model).toEqual(withFiltered);
+    // the legacy rows did not move for them
+    expect(model.categories.map((c) => c.packages)).toEqual(data.categories.map((c) => c.packages));
+    expect(model.categories[0]!.daily.get("p0" as PackageName)).toEqual(Int32Array.of(20000, 3, 2, 20001, 4, 1));
+    // without a K, nothing filtered is handed on, whatever was packed
+    const packer = new SitePacker();
+    packer.packageRows("bioc", "affy", [2025, 1, 1, 1], "filtered");
+    const plain = unpackSiteData(packer.finish(data.validThru, [], []));
+    expect(plain.crawlerPackages).toBeUndefined();
+    expect(plain.categories.every((c) => c.filtered === undefined)).toBe(true);
+  });
+
   it("takes a package's days in parts, and refuses more or fewer than reserved", () => {
     const packer = new SitePacker();
     packer.reservePackageDays("bioc", "affy", 2);

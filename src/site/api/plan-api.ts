@@ -23,6 +23,7 @@ import {
 } from "./exports.js";
 import { dailyExportMonths, dailyExportSitePath, renderDailyMonth } from "./daily-export.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
+import { NO_FILTERED } from "./filtered.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
 import { API_ROOT, apiContext } from "./summaries.js";
 
@@ -54,7 +55,10 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
 
   add("packages.json", () => renderPackagesIndex(ctx));
   for (const cd of data.categories) {
-    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, scores.get(cd.category.key) ?? []));
+    const filtered = cd.filtered ? { rows: cd.filtered.combined, daily: cd.filtered.combinedDaily } : NO_FILTERED;
+    add(`categories/${cd.category.key}.json`, () =>
+      renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, filtered, scores.get(cd.category.key) ?? []),
+    );
   }
   const records = countRecords(ctx);
   const pages = pageRanges(records, PAGE_SIZE);
