@@ -170,6 +170,9 @@ class ReservedInts {
     const part = this.parts.get(key);
     if (!part || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
     this.ints.set(flat, part.at);
+    // Each part in order as it comes (a month of a package's days: a few dozen rows), so that
+    // parts given in order need no sort of the whole reservation at the end.
+    sortRows(this.ints.subarray(part.at, part.at + flat.length), this.width);
     part.at += flat.length;
   }
 
@@ -184,14 +187,47 @@ class ReservedInts {
   }
 }
 
-/** Sorts rows of `width` integers in place by their first, when they are not in order already. */
+/**
+ * Sorts rows of `width` integers in place by their first, when they are not in order already.
+ * The keys are days, distinct within a package: a part (a month of a package's days) is placed
+ * by day, in one pass; anything else goes by an order of row numbers.
+ */
 function sortRows(ints: Int32Array, width: number): void {
+  const n = ints.length / width;
   let sorted = true;
-  for (let i = width; i < ints.length && sorted; i += width) sorted = ints[i - width]! <= ints[i]!;
+  let min = ints[0]!;
+  let max = min;
+  for (let i = width; i < ints.length; i += width) {
+    const key = ints[i]!;
+    if (key < ints[i - width]!) sorted = false;
+    if (key < min) min = key;
+    else if (key > max) max = key;
+  }
   if (sorted) return;
-  const rows = Array.from({ length: ints.length / width }, (_, r) => ints.slice(r * width, (r + 1) * width));
-  rows.sort((a, b) => a[0]! - b[0]!);
-  rows.forEach((row, r) => ints.set(row, r * width));
+  const copy = ints.slice();
+  const span = max - min + 1;
+  if (span <= 4 * n) {
+    const at = new Int32Array(span).fill(-1);
+    let distinct = true;
+    for (let r = 0; r < n && distinct; r++) {
+      const k = copy[r * width]! - min;
+      distinct = at[k] === -1;
+      at[k] = r;
+    }
+    if (distinct) {
+      let to = 0;
+      for (const r of at) if (r >= 0) copyRow(copy, r, ints, to++, width);
+      return;
+    }
+  }
+  const order = new Uint32Array(n);
+  for (let r = 0; r < n; r++) order[r] = r;
+  order.sort((a, b) => copy[a * width]! - copy[b * width]!);
+  for (let r = 0; r < n; r++) copyRow(copy, order[r]!, ints, r, width);
+}
+
+function copyRow(from: Int32Array, r: number, to: Int32Array, at: number, width: number): void {
+  for (let k = 0; k < width; k++) to[at * width + k] = from[r * width + k]!;
 }
 
 interface CountsParts {
