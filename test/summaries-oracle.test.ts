@@ -47,6 +47,60 @@ const NAMES: ReadonlyArray<readonly [string, string]> = [
 const IPS = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "2001:db8::1"];
 const STATUSES = [200, 200, 200, 302, 304, 404, 206];
 
+type DayRow = { month: string; package: string; category: string; day: number; downloads: number; ips: number; filtered_ips: number; known: boolean };
+
+/** Per month: its records, and each pair's days as the build reads them (webstats_daily_packed, webstats_daily_months), sorted here. */
+async function dailyMonthsAsStored(store: Store) {
+  const { rows: months } = await sql<{
+    month: string;
+    records: number;
+  }>`select to_char(month, 'YYYY-MM-DD') as month, records from webstats_daily_months`.execute(store.db);
+  const { rows: packed } = await sql<{
+    month: string;
+    package: string;
+    category: string;
+    days: number;
+    packed: string;
+    filtered_days: number;
+    filtered: string;
+  }>`
+    select to_char(month, 'YYYY-MM-DD') as month, package, category, days, packed, filtered_days, filtered from webstats_daily_packed`.execute(store.db);
+  const triples = (text: string) => (text === "" ? [] : (text.match(/[^,]+,[^,]+,[^,]+/g) ?? [])).sort();
+  return {
+    months: months.map((m) => `${m.month} ${m.records}`).sort(),
+    packed: packed
+      .map((p) => `${p.month} ${p.category}/${p.package} ${p.days}: ${triples(p.packed).join(" ")} | ${p.filtered_days}: ${triples(p.filtered).join(" ")}`)
+      .sort(),
+  };
+}
+
+/** The same, recounted from webstats_daily and packages. */
+async function dailyMonthsRecounted(store: Store) {
+  const { rows } = await sql<DayRow>`select to_char(date, 'YYYY-MM') || '-01' as month, d.package, d.category, date - date '1970-01-01' as day,
+      d.downloads, d.ips, d.filtered_ips, p.package is not null as known
+    from webstats_daily d left join packages p on p.package = d.package and p.category = d.category`.execute(store.db);
+  const records = new Map<string, number>();
+  const pairs = new Map<string, DayRow[]>();
+  for (const r of rows) {
+    records.set(r.month, (records.get(r.month) ?? 0) + (r.known ? 1 : 0));
+    const key = `${r.month} ${r.category}/${r.package}`;
+    pairs.set(key, [...(pairs.get(key) ?? []), r]);
+  }
+  return {
+    months: [...records].map(([m, n]) => `${m} ${n}`).sort(),
+    packed: [...pairs]
+      .map(([key, days]) => {
+        const all = days.map((d) => `${d.day},${d.downloads},${d.ips}`).sort();
+        const kept = days
+          .filter((d) => d.filtered_ips > 0)
+          .map((d) => `${d.day},${d.filtered_ips},${d.filtered_ips}`)
+          .sort();
+        return `${key} ${all.length}: ${all.join(" ")} | ${kept.length}: ${kept.join(" ")}`;
+      })
+      .sort(),
+  };
+}
+
 function dayRows(rand: () => number, day: IsoDate): DownloadRow[] {
   const rows: DownloadRow[] = [];
   const n = Math.floor(rand() * 9);
@@ -177,6 +231,7 @@ for (const backend of BACKENDS) {
           const loaded = (await loadPackedSiteData(store))!;
           const last30 = loaded.categories.flatMap((c) => c.last30.map(([name, downloads, ips]) => `${c.db}/${name}=${downloads}/${ips}`)).sort();
           expect(last30, done.join(" → ")).toEqual(await lastThirtyOracle(store, validThru));
+          expect(await dailyMonthsAsStored(store), done.join(" → ")).toEqual(await dailyMonthsRecounted(store));
         }
         // The sequence crossed a year boundary.
         const { first, last } = await span(store);

@@ -20,8 +20,9 @@ export interface CategoryData {
   /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
   readonly last30: ReadonlyMap<PackageName, Counts>;
   /**
-   * webstats_daily per package, the days with downloads of lastYearDays and of the daily
-   * export's months that are `loaded`: DailyRows. Absent = none of those days.
+   * webstats_daily per package, the days with downloads of the months lastYearDays touches
+   * (whole months) and of the daily export's months that are `loaded`: DailyRows. Absent =
+   * none of those days.
    */
   readonly daily: ReadonlyMap<PackageName, DailyRows>;
   /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */

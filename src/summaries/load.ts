@@ -1,7 +1,7 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { addDays, dateParts, isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
+import { addDays, dateParts, isoDate, lastThirtyDays, lastYearDays, monthStart } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
@@ -21,8 +21,6 @@ const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)
 // The same for days: `day number,downloads,ips,…` (days since 1970-01-01), in no order (an
 // ordered aggregate would sort every row read; the packer sorts each package's few hundred).
 const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',')`;
-// A package-day's filtered downloads are its filtered IPs: each (day, package, IP) counts once.
-const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',')`;
 const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',')
   filter (where filtered_downloads > 0)`;
 
@@ -102,25 +100,18 @@ async function readSiteData(
   const dailyMonths = months.rows
     .map((m) => ({ ...m, loaded: !heldMonth(m.month, m.revision) }))
     .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-  // Known packages only, as stats: the year of the daily series, and the export's months to make.
-  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
-  const ranges = dayRanges(
-    year,
-    dailyMonths.filter((m) => m.loaded).map((m) => m.month),
-  );
-  const inRanges = sql.join(
-    ranges.map(([from, to]) => sql`(d.date >= ${from} and d.date <= ${to})`),
-    sql` or `,
-  );
-  // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
-  await sql`set local work_mem = '128MB'`.execute(db);
+  // Known packages only, as stats: the months of the year of the daily series, and the export's
+  // months to make, whole (webstats_daily_packed: a month of a package's days is one string).
+  const windowMonths = monthsFrom(monthStart(year.from), monthStart(year.to));
+  const readMonths = [...new Set([...windowMonths, ...dailyMonths.filter((m) => m.loaded).map((m) => m.month)])].sort();
+  const inWindow = (month: IsoDate) => month >= windowMonths[0]! && month <= windowMonths[windowMonths.length - 1]!;
+  const known = sql`webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category`;
   // Counted first, so that the packer reserves exactly the memory they need, then read a month
-  // at a time: the days are never held twice, nor more than a month of them as text. The same
-  // for the filtered days, of the year only (the API's `daily`), those with a filtered download.
-  const inYear = sql`d.filtered_ips > 0 and d.date >= ${year.from} and d.date <= ${year.to}`;
+  // at a time: the days are never held twice, nor more than a month of them as text. The
+  // filtered days only of the year's months (the API's `daily`).
   const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
-    count(*)::int as days, count(*) filter (where ${inYear})::int as filtered_days
-    from ${known} where ${inRanges} group by 1, 2`.execute(db);
+    sum(d.days)::int as days, sum(case when d.month >= ${windowMonths[0]!} then d.filtered_days else 0 end)::int as filtered_days
+    from ${known} where d.month = any(${readMonths}::date[]) group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
@@ -168,10 +159,10 @@ async function readSiteData(
     packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
     if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
   }
-  const filteredDays = crawlerPackages === null ? sql`null` : sql`${packedFilteredDays} filter (where ${inYear})`;
-  for (const [from, to] of ranges.flatMap(byMonth)) {
-    const days = await sql<{ category: string; package: string; days: string; filtered: string | null }>`select d.category, d.package,
-      ${packedDays} as days, ${filteredDays} as filtered from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
+  for (const month of readMonths) {
+    const filtered = crawlerPackages !== null && inWindow(month) ? sql`d.filtered` : sql`''`;
+    const days = await sql<{ category: string; package: string; days: string; filtered: string }>`select d.category, d.package,
+      d.packed as days, ${filtered} as filtered from ${known} where d.month = ${month}`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
       if (!c) continue;
@@ -220,32 +211,10 @@ async function readFilteredStats(db: Transaction<Database>) {
   return { stats, combined };
 }
 
-/**
- * The days to read as [first, last] ranges, ascending, apart: the year, and each month given
- * (first days) whole; a month that overlaps the year or the next month joins its range.
- */
-export function dayRanges(year: { from: IsoDate; to: IsoDate }, months: readonly IsoDate[]): Array<[IsoDate, IsoDate]> {
-  const spans = [[year.from, year.to] as [IsoDate, IsoDate], ...months.map((m): [IsoDate, IsoDate] => [m, lastDayOfMonth(m)])];
-  spans.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const out: Array<[IsoDate, IsoDate]> = [];
-  for (const [from, to] of spans) {
-    const prev = out[out.length - 1];
-    if (prev && from <= addDays(prev[1], 1)) {
-      if (to > prev[1]) prev[1] = to;
-    } else out.push([from, to]);
-  }
-  return out;
-}
-
-/** A range cut at the ends of months. */
-function byMonth([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
-  const out: Array<[IsoDate, IsoDate]> = [];
-  for (let start = from; start <= to;) {
-    const monthEnd = lastDayOfMonth(start);
-    const end = monthEnd < to ? monthEnd : to;
-    out.push([start, end]);
-    start = addDays(end, 1);
-  }
+/** The first days of the months first..last (first days). */
+function monthsFrom(first: IsoDate, last: IsoDate): IsoDate[] {
+  const out: IsoDate[] = [];
+  for (let m = first; m <= last; m = addDays(lastDayOfMonth(m), 1)) out.push(m);
   return out;
 }
 

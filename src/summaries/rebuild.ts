@@ -84,7 +84,7 @@ export async function rebuildSummaries(
         await sql`truncate ${sql.table(t.table)}`.execute(trx);
         await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
       }
-      await sql`truncate webstats_daily, webstats_category_daily, webstats_daily_months`.execute(trx);
+      await sql`truncate webstats_daily, webstats_category_daily, webstats_daily_months, webstats_daily_packed`.execute(trx);
     }
     await setInfo(trx, "SummaryTables", "rebuilding");
     await setInfo(trx, "CrawlerPackages", String(k));
@@ -132,6 +132,7 @@ const SUMMARY_TABLES = [
   "webstats_daily",
   "webstats_category_daily",
   "webstats_daily_months",
+  "webstats_daily_packed",
   "stats",
   "categorystats",
   "webstats_filtered_stats",
