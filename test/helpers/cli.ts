@@ -40,16 +40,24 @@ export async function runCli(args: readonly string[], cwd: string, env: NodeJS.P
       if (done) queueMicrotask(done);
       return true;
     }) as typeof process.stdout.write;
+  // Pipes, as a spawned process has: no progress line, help wrapped at commander's 80 columns.
+  const tty = { stdout: Object.getOwnPropertyDescriptor(process.stdout, "isTTY"), stderr: Object.getOwnPropertyDescriptor(process.stderr, "isTTY") };
   replaceEnv(env);
   process.chdir(cwd);
-  process.stdout.write = capture("stdout");
-  process.stderr.write = capture("stderr");
+  for (const name of ["stdout", "stderr"] as const) {
+    process[name].write = capture(name);
+    Object.defineProperty(process[name], "isTTY", { value: false, configurable: true, writable: true });
+  }
   try {
     const code = await main([process.execPath, BIN, ...args]);
     return { code, ...captured };
   } finally {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
+    for (const name of ["stdout", "stderr"] as const) {
+      process[name].write = writes[name];
+      const saved = tty[name];
+      if (saved) Object.defineProperty(process[name], "isTTY", saved);
+      else delete (process[name] as { isTTY?: boolean }).isTTY;
+    }
     process.chdir(savedCwd);
     replaceEnv(savedEnv);
     running = false;
