@@ -29,7 +29,9 @@ export default defineConfig({
   test: {
     sequence: { sequencer: LongestFirst },
     testTimeout: 180_000,
-    hookTimeout: 180_000,
+    // medium-s2's ingest and build on PGlite, one beforeAll, took 186 s on this machine shared
+    // with others (load 16 on 2 cores); 115 s at load 9.
+    hookTimeout: 300_000,
     // PGlite and the build are CPU-bound; two workers match the 2-core CI machine.
     maxWorkers: 2,
     projects: [

@@ -58,7 +58,7 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stderr: s
 }
 
 /** The CLI in this process (helpers/cli.ts), for the runs that need not overlap another. */
-function cliSync(args: readonly string[], cwd: string, databaseUrl: string | undefined) {
+function cliHere(args: readonly string[], cwd: string, databaseUrl: string | undefined) {
   const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
@@ -87,7 +87,7 @@ describe("one writer per PGlite data folder (regression: two commands on one fol
     const dir = tempDir();
     const dataDir = migratedPglite(join(dir, "db"));
     writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
-    expect((await cliSync(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined)).code).toBe(0);
+    expect((await cliHere(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined)).code).toBe(0);
     const big = bigRowsFile(dir);
     const first = cli(["--data-dir", dataDir, "--quiet", "ingest", "--rows", big.path], dir, undefined);
     const firstDone = finished(first);
@@ -150,7 +150,7 @@ for (const backend of BACKENDS) {
         try {
           await ingest.lockWriter(); // what a running ingest holds from its start to its end
           for (const args of [["summarize"], ["packages", "import", "packages.csv"], ["ingest", "--rows", rows], ["demo", "--out", "site"]]) {
-            const r = await cliSync(args, dir, url);
+            const r = await cliHere(args, dir, url);
             expect({ args, code: r.code }).toEqual({ args, code: 2 });
             expect(r.stderr.trim()).toMatch(
               /^webstats: another webstats command is writing to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(webstats writer \(pid \d+\)\); nothing done, try again when it has finished$/,
@@ -161,7 +161,7 @@ for (const backend of BACKENDS) {
           await ingest.close();
         }
         // Released with its store: the next writer goes ahead.
-        expect((await cliSync(["summarize"], dir, url)).code).toBe(0);
+        expect((await cliHere(["summarize"], dir, url)).code).toBe(0);
       },
     );
 
@@ -292,7 +292,7 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     expect(after).toEqual([{ id: 1, done_through: "2024-11-30", outcome: "running" }]);
     expect(await counts(current().store)).toMatchObject({ downloads: 80_000 });
 
-    const again = await cliSync(["ingest", "--rows", path], dir, url);
+    const again = await cliHere(["ingest", "--rows", path], dir, url);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/240,000 download rows for 2024-11-01\.\.2025-01-28/);
     const runs = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "outcome"]).orderBy("id").execute();
@@ -325,7 +325,7 @@ describe.skipIf(!BACKENDS[1]!.available)(
       await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
       const dir = tempDir();
       const day = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
-      const refused = await cliSync(["ingest", "--rows", day], dir, url);
+      const refused = await cliHere(["ingest", "--rows", day], dir, url);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/summary tables are not filled yet .* run `webstats summarize` once first/);
 
@@ -339,13 +339,13 @@ describe.skipIf(!BACKENDS[1]!.available)(
       );
       child.kill("SIGKILL");
       await killed;
-      expect((await cliSync(["ingest", "--rows", day], dir, url)).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
-      const again = await cliSync(["summarize"], dir, url);
+      expect((await cliHere(["ingest", "--rows", day], dir, url)).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
+      const again = await cliHere(["summarize"], dir, url);
       expect(again.stderr).toBe("");
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/^summarize: went on with an interrupted run and made the summaries of 202[34]-01-01\.\.2024-12-31 again/);
       expect(await summaries(store)).toEqual(await oracle(store));
-      expect((await cliSync(["ingest", "--rows", day], dir, url)).code).toBe(0);
+      expect((await cliHere(["ingest", "--rows", day], dir, url)).code).toBe(0);
       expect(await summaries(store)).toEqual(await oracle(store));
     });
   },
