@@ -5,18 +5,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
+import { apiValidator, SCHEMAS } from "./helpers/api-schemas.js";
 import { smallS1Store, type CreatedStore } from "./helpers/backends.js";
 import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 const FIXTURE = join(FIXTURES, "small-s1");
-const SCHEMAS = new URL("../assets/api/v1/", import.meta.url).pathname;
 const KEYS: Record<string, string> = { bioc: "bioc", annotation: "data-annotation", experiment: "data-experiment", workflows: "workflows" };
 const PREFIX: Record<string, string> = { bioc: "bioc", "data-annotation": "annotation", "data-experiment": "experiment", workflows: "workflows" };
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -164,16 +162,11 @@ describe("the JSON API of small-s1", () => {
   });
 
   it("validates every file against its JSON Schema", () => {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
-    addFormats(ajv);
+    const ajv = apiValidator();
     // the schemas the tree serves are the ones in assets/
     const served = readdirSync(api("schemas")).sort();
     expect(served).toEqual(readdirSync(SCHEMAS).sort());
-    for (const name of served) {
-      expect(readFileSync(api(`schemas/${name}`), "utf8")).toBe(readFileSync(join(SCHEMAS, name), "utf8"));
-      ajv.addSchema(readJson(join(SCHEMAS, name)), name);
-    }
+    for (const name of served) expect(readFileSync(api(`schemas/${name}`), "utf8")).toBe(readFileSync(join(SCHEMAS, name), "utf8"));
     const check = (schema: string, data: unknown, what: string) => {
       const ok = ajv.validate(schema, data);
       expect(ok ? [] : ajv.errors, `${what} against ${schema}`).toEqual([]);
@@ -235,10 +228,12 @@ describe("the JSON API of small-s1", () => {
   it("gives every package the monthly and yearly numbers of its golden .tab file", () => {
     let withRows = 0;
     for (const s of index.packages) {
-      const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string; releaseRank: unknown; badges: unknown }>(join(dist, s.json));
-      const { monthly, yearly, daily: _daily, schemaVersion, lastUpdatedOn, releaseRank: _rank, badges: _badges, ...summary } = file; // the badges: test/badges.test.ts
+      const file = readJson<PackageFile & { schemaVersion: number; lastUpdatedOn: string; releaseRank: unknown; badges: unknown; filtered: unknown }>(
+        join(dist, s.json),
+      );
+      const { monthly, yearly, daily: _daily, filtered: _filtered, schemaVersion, lastUpdatedOn, releaseRank: _rank, badges: _badges, ...summary } = file; // the badges: test/badges.test.ts; filtered: test/filtered-counts.test.ts
       expect(summary, s.name).toEqual(s);
-      expect([schemaVersion, lastUpdatedOn]).toEqual([2, validThru]);
+      expect([schemaVersion, lastUpdatedOn]).toEqual([3, validThru]);
       const tab = join(golden, s.category, s.name, `${s.name}_stats.tab`);
       if (!existsSync(tab)) {
         expect([s.page, monthly, yearly, s.totalDownloads], s.name).toEqual([null, [], [], 0]);

@@ -8,7 +8,13 @@ import { createReadStream, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DownloadRow, IsoDate } from "../src/domain/types.js";
+import { homedir } from "node:os";
+import { runIngest } from "../src/commands/ingest.js";
+import type { PackageName } from "../src/domain/types.js";
 import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery } from "../src/sources/athena.js";
+import { getValidThru } from "../src/store/info.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { BACKENDS } from "./helpers/backends.js";
 
 const athenaMock = mockClient(AthenaClient);
 const s3Mock = mockClient(S3Client);
@@ -118,5 +124,52 @@ describe("the Athena results", () => {
       .on(GetObjectCommand)
       .resolves({ Body: sdkStreamMixin(Readable.from(['"date","c-ip","sc-status","category","package"\n"2025-01-02","1.1.1.1","200","bioc",""\n'])) });
     await expect(all(athenaCsvRows(new S3Client({ region: "us-east-1" }), "s3://results/q.csv"))).rejects.toThrow("s3://results/q.csv:2: empty package");
+  });
+});
+
+describe("an ingest from Athena", () => {
+  const header = ["date", "c-ip", "sc-status", "category", "package"];
+  const answer = (days: readonly string[]) => {
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-9" });
+    athenaMock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    const rows = [header, ...days.map((day, i) => [day, `10.0.0.${i + 1}`, "200", "bioc", "affy"])];
+    athenaMock.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: rows.map((values) => ({ Data: values.map((v) => ({ VarCharValue: v })) })) } });
+  };
+
+  it("stores nothing when a day of the range has no row (undelivered logs), and names the day", async () => {
+    const created = await BACKENDS[0]!.create();
+    try {
+      await upsertPackages(created.store.db, [{ name: "affy" as PackageName, category: "bioc", firstVersion: "308", lastVersion: null }]);
+      const options = {
+        databaseUrl: undefined,
+        dataDir: created.dataDir,
+        quiet: true,
+        cwd: created.dataDir,
+        home: homedir(),
+        athena: true,
+        since: "2025-01-01",
+        until: "2025-01-03",
+        now: new Date("2025-01-10T06:00:00Z"),
+      };
+      answer(["2025-01-01", "2025-01-03"]);
+      await expect(runIngest(created.store, options)).rejects.toThrow(
+        /^Athena query q-9 returned no rows for 2025-01-02: its CloudFront logs are not in place yet, .*nothing was stored \(end the run before it with --until 2025-01-01/,
+      );
+      expect(await getValidThru(created.store.db)).toBeNull();
+      expect(
+        await created.store.db
+          .selectFrom("bioc_web_downloads")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirst(),
+      ).toEqual({ n: 0 });
+      // Once the day is delivered, the same run goes through.
+      athenaMock.reset();
+      answer(["2025-01-01", "2025-01-02", "2025-01-03"]);
+      await runIngest(created.store, options);
+      expect(await getValidThru(created.store.db)).toBe("2025-01-03");
+    } finally {
+      await created.store.close();
+      await created.drop();
+    }
   });
 });

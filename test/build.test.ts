@@ -22,7 +22,7 @@ const write = (files: Record<string, string>) => async (slot: Slot) => {
     mkdirSync(join(slot.dir, path, ".."), { recursive: true });
     writeFileSync(join(slot.dir, path), body);
   }
-  return { hashes: new Map(Object.entries(files).map(([p, b]) => [p, md5(b)])) };
+  return { hashes: new Map(Object.entries(files).map(([p, b]) => [p, md5(b)])), keys: new Map<string, string>() };
 };
 
 describe("the two slots behind the site folder", () => {
@@ -124,6 +124,7 @@ describe("the render workers", () => {
   const data: SiteData = {
     validThru: "2025-02-10" as IsoDate,
     packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "108", lastVersion: null }],
+    dailyMonths: [],
     categories: CATEGORIES.map((category) => ({
       category,
       combined:
@@ -156,7 +157,7 @@ describe("the render workers", () => {
     const root = tempDir();
     const pool = startRenderPool();
     try {
-      const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
+      const result = await pool.render(packSiteData(data), [], { dir: root, holds: new Map(), keys: new Map() });
       // explore.html, 5 category pages, bioc_packages.txt, bioc: combined page + 2 tabs, pkg_stats, 4 score files, affy: page + 2 tabs;
       // api/v1/: packages.json, 4 categories, affy.json, export index + 1 page + 2 full files, 7 schemas (no daily rows: no daily export);
       // badges/bioc/affy/: rank, last-month, total
@@ -179,7 +180,7 @@ describe("the render workers", () => {
     const renderOnce = async (holds: ReadonlyMap<string, string>) => {
       const pool = startRenderPool(); // a pool renders one tree
       try {
-        return await pool.render(packSiteData(data), [], { dir: root, holds });
+        return await pool.render(packSiteData(data), [], { dir: root, holds, keys: new Map() });
       } finally {
         await pool.close();
       }
@@ -216,7 +217,9 @@ describe("the render workers", () => {
     writeFileSync(join(root, "bioc"), "a file where a folder must go");
     const pool = startRenderPool();
     try {
-      await expect(pool.render(packSiteData(data), [], { dir: root, holds: new Map() })).rejects.toThrow(/rendering the site failed: .*(ENOTDIR|EEXIST)/);
+      await expect(pool.render(packSiteData(data), [], { dir: root, holds: new Map(), keys: new Map() })).rejects.toThrow(
+        /rendering the site failed: .*(ENOTDIR|EEXIST)/,
+      );
     } finally {
       await pool.close();
     }

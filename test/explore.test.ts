@@ -5,7 +5,9 @@
 //
 // The package files get a `daily` series (the API's shape: 365 days ending at ValidThru) counted
 // here from the fixture's raw rows, so that the day and week views are tested before the build
-// writes it; one test takes it away again to see the page do without.
+// writes it; one test takes it away again to see the page do without. The switch "without
+// crawlers and repeats" is checked against the built file's own `filtered` numbers (their
+// counting is tested in test/api-filtered.test.ts), and taken away again the same way.
 //
 // Without /usr/bin/chromium the suite is skipped, unless WEBSTATS_REQUIRE_BROWSER=1 (CI), when it
 // fails. WEBSTATS_EXPLORE_SCREENSHOT=docs/explore.png also saves the README's screenshot.
@@ -142,6 +144,16 @@ function addDaily(root: string): Map<string, Day[]> {
     }
   }
   return all;
+}
+
+/** A route (open's `before`) that serves every package file as `change` leaves it. */
+function changePackageFiles(change: (json: Record<string, unknown>) => void): (page: Page) => Promise<unknown> {
+  return (page) =>
+    page.route("**/api/v1/packages/**", async (route) => {
+      const json = await (await route.fetch()).json();
+      change(json);
+      await route.fulfill({ json });
+    });
 }
 
 // --- a tiny static server -----------------------------------------------------------------------
@@ -543,12 +555,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   });
 
   it("hides day and week when the package files have no daily numbers", async () => {
-    const withoutDaily = (page: Page) =>
-      page.route("**/api/v1/packages/**", async (route) => {
-        const json = await (await route.fetch()).json();
-        delete json.daily;
-        await route.fulfill({ json });
-      });
+    const withoutDaily = changePackageFiles((json) => delete json.daily);
     const { page, context, errors } = await open("#p=GOstats&g=day", { before: withoutDaily });
     await ready(page);
     const chart = await chartData(page, 1);
@@ -557,6 +564,70 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
     expect(await page.getByRole("radio", { name: "Day", exact: true }).isVisible()).toBe(false);
     expect(await page.getByRole("radio", { name: "Week", exact: true }).isVisible()).toBe(false);
     expect(await page.getByRole("radio", { name: "Last 90 days" }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("swaps the chart and its table to the counts without crawlers and repeats, and back, kept in the hash", async () => {
+    type Point = { downloads: number; distinctIPs: number };
+    const file = await (await fetch(`${origin}${PREFIX}api/v1/packages/bioc/GOstats.json`)).json();
+    const filtered = file.filtered as { crawlerPackages: number; monthly: Array<Point & { month: string }>; daily: Array<Point & { day: string }> };
+    const legacyMonths = new Map((file.monthly as Array<Point & { month: string }>).map((p) => [p.month, p.downloads]));
+    const filteredMonths = new Map(filtered.monthly.map((p) => [p.month, p.downloads]));
+    // The fixture has repeats: the filtered numbers are not the legacy ones (else this test could not fail).
+    expect([...filteredMonths.values()]).not.toEqual([...legacyMonths.values()]);
+    const tableRows = (page: Page) =>
+      page
+        .locator("#chart-table tbody tr")
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector("th")!.textContent!.replace(" (to date)", ""), Number(tr.querySelector("td")!.textContent!.replace(/,/g, ""))]),
+        );
+
+    const { page, context, errors } = await open("#p=GOstats");
+    await ready(page);
+    const toggle = page.getByRole("switch", { name: "Without crawlers and repeats" });
+    await toggle.waitFor({ state: "visible" });
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await page.locator("#filtered-help").textContent()).toContain(`more than ${filtered.crawlerPackages} packages on one day`);
+    const { labels } = await chartData(page, 1);
+    const shown = async () => (await chartData(page, 1)).datasets[0]!.data.map((v) => v ?? 0);
+    expect(await shown()).toEqual(labels.map((m) => legacyMonths.get(m) ?? 0));
+
+    await toggle.check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&f=1");
+    await expect.poll(shown).toEqual(labels.map((m) => filteredMonths.get(m) ?? 0));
+    // the chart's table too, newest first
+    expect(await tableRows(page)).toEqual([...labels].reverse().map((m) => [m, filteredMonths.get(m) ?? 0]));
+    expect(await page.locator("#chart").getAttribute("aria-label")).toContain("without crawlers and repeats");
+
+    // Days, and distinct IPs: the file's filtered daily numbers.
+    await page.getByRole("radio", { name: "Day", exact: true }).check();
+    await page.getByRole("radio", { name: "Distinct IPs" }).check();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&m=ips&g=day&f=1");
+    await expect.poll(shown).toEqual(filtered.daily.map((d) => d.distinctIPs));
+
+    // The link opens the same view; switching off gives the legacy numbers back.
+    await page.reload();
+    await ready(page);
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await expect.poll(shown).toEqual(filtered.daily.map((d) => d.distinctIPs));
+    await toggle.uncheck();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#p=GOstats&m=ips&g=day");
+    await expect.poll(shown).toEqual(daily.get("bioc/GOstats")!.map((d) => d.distinctIPs));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("offers no switch when the package files have no counts without crawlers", async () => {
+    const withoutFiltered = changePackageFiles((json) => (json.filtered = null));
+    const golden = goldenMonthly("bioc", "GOstats");
+    const { page, context, errors } = await open("#p=GOstats&f=1", { before: withoutFiltered });
+    await ready(page);
+    const chart = await chartData(page, 1);
+    // the legacy numbers, whatever the hash asks for
+    expectSeries(chart.labels, chart.datasets[0]!.data, golden.downloads, "GOstats downloads");
+    expect(await page.getByRole("switch", { name: "Without crawlers and repeats" }).isVisible()).toBe(false);
+    expect(await page.locator("#filtered-help").isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await context.close();
   });

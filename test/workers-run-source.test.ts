@@ -37,6 +37,7 @@ describe("the worker pools run the source under test", () => {
     const data: SiteData = {
       validThru: "2025-02-10" as IsoDate,
       packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "108", lastVersion: null }],
+      dailyMonths: [],
       categories: CATEGORIES.map((category) => ({
         category,
         combined: category.db === "bioc" ? counts : [],
@@ -49,7 +50,7 @@ describe("the worker pools run the source under test", () => {
     const root = tempDir();
     const pool = startRenderPool();
     try {
-      await pool.render(packSiteData(data), [], { dir: root, holds: new Map() });
+      await pool.render(packSiteData(data), [], { dir: root, holds: new Map(), keys: new Map() });
     } finally {
       await pool.close();
     }

@@ -2,7 +2,7 @@
 // The chart (Chart.js, loaded by a classic script as window.Chart), its note and the same
 // numbers as a table, drawn from the state and the loaded package files.
 import { byId, el } from "./dom.js";
-import { bucketsOf, logTicks, valuesOf } from "./series.js";
+import { bucketsOf, logTicks, shownSeries, valuesOf } from "./series.js";
 import { displayName, formatCount } from "./state.js";
 
 /** @typedef {import("./state.js").State} State */
@@ -32,14 +32,15 @@ let drawn = "";
  * @param {PackageIndex} index @param {State} state @param {Map<string, Detail>} details
  * @param {Granularity} granularity the state's, or "month" when the data has no days
  * @param {string} validThru
+ * @param {boolean} filtered the counts without crawlers and repeats (the state's, when the files have them)
  */
-export function renderChart(index, state, details, granularity, validThru) {
+export function renderChart(index, state, details, granularity, validThru, filtered) {
   const loaded = state.chosen.flatMap((id, i) => {
     const d = details.get(id);
     const p = index.byId.get(id);
-    return d && d.status === "ok" && p ? [{ label: displayName(index, p), color: i, data: d.data }] : [];
+    return d && d.status === "ok" && p ? [{ label: displayName(index, p), color: i, data: shownSeries(d.data, filtered) }] : [];
   });
-  const key = JSON.stringify([loaded.map((x) => x.label + x.color), state.metric, state.scale, granularity, state.range, validThru]);
+  const key = JSON.stringify([loaded.map((x) => x.label + x.color), state.metric, state.scale, granularity, state.range, validThru, filtered]);
   if (key === drawn && chart) return;
   drawn = key;
 
@@ -72,7 +73,7 @@ export function renderChart(index, state, details, granularity, validThru) {
   });
   const labels = buckets.map((b) => b.key);
   const measure = state.metric === "ips" ? "Distinct IPs" : "Downloads";
-  const yTitle = measure + " per " + UNIT[granularity];
+  const yTitle = measure + " per " + UNIT[granularity] + (filtered ? ", without crawlers and repeats" : "");
   const last = buckets[buckets.length - 1];
 
   const canvas = /** @type {HTMLCanvasElement} */ (byId("chart"));

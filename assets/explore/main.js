@@ -7,7 +7,7 @@ import { readBadges, siteBase } from "./badge.js";
 import { badgeRows, FALLBACK_FIELD, renderBadges } from "./badges.js";
 import { COLORS, renderChart } from "./chart.js";
 import { byId, el } from "./dom.js";
-import { hasDaily } from "./series.js";
+import { filterNote, hasDaily, readFiltered } from "./series.js";
 import * as S from "./state.js";
 import { renderSearchList, renderTable, renderTableHeader } from "./table.js";
 
@@ -115,7 +115,11 @@ function load(id) {
   fetchJson(p.json)
     .then((data) => {
       if (!data || !Array.isArray(data.monthly)) throw new Error(p.json + " has no monthly numbers.");
-      details.set(id, { status: "ok", data: { monthly: data.monthly, daily: hasDaily(data) ? data.daily : undefined }, badges: readBadges(data) });
+      details.set(id, {
+        status: "ok",
+        data: { monthly: data.monthly, daily: hasDaily(data) ? data.daily : undefined, filtered: readFiltered(data) },
+        badges: readBadges(data),
+      });
     })
     .catch((e) => {
       details.set(id, { status: "failed", error: messageOf(e) });
@@ -134,6 +138,22 @@ function dailyAvailable() {
   });
 }
 
+/**
+ * K of the counts without crawlers and repeats, when every loaded chosen package's file has
+ * them (all files of a build have them, or none); null hides the switch.
+ * @returns {number | null}
+ */
+function filteredK() {
+  let k = null;
+  for (const id of state.chosen) {
+    const d = details.get(id);
+    if (!d || d.status !== "ok") continue;
+    if (!d.data.filtered) return null;
+    k ??= d.data.filtered.crawlerPackages;
+  }
+  return k;
+}
+
 /** A selector for the focused button of the table or the chips, which render() rebuilds. */
 function focusedButton() {
   const a = document.activeElement;
@@ -149,19 +169,20 @@ function render() {
   state.chosen.forEach(load);
   const daily = dailyAvailable();
   const granularity = daily ? state.granularity : "month";
-  renderControls(daily, granularity);
+  const k = filteredK();
+  renderControls(daily, granularity, k);
   renderTable(index, state, S.tableRows(index.all, state), categoryLabel);
   options = renderSearchList(index, state, listOpen, active);
   renderChosen();
-  if (state.chosen.length) renderChart(index, state, details, granularity, validThru);
+  if (state.chosen.length) renderChart(index, state, details, granularity, validThru, state.filtered && k !== null);
   renderBadges(badgeRows(index, state, details, base), copyResult);
   // The button had the focus before its row was drawn again (a package loaded, a toggle).
   const again = focused && document.activeElement === document.body ? /** @type {HTMLElement | null} */ (document.querySelector(focused)) : null;
   if (again) again.focus();
 }
 
-/** @param {boolean} daily @param {S.Granularity} granularity */
-function renderControls(daily, granularity) {
+/** @param {boolean} daily @param {S.Granularity} granularity @param {number | null} k see filteredK */
+function renderControls(daily, granularity, k) {
   /** @type {Record<string, string>} */
   const checked = { metric: state.metric, scale: state.scale, granularity, range: state.range };
   document.querySelectorAll("input[name=metric], input[name=scale], input[name=granularity], input[name=range]").forEach((r) => {
@@ -170,6 +191,11 @@ function renderControls(daily, granularity) {
   });
   document.querySelectorAll("[data-needs-daily]").forEach((e) => {
     /** @type {HTMLElement} */ (e).hidden = !daily;
+  });
+  /** @type {HTMLInputElement} */ (byId("filtered")).checked = state.filtered;
+  byId("filtered-help").textContent = k === null ? "" : filterNote(k);
+  document.querySelectorAll("[data-needs-filtered]").forEach((e) => {
+    /** @type {HTMLElement} */ (e).hidden = k === null;
   });
 }
 
@@ -396,6 +422,8 @@ function wire() {
       else update({ ...state, range: v === "90d" || v === "1y" ? v : "all" });
     });
   });
+  const filtered = /** @type {HTMLInputElement} */ (byId("filtered"));
+  filtered.addEventListener("change", () => update({ ...state, filtered: filtered.checked }));
   window.addEventListener("hashchange", () => {
     if (location.hash.replace(/^#/, "") === S.hashText(state, index)) return;
     readHash();

@@ -18,8 +18,20 @@
 
 /**
  * What the chart needs of api/v1/packages/KEY/NAME.json. `daily` (365 days ending at ValidThru,
- * every day) is absent from builds that do not make it.
+ * every day) is absent from builds that do not make it; `filtered` (the same counted without
+ * crawlers and repeats) from files before schemaVersion 3 and from builds whose filtered
+ * counts were not complete (`"filtered": null`).
  * @typedef {object} PackageSeries
+ * @property {MonthCounts[]} monthly
+ * @property {DayCounts[] | undefined} daily
+ * @property {FilteredSeries | undefined} [filtered]
+ */
+
+/**
+ * A file's `filtered`: its series and K, the number of distinct packages a day above which an
+ * IP is taken for a crawler.
+ * @typedef {object} FilteredSeries
+ * @property {number} crawlerPackages
  * @property {MonthCounts[]} monthly
  * @property {DayCounts[] | undefined} daily
  */
@@ -66,6 +78,34 @@ export function rangeStart(range, validThru) {
 /** @param {unknown} data @returns {data is {daily: DayCounts[]}} */
 export function hasDaily(data) {
   return !!data && Array.isArray(/** @type {{daily?: unknown}} */ (data).daily);
+}
+
+/**
+ * A package file's `filtered`, or undefined when it has none or not in the form this page reads.
+ * @param {unknown} data @returns {FilteredSeries | undefined}
+ */
+export function readFiltered(data) {
+  const f = data && typeof data === "object" ? /** @type {{filtered?: any}} */ (data).filtered : undefined;
+  if (!f || typeof f !== "object" || !Array.isArray(f.monthly) || !Number.isInteger(f.crawlerPackages) || f.crawlerPackages < 1) return undefined;
+  return { crawlerPackages: f.crawlerPackages, monthly: f.monthly, daily: hasDaily(f) ? f.daily : undefined };
+}
+
+/**
+ * The series the chart and its table show: the filtered ones when the switch asks for them and
+ * the file has them, else the legacy ones.
+ * @param {PackageSeries} s @param {boolean} filtered @returns {PackageSeries}
+ */
+export function shownSeries(s, filtered) {
+  return filtered && s.filtered ? { monthly: s.filtered.monthly, daily: s.filtered.daily } : s;
+}
+
+/** What the switch "without crawlers and repeats" does, in one sentence. @param {number} crawlerPackages */
+export function filterNote(crawlerPackages) {
+  return (
+    "Without crawlers and repeats: an IP that downloads more than " +
+    crawlerPackages +
+    " packages on one day is left out that day as a crawler or mirror, and repeated downloads of a package by one IP on one day count once."
+  );
 }
 
 /**

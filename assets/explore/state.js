@@ -63,6 +63,7 @@ export const DEFAULT_CHOSEN = 5;
  * @property {Scale} scale
  * @property {Granularity} granularity
  * @property {Range} range
+ * @property {boolean} filtered  the counts without crawlers and repeats instead of the legacy ones
  */
 
 /** @returns {State} */
@@ -79,6 +80,7 @@ export function initialState() {
     scale: "linear",
     granularity: "month",
     range: "all",
+    filtered: false,
   };
 }
 
@@ -196,14 +198,16 @@ export function topByScore(index, n = DEFAULT_CHOSEN) {
 // --- the hash ------------------------------------------------------------------------------
 
 /**
- * What the hash says: `p=affy,bioc/limma&m=ips&s=log&g=week&r=1y`. `packages` is null when
- * the hash has no `p`, an empty list for `p=` (the user removed every package).
+ * What the hash says: `p=affy,bioc/limma&m=ips&s=log&g=week&r=1y&f=1` (`f=1`: without crawlers
+ * and repeats). `packages` is null when the hash has no `p`, an empty list for `p=` (the user
+ * removed every package).
  * @typedef {object} HashState
  * @property {string[] | null} packages
  * @property {Metric} metric
  * @property {Scale} scale
  * @property {Granularity} granularity
  * @property {Range} range
+ * @property {boolean} filtered
  */
 
 /** @param {string} s */
@@ -235,6 +239,7 @@ export function parseHash(hash) {
     scale: h.s === "log" ? "log" : "linear",
     granularity: h.g === "day" || h.g === "week" ? h.g : "month",
     range: h.r === "90d" || h.r === "1y" ? h.r : "all",
+    filtered: h.f === "1",
   };
 }
 
@@ -264,6 +269,7 @@ export function applyHash(state, hash, index) {
       scale: hash.scale,
       granularity: hash.granularity,
       range: hash.range,
+      filtered: hash.filtered,
     },
     unknown,
   };
@@ -283,6 +289,7 @@ export function hashText(state, index) {
   if (state.scale === "log") parts.push("s=log");
   if (state.granularity !== "month") parts.push("g=" + state.granularity);
   if (state.range !== "all") parts.push("r=" + state.range);
+  if (state.filtered) parts.push("f=1");
   return parts.join("&");
 }
 

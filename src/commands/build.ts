@@ -13,7 +13,9 @@ import { ForeignOutDir, UnsafeOutDir, type OutDirLimits } from "../site/out-dir.
 import type { PackedSiteData } from "../site/model.js";
 import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
-import { checkOutDir, replaceTree } from "../site/tree-slots.js";
+import { checkOutDir, idleSlotKeys, replaceTree } from "../site/tree-slots.js";
+import { holdsDailyMonth } from "../site/api/daily-export.js";
+import { collectGarbage } from "../collect-garbage.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { PACKAGES_FIRST } from "./packages-first.js";
@@ -42,7 +44,10 @@ export async function buildSite(
   const started = performance.now();
   const pool = startRenderPool(plan);
   try {
-    const packed = await loadPacked(store, warn);
+    // The daily export's past months the slot to write holds are not read (daily-export.ts).
+    const held = await idleSlotKeys(outDir);
+    const packed = await loadPacked(store, warn, (month, revision) => holdsDailyMonth(held, month, revision));
+    collectGarbage(); // the query results' text, before this thread renders its share
     const { result, removed } = await replaceTree(outDir, limits, (slot) => pool.render(packed, staticAssets(), slot, onProgress));
     return { ...result, removed, seconds: (performance.now() - started) / 1000, validThru: packed.validThru };
   } catch (e) {
@@ -78,8 +83,8 @@ function asExitError(e: unknown, outDir: string): unknown {
   return e;
 }
 
-async function loadPacked(store: Store, warn: (line: string) => void): Promise<PackedSiteData> {
-  const data = await loadPackedSiteData(store, { warn });
+async function loadPacked(store: Store, warn: (line: string) => void, heldMonth: (month: IsoDate, revision: string) => boolean): Promise<PackedSiteData> {
+  const data = await loadPackedSiteData(store, { warn, heldMonth });
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
   if (data.packages.length === 0) throw new ExitError(`nothing to build: the packages table of ${store.description} is empty; ${PACKAGES_FIRST}`, 1);
   if (data.categories.every((c) => c.packages.length === 0)) {

@@ -26,6 +26,12 @@ export function dateParts(d: IsoDate): { year: Year; month: MonthNumber; day: nu
   return { year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), day: Number(d.slice(8, 10)) };
 }
 
+/** The first day of d's month. */
+export function monthStart(d: IsoDate): IsoDate {
+  const { year, month } = dateParts(d);
+  return isoDate(year, month, 1);
+}
+
 export function addDays(d: IsoDate, days: number): IsoDate {
   const { year, month, day } = dateParts(d);
   return isoDate(year, month, day + days);

@@ -3,7 +3,7 @@
 // reads it without looking at flags again. Logs and Athena are asked for days; a rows file
 // covers its own.
 import { addDays } from "../domain/dates.js";
-import type { IsoDate } from "../domain/types.js";
+import type { DownloadRow, IsoDate } from "../domain/types.js";
 import { SourceUnreadable } from "../errors.js";
 import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery, type AthenaSettings } from "../sources/athena.js";
 import { athenaClient, s3Client } from "../sources/aws-clients.js";
@@ -140,5 +140,27 @@ async function* athenaRows(source: AthenaSource, [first, last]: Days, onProgress
   const athena = athenaClient();
   onProgress(`ingest: Athena query for ${first}..${last} running`);
   const { id, output } = await runAthenaQuery(athena, source.settings, downloadsQuery(first, last));
-  yield* inBatches(output ? athenaCsvRows(s3Client(source.s3Endpoint), output) : athenaPagedRows(athena, id));
+  const rows = output ? athenaCsvRows(s3Client(source.s3Endpoint), output) : athenaPagedRows(athena, id);
+  yield* inBatches(requireRowsEveryDay(rows, first, last, `Athena query ${id}`));
+}
+
+/**
+ * The Athena view's counterpart of requireEveryDay: a day of the range without a single row is
+ * logs that were not delivered (yet) or a view that lost them, never a day nobody downloaded
+ * (Bioconductor has 100,000 rows on a quiet one). Storing it would move ValidThru over a day
+ * of zeros for good. Checked once the rows are read, so the run fails before anything commits.
+ */
+export async function* requireRowsEveryDay(rows: AsyncIterable<DownloadRow>, first: IsoDate, last: IsoDate, where: string): AsyncGenerator<DownloadRow> {
+  const seen = new Set<string>();
+  for await (const row of rows) {
+    seen.add(row.date);
+    yield row;
+  }
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    if (!seen.has(day)) {
+      throw new SourceUnreadable(
+        `${where} returned no rows for ${day}: its CloudFront logs are not in place yet, or the view misses them; nothing was stored (end the run before it with --until ${addDays(day, -1)}, or run again once they are delivered)`,
+      );
+    }
+  }
 }

@@ -3,7 +3,9 @@
 // travels to the render workers packed (one shared Int32Array plus a small index, so that they
 // get ~600,000 rows, and every package's days, without a structured clone of 600,000 objects), and there is one packer,
 // SitePacker: the loader feeds it rows as they come from the database, packSiteData feeds it a
-// SiteData (tests), so both go through the same code.
+// SiteData (tests), so both go through the same code. The counts without crawlers and repeats
+// ride in the same two arrays: their stats rows stay packed (PeriodRows) after unpacking too,
+// since only the API reads them, a package at a time.
 import type { Category, DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
 import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
@@ -18,22 +20,63 @@ export interface CategoryData {
   /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
   readonly last30: ReadonlyMap<PackageName, Counts>;
   /**
-   * webstats_daily per package, every day with downloads since the first: DailyRows. Absent =
-   * no downloads ever.
+   * webstats_daily per package, the days with downloads of lastYearDays and of the daily
+   * export's months that are `loaded`: DailyRows. Absent = none of those days.
    */
   readonly daily: ReadonlyMap<PackageName, DailyRows>;
   /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */
   readonly combinedDaily: DailyRows;
+  /** The same without crawlers and repeats; absent when SiteData has no crawlerPackages. */
+  readonly filtered?: FilteredCounts;
 }
+
+/**
+ * The counts without crawlers and repeats (summaries/crawlers.ts): webstats_filtered_stats and
+ * webstats_filtered_categorystats as PeriodRows, and the filtered columns of webstats_daily and
+ * webstats_category_daily over lastYearDays only (the API shows no more of them), as DailyRows:
+ * a package-day's filtered downloads are its filtered IPs (each counts once a day). Days and
+ * periods without a filtered download have no row.
+ */
+export interface FilteredCounts {
+  readonly combined: PeriodRows;
+  /** Per package; absent = no filtered download ever. */
+  readonly packages: ReadonlyMap<PackageName, PeriodRows>;
+  /** Per package, over lastYearDays; absent = none there. */
+  readonly daily: ReadonlyMap<PackageName, DailyRows>;
+  readonly combinedDaily: DailyRows;
+}
+
+/** stats rows packed, four integers a row: year, month or 0 (the yearly row), distinct IPs, downloads (periodCounts reads them). */
+export type PeriodRows = Int32Array;
 
 /** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
 export type DailyRows = Int32Array;
+
+/** A month of webstats_daily, for the daily bulk export (site/api/daily-export.ts). */
+export interface DailyMonth {
+  /** Its first day. */
+  readonly month: IsoDate;
+  /** Changes whenever the month's days, or which of its packages are known, change. */
+  readonly revision: string;
+  /** Its package-days of known packages. */
+  readonly records: number;
+  /** Whether `daily` holds its days; else the slot being written holds its file, made from this revision. */
+  readonly loaded: boolean;
+}
 
 export interface SiteData {
   readonly validThru: IsoDate;
   /** Every row of `packages`, unordered. */
   readonly packages: readonly PackageRecord[];
   readonly categories: readonly CategoryData[];
+  /** Every month with a row of webstats_daily, ascending. */
+  readonly dailyMonths: readonly DailyMonth[];
+  /**
+   * K of the counts without crawlers and repeats (an IP with more than K packages on a day is a
+   * crawler); absent when those counts are not to be trusted (the summary tables not complete:
+   * a database upgraded to sql/007 before its summarize), and then no category has `filtered`.
+   */
+  readonly crawlerPackages?: number;
 }
 
 /** [offset, count] of a subject's rows in `ints` (4 ints a row: year, month or 0, ips, downloads), or in `days` (3 ints a row, DailyRows). */
@@ -42,6 +85,7 @@ type Slice = readonly [number, number];
 export interface PackedSiteData {
   readonly validThru: IsoDate;
   readonly packages: readonly PackageRecord[];
+  readonly dailyMonths: readonly DailyMonth[];
   readonly categories: ReadonlyArray<{
     readonly db: DbCategory;
     readonly combined: Slice;
@@ -51,9 +95,22 @@ export interface PackedSiteData {
     /** [name, offset, count] in `days`. */
     readonly daily: ReadonlyArray<readonly [string, number, number]>;
     readonly combinedDaily: Slice;
+    /** The counts without crawlers and repeats, sliced as their legacy counterparts. */
+    readonly filtered: PackedCounts;
   }>;
+  /** Null: no counts without crawlers and repeats (SiteData.crawlerPackages). */
+  readonly crawlerPackages: number | null;
   readonly ints: Int32Array;
   readonly days: Int32Array;
+}
+
+interface PackedCounts {
+  readonly combined: Slice;
+  /** [name, offset, count] in `ints`. */
+  readonly packages: ReadonlyArray<readonly [string, number, number]>;
+  /** [name, offset, count] in `days`. */
+  readonly daily: ReadonlyArray<readonly [string, number, number]>;
+  readonly combinedDaily: Slice;
 }
 
 type PackedCategory = PackedSiteData["categories"][number];
@@ -93,7 +150,7 @@ class GrowingInts {
  */
 class ReservedInts {
   private reserved = 0; // in rows
-  private readonly parts = new Map<string, { at: number; end: number }>(); // in ints
+  private readonly parts = new Map<string, { start: number; at: number; end: number }>(); // in ints
   private ints: Int32Array | undefined;
 
   constructor(private readonly width: number) {}
@@ -102,7 +159,7 @@ class ReservedInts {
     if (this.ints) throw new Error("rows reserved after the first were filled in");
     if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
     const slice = [this.reserved, rows] as const;
-    this.parts.set(key, { at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
+    this.parts.set(key, { start: this.reserved * this.width, at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
     this.reserved += rows;
     return slice;
   }
@@ -113,39 +170,107 @@ class ReservedInts {
     const part = this.parts.get(key);
     if (!part || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
     this.ints.set(flat, part.at);
+    // Each part in order as it comes (a month of a package's days: a few dozen rows), so that
+    // parts given in order need no sort of the whole reservation at the end.
+    sortRows(this.ints.subarray(part.at, part.at + flat.length), this.width);
     part.at += flat.length;
   }
 
+  /** The rows, each reservation's sorted by its first integer (they may come in any order). */
   finish(): Int32Array {
-    for (const [key, part] of this.parts) if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
-    return this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+    const ints = this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+    for (const [key, part] of this.parts) {
+      if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
+      sortRows(ints.subarray(part.start, part.end), this.width);
+    }
+    return ints;
   }
 }
 
-interface CategoryParts {
+/**
+ * Sorts rows of `width` integers in place by their first, when they are not in order already.
+ * The keys are days, distinct within a package: a part (a month of a package's days) is placed
+ * by day, in one pass; anything else goes by an order of row numbers.
+ */
+function sortRows(ints: Int32Array, width: number): void {
+  const n = ints.length / width;
+  let sorted = true;
+  let min = ints[0]!;
+  let max = min;
+  for (let i = width; i < ints.length; i += width) {
+    const key = ints[i]!;
+    if (key < ints[i - width]!) sorted = false;
+    if (key < min) min = key;
+    else if (key > max) max = key;
+  }
+  if (sorted) return;
+  const copy = ints.slice();
+  const span = max - min + 1;
+  if (span <= 4 * n) {
+    const at = new Int32Array(span).fill(-1);
+    let distinct = true;
+    for (let r = 0; r < n && distinct; r++) {
+      const k = copy[r * width]! - min;
+      distinct = at[k] === -1;
+      at[k] = r;
+    }
+    if (distinct) {
+      let to = 0;
+      for (const r of at) if (r >= 0) copyRow(copy, r, ints, to++, width);
+      return;
+    }
+  }
+  const order = new Uint32Array(n);
+  for (let r = 0; r < n; r++) order[r] = r;
+  order.sort((a, b) => copy[a * width]! - copy[b * width]!);
+  for (let r = 0; r < n; r++) copyRow(copy, order[r]!, ints, r, width);
+}
+
+function copyRow(from: Int32Array, r: number, to: Int32Array, at: number, width: number): void {
+  for (let k = 0; k < width; k++) to[at * width + k] = from[r * width + k]!;
+}
+
+interface CountsParts {
   combined: Slice;
   packages: Array<readonly [string, number, number]>;
-  last30: Array<readonly [string, number, number]>;
   daily: Array<readonly [string, number, number]>;
   combinedDaily: Slice;
 }
+
+interface CategoryParts extends CountsParts {
+  last30: Array<readonly [string, number, number]>;
+  filtered: CountsParts;
+}
+
+const noParts = (): CountsParts => ({ combined: [0, 0], packages: [], daily: [], combinedDaily: [0, 0] });
+
+/** Which counts a packer call is about: the legacy ones, or those without crawlers and repeats. */
+export type Counting = "legacy" | "filtered";
 
 /** Builds a PackedSiteData from rows given as flat integers. */
 export class SitePacker {
   private readonly ints = new GrowingInts(4);
   private readonly days = new ReservedInts(3);
-  private readonly perCategory = new Map<DbCategory, CategoryParts>(
-    CATEGORIES.map((c) => [c.db, { combined: [0, 0], packages: [], last30: [], daily: [], combinedDaily: [0, 0] }]),
-  );
+  private readonly perCategory = new Map<DbCategory, CategoryParts>(CATEGORIES.map((c) => [c.db, { ...noParts(), last30: [], filtered: noParts() }]));
+
+  private parts(category: DbCategory, counting: Counting): CountsParts {
+    const c = this.perCategory.get(category)!;
+    return counting === "legacy" ? c : c.filtered;
+  }
+
+  /** The days' reservations are keyed apart: a package's filtered days are not its days. */
+  private static dayKey(counting: Counting, category: DbCategory, name?: string): string {
+    return `${counting === "legacy" ? "" : "filtered:"}${category}${name === undefined ? "" : `/${name}`}`;
+  }
 
   /** stats rows: (year, month or 0, ips, downloads), … */
-  packageRows(category: DbCategory, name: string, flat: ArrayLike<number>): void {
-    this.perCategory.get(category)!.packages.push([name, ...this.ints.add(flat)]);
+  packageRows(category: DbCategory, name: string, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
+    this.parts(category, counting).packages.push([name, ...this.ints.add(flat)]);
   }
 
   /** categorystats rows, as packageRows. */
-  combinedRows(category: DbCategory, flat: ArrayLike<number>): void {
-    this.perCategory.get(category)!.combined = this.ints.add(flat);
+  combinedRows(category: DbCategory, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
+    this.parts(category, counting).combined = this.ints.add(flat);
   }
 
   lastThirtyDays(category: DbCategory, name: string, counts: Counts): void {
@@ -153,28 +278,31 @@ export class SitePacker {
   }
 
   /** Room for `days` DailyRows of a package, filled by packageDays; every reservation comes before the first fill. */
-  reservePackageDays(category: DbCategory, name: string, days: number): void {
-    this.perCategory.get(category)!.daily.push([name, ...this.days.reserve(`${category}/${name}`, days)]);
+  reservePackageDays(category: DbCategory, name: string, days: number, counting: Counting = "legacy"): void {
+    this.parts(category, counting).daily.push([name, ...this.days.reserve(SitePacker.dayKey(counting, category, name), days)]);
   }
 
   /** Room for `days` DailyRows of a category's packages combined, filled by combinedDays. */
-  reserveCombinedDays(category: DbCategory, days: number): void {
-    this.perCategory.get(category)!.combinedDaily = this.days.reserve(category, days);
+  reserveCombinedDays(category: DbCategory, days: number, counting: Counting = "legacy"): void {
+    this.parts(category, counting).combinedDaily = this.days.reserve(SitePacker.dayKey(counting, category), days);
   }
 
-  /** The next DailyRows of a package (in ascending days, as many in all as reserved). */
-  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>): void {
-    this.days.fill(`${category}/${name}`, flat);
+  /** More DailyRows of a package, in any order (as many in all as reserved). */
+  packageDays(category: DbCategory, name: string, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
+    this.days.fill(SitePacker.dayKey(counting, category, name), flat);
   }
 
-  combinedDays(category: DbCategory, flat: ArrayLike<number>): void {
-    this.days.fill(category, flat);
+  combinedDays(category: DbCategory, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
+    this.days.fill(SitePacker.dayKey(counting, category), flat);
   }
 
-  /** The model, its rows in shared memory. */
-  finish(validThru: IsoDate, packages: readonly PackageRecord[]): PackedSiteData {
-    const categories = CATEGORIES.map((c): PackedCategory => ({ db: c.db, ...this.perCategory.get(c.db)! }));
-    return { validThru, packages, categories, ints: this.ints.finish(), days: this.days.finish() };
+  /** The model, its rows in shared memory; `crawlerPackages` null: the filtered counts are left out, whatever was given. */
+  finish(validThru: IsoDate, packages: readonly PackageRecord[], dailyMonths: readonly DailyMonth[], crawlerPackages: number | null = null): PackedSiteData {
+    const categories = CATEGORIES.map((c): PackedCategory => {
+      const parts = this.perCategory.get(c.db)!;
+      return { db: c.db, ...parts, filtered: crawlerPackages === null ? noParts() : parts.filtered };
+    });
+    return { validThru, packages, dailyMonths, categories, crawlerPackages, ints: this.ints.finish(), days: this.days.finish() };
   }
 }
 
@@ -183,37 +311,56 @@ export function flatRows(rows: readonly PeriodCounts[]): number[] {
   return rows.flatMap((r) => [r.year, r.month ?? 0, r.ips, r.downloads]);
 }
 
+/** PeriodRows as PeriodCounts, for a moment (one package's file): the model keeps them packed. */
+export function periodCounts(rows: PeriodRows): PeriodCounts[] {
+  const out: PeriodCounts[] = new Array(rows.length / 4);
+  for (let i = 0, o = 0; o < rows.length; i++, o += 4) out[i] = { year: rows[o]!, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! };
+  return out;
+}
+
 export function packSiteData(data: SiteData): PackedSiteData {
   const packer = new SitePacker();
+  const days = (db: DbCategory, c: { daily: ReadonlyMap<string, DailyRows>; combinedDaily: DailyRows }, counting: Counting, fill: boolean) => {
+    for (const [name, rows] of c.daily) {
+      if (fill) packer.packageDays(db, name, rows, counting);
+      else packer.reservePackageDays(db, name, rows.length / 3, counting);
+    }
+    if (fill) packer.combinedDays(db, c.combinedDaily, counting);
+    else packer.reserveCombinedDays(db, c.combinedDaily.length / 3, counting);
+  };
   for (const c of data.categories) {
     const db = c.category.db;
     for (const [name, rows] of c.packages) packer.packageRows(db, name, flatRows(rows));
     packer.combinedRows(db, flatRows(c.combined));
     for (const [name, counts] of c.last30) packer.lastThirtyDays(db, name, counts);
-    for (const [name, days] of c.daily) packer.reservePackageDays(db, name, days.length / 3);
-    packer.reserveCombinedDays(db, c.combinedDaily.length / 3);
+    days(db, c, "legacy", false);
+    if (!c.filtered) continue;
+    for (const [name, rows] of c.filtered.packages) packer.packageRows(db, name, rows, "filtered");
+    packer.combinedRows(db, c.filtered.combined, "filtered");
+    days(db, c.filtered, "filtered", false);
   }
   for (const c of data.categories) {
-    for (const [name, days] of c.daily) packer.packageDays(c.category.db, name, days);
-    packer.combinedDays(c.category.db, c.combinedDaily);
+    days(c.category.db, c, "legacy", true);
+    if (c.filtered) days(c.category.db, c.filtered, "filtered", true);
   }
-  return packer.finish(data.validThru, data.packages);
+  return packer.finish(data.validThru, data.packages, data.dailyMonths, data.crawlerPackages ?? null);
 }
 
 export function unpackSiteData(packed: PackedSiteData): SiteData {
   const { ints, days } = packed;
   const daysOf = ([start, count]: Slice): DailyRows => days.subarray(start * 3, (start + count) * 3);
-  const take = ([start, count]: Slice): PeriodCounts[] => {
-    const rows: PeriodCounts[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const o = (start + i) * 4;
-      rows[i] = { year: ints[o]!, month: ints[o + 1] || null, ips: ints[o + 2]!, downloads: ints[o + 3]! };
-    }
-    return rows;
-  };
+  const rowsOf = ([start, count]: Slice): PeriodRows => ints.subarray(start * 4, (start + count) * 4);
+  const take = (slice: Slice): PeriodCounts[] => periodCounts(rowsOf(slice));
+  const filtered = (f: PackedCounts): FilteredCounts => ({
+    combined: rowsOf(f.combined),
+    packages: new Map(f.packages.map(([name, start, count]) => [name as PackageName, rowsOf([start, count])])),
+    daily: new Map(f.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
+    combinedDaily: daysOf(f.combinedDaily),
+  });
   return {
     validThru: packed.validThru,
     packages: packed.packages,
+    dailyMonths: packed.dailyMonths,
     categories: packed.categories.map((c) => ({
       category: CATEGORIES.find((x) => x.db === c.db)!,
       combined: take(c.combined),
@@ -221,6 +368,8 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
       last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
       daily: new Map(c.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
       combinedDaily: daysOf(c.combinedDaily),
+      ...(packed.crawlerPackages === null ? {} : { filtered: filtered(c.filtered) }),
     })),
+    ...(packed.crawlerPackages === null ? {} : { crawlerPackages: packed.crawlerPackages }),
   };
 }

@@ -2,13 +2,14 @@
 // (every n-th planned entry; a set of files that share work is one entry) and writes those whose content differs
 // from what the slot holds, synchronously: on this job a worker is CPU-bound, and plain sync
 // writes cost less than a promise per file.
-import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./model.js";
 import { renderPlanned, type FileBody } from "./site-file.js";
 import { planSite, type PlanOptions } from "./tree.js";
 import { md5, naming } from "./tree-slots.js";
+import { collectGarbage } from "../collect-garbage.js";
 
 /** The `workerData` of a render worker: this module answers jobs only in a thread started so. */
 export const RENDER_WORKER = "webstats render worker";
@@ -18,6 +19,8 @@ export interface RenderJob {
   readonly root: string;
   /** What `root` holds now: path → MD5; files with the same MD5 are not written again. */
   readonly holds: ReadonlyMap<string, string>;
+  /** path → the key its held file was made from (tree-slots.ts): a file planned with the same key is not rendered. */
+  readonly keys: ReadonlyMap<string, string>;
   readonly shard: number;
   readonly shards: number;
   readonly plan: PlanOptions;
@@ -32,6 +35,8 @@ export type RenderMessage =
       readonly bytes: number;
       /** path, MD5 of every file of this share. */
       readonly hashes: ReadonlyArray<readonly [string, string]>;
+      /** path, key of every file of this share planned with one. */
+      readonly keys: ReadonlyArray<readonly [string, string]>;
       readonly skipped: readonly string[];
       readonly timings: ShardTimings;
     }
@@ -68,6 +73,16 @@ function overwrite(path: string, body: FileBody, size: number): boolean {
   return true;
 }
 
+/** A held file's size; null when it is gone behind the manifest's back (then it is made again). */
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw naming(e, path);
+  }
+}
+
 /** Writes a file of the slot: in place when the slot holds it, else new (its folder made once). */
 function writeFile(root: string, file: string, body: FileBody, size: number, held: boolean, made: Set<string>): void {
   const path = join(root, file);
@@ -87,17 +102,30 @@ function writeFile(root: string, file: string, body: FileBody, size: number, hel
 export function renderShard(job: RenderJob, report: (m: RenderMessage) => void): void {
   const t0 = performance.now();
   const { files, skipped } = planSite(unpackSiteData(job.packed), job.plan);
+  collectGarbage(); // what planning left behind, before rendering adds to it
   const t1 = performance.now();
   let render = 0;
   const made = new Set<string>();
   const hashes: Array<readonly [string, string]> = [];
+  const keys: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
   for (let i = job.shard; i < files.length; i += job.shards) {
+    const file = files[i]!;
+    if ("key" in file && file.key !== undefined) {
+      keys.push([file.path, file.key]);
+      const held = job.holds.get(file.path);
+      const size = held !== undefined && job.keys.get(file.path) === file.key ? sizeOf(join(job.root, file.path)) : null;
+      if (size !== null) {
+        hashes.push([file.path, held!]);
+        bytes += size;
+        continue;
+      }
+    }
     let r0 = performance.now();
     // Strings are hashed and written as they are: a Buffer per file (~140 MB a build) would
     // cost a copy and, above all, garbage collections.
-    for (const [path, body] of renderPlanned(files[i]!)) {
+    for (const [path, body] of renderPlanned(file)) {
       const hash = md5(body);
       render += performance.now() - r0;
       hashes.push([path, hash]);
@@ -118,6 +146,7 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     written,
     bytes,
     hashes,
+    keys,
     skipped,
     timings: { plan: (t1 - t0) / 1000, render: render / 1000, write: (all - render) / 1000 },
   });

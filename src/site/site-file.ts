@@ -7,6 +7,12 @@ export type FileBody = string | Uint8Array;
 export interface SiteFile {
   /** Relative to the site root, `/`-separated. */
   readonly path: string;
+  /**
+   * What the content is made from, when that is cheaper to know than the content: a slot
+   * holding the path made from the same key holds the same bytes, and the file is not rendered
+   * (tree-slots.ts keeps each slot's keys).
+   */
+  readonly key?: string;
   render(): FileBody;
 }
 

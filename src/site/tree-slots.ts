@@ -14,6 +14,12 @@ import { ForeignOutDir, isEmptyFolder, isWebstatsTree, refuseUnsafeOutDir, type 
 /** Site path (`/`-separated) → MD5 of its content, hex. */
 export type TreeHashes = ReadonlyMap<string, string>;
 
+/**
+ * Site path → the key its file was made from (SiteFile.key), for the files planned with one: a
+ * slot that holds a file made from the same key holds its bytes, so it is not made again.
+ */
+export type TreeKeys = ReadonlyMap<string, string>;
+
 /** A file's entry in TreeHashes; also what S3 reports as a single-part upload's ETag. */
 export const md5 = (body: string | Uint8Array): string => createHash("md5").update(body).digest("hex");
 
@@ -28,6 +34,8 @@ export interface Slot {
   readonly dir: string;
   /** What the folder holds now; empty when unknown (the folder was then emptied). */
   readonly holds: TreeHashes;
+  /** The keys of the files it holds that had one; empty when `holds` is. */
+  readonly keys: TreeKeys;
 }
 
 export interface Replaced<T> {
@@ -42,7 +50,7 @@ const SLOTS = [".slots/a", ".slots/b"] as const;
  * Runs `write` against the idle slot; once it returns the slot's new hashes, serves that slot.
  * Throws UnsafeOutDir or ForeignOutDir, before anything is made, when DIR is not ours to replace.
  */
-export async function replaceTree<T extends { readonly hashes: TreeHashes }>(
+export async function replaceTree<T extends { readonly hashes: TreeHashes; readonly keys: TreeKeys }>(
   outDir: string,
   limits: OutDirLimits,
   write: (slot: Slot) => Promise<T>,
@@ -54,15 +62,16 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(
   if (!release) throw new LockHeld(`build: another build is writing ${target}.slots (its pid is in build.lock)`);
   try {
     const served = await checkOutDir(target, limits); // again: what another build served meanwhile
-    const idle = `${target}${served === SLOTS[0] ? SLOTS[1] : SLOTS[0]}`;
+    const idle = `${target}${idleOf(served)}`;
     const manifest = `${idle}.md5`;
     const holds = await readManifest(manifest);
+    const keys = holds.size > 0 ? await readManifest(`${idle}.keys`) : new Map<string, string>();
     // From here on the folder no longer matches a manifest: a crash means "start afresh" next time.
     await rm(manifest, { force: true });
     if (holds.size === 0) await rm(idle, { recursive: true, force: true });
     await mkdir(idle, { recursive: true });
 
-    const result = await write({ dir: idle, holds });
+    const result = await write({ dir: idle, holds, keys });
     let removed = 0;
     for (const path of holds.keys()) {
       if (result.hashes.has(path)) continue;
@@ -70,10 +79,9 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(
       await removeEmptyParents(idle, path);
       removed++;
     }
-    await writeFile(`${manifest}.tmp`, [...result.hashes].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) =>
-      Promise.reject(naming(e, `${manifest}.tmp`)),
-    );
-    await rename(`${manifest}.tmp`, manifest);
+    // The keys first: they count only beside a manifest.
+    await writeManifest(`${idle}.keys`, result.keys);
+    await writeManifest(manifest, result.hashes);
     await serve(target, idle, served);
     return { result, removed };
   } finally {
@@ -84,8 +92,23 @@ export async function replaceTree<T extends { readonly hashes: TreeHashes }>(
 /** What is at DIR: one of our slots (by symlink), a plain folder, nothing, a symlink elsewhere, or a file. */
 type Served = (typeof SLOTS)[number] | "folder" | "none" | "elsewhere" | "other";
 
-// What a build itself leaves in DIR.slots: the slots, their manifests, the lock, a new link.
-const SLOTS_ENTRY = /^(?:[ab](?:\.md5(?:\.tmp)?)?|build\.lock|link-\d+)$/;
+// What a build itself leaves in DIR.slots: the slots, their manifests and keys, the lock, a new link.
+const SLOTS_ENTRY = /^(?:[ab](?:\.(?:md5|keys)(?:\.tmp)?)?|build\.lock|link-\d+)$/;
+
+/** The slot a build writes while `served` is served. */
+const idleOf = (served: Served): (typeof SLOTS)[number] => (served === SLOTS[0] ? SLOTS[1] : SLOTS[0]);
+
+/**
+ * The keys of what the slot the next build writes holds, read before that build takes the lock,
+ * so that its data can leave out what those files were made from. A build finishing meanwhile
+ * changes them: the files left out then fail to render (MissingInput), and nothing is served.
+ */
+export async function idleSlotKeys(outDir: string): Promise<TreeKeys> {
+  const target = resolve(outDir);
+  const idle = `${target}${idleOf(await servedSlot(target))}`;
+  const holds = await readManifest(`${idle}.md5`);
+  return holds.size > 0 ? readManifest(`${idle}.keys`) : new Map();
+}
 
 /**
  * Whether a build may replace what is at DIR (issue 10): nothing, an empty folder, a symlink to
@@ -132,7 +155,7 @@ async function servedSlot(target: string): Promise<Served> {
   return stat.isDirectory() ? "folder" : "other"; // a plain folder: an older webstats, or a copy
 }
 
-/** `md5sum` format, so that `md5sum -c` can check a slot by hand. */
+/** `md5sum` format, so that `md5sum -c` can check a slot by hand (the keys file: the same, a key for the hash). */
 async function readManifest(path: string): Promise<Map<string, string>> {
   let text: string;
   try {
@@ -142,8 +165,17 @@ async function readManifest(path: string): Promise<Map<string, string>> {
     throw e;
   }
   const hashes = new Map<string, string>();
-  for (const line of text.split("\n")) if (line) hashes.set(line.slice(34), line.slice(0, 32));
+  for (const line of text.split("\n")) {
+    const gap = line.indexOf("  ");
+    if (gap > 0) hashes.set(line.slice(gap + 2), line.slice(0, gap));
+  }
   return hashes;
+}
+
+/** Written to PATH.tmp, then renamed: a reader sees the old file or the new one. */
+async function writeManifest(path: string, entries: ReadonlyMap<string, string>): Promise<void> {
+  await writeFile(`${path}.tmp`, [...entries].map(([p, h]) => `${h}  ${p}\n`).join("")).catch((e: unknown) => Promise.reject(naming(e, `${path}.tmp`)));
+  await rename(`${path}.tmp`, path);
 }
 
 async function removeEmptyParents(root: string, path: string): Promise<void> {
@@ -166,6 +198,7 @@ async function serve(target: string, slot: string, served: Served): Promise<void
     const other = `${target}${slot.endsWith(SLOTS[0]) ? SLOTS[1] : SLOTS[0]}`;
     await rm(other, { recursive: true, force: true });
     await rm(`${other}.md5`, { force: true });
+    await rm(`${other}.keys`, { force: true });
     await rename(target, other);
     try {
       await rename(link, target);

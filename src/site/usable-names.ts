@@ -27,7 +27,13 @@ export function withoutUnusableNames(data: SiteData): UsableSiteData {
     data: {
       ...data,
       packages: data.packages.filter((p) => reasonFor(p.name) === null),
-      categories: data.categories.map((cd): CategoryData => ({ ...cd, packages: usable(cd.packages), last30: usable(cd.last30), daily: usable(cd.daily) })),
+      categories: data.categories.map((cd): CategoryData => ({
+        ...cd,
+        packages: usable(cd.packages),
+        last30: usable(cd.last30),
+        daily: usable(cd.daily),
+        ...(cd.filtered ? { filtered: { ...cd.filtered, packages: usable(cd.filtered.packages), daily: usable(cd.filtered.daily) } } : {}),
+      })),
     },
     skipped: bad.map((n) => reasonFor(n)!),
   };

@@ -8,6 +8,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
+import { refreshDailyMonthsOf } from "./daily-months.js";
 
 const KNOWN = sql`join packages p on p.package = d.package and p.category = d.category`;
 
@@ -43,13 +44,15 @@ export async function insertCategoryDays(trx: Kysely<Database>, dayIps: RawBuild
 /**
  * After the packages table changed (`package_changes`, summaries/package-changes.ts: the pairs
  * that count now and did not, or did and no longer do): the days those pairs have rows on,
- * recounted from their raw rows, in every category (a moved package changes two).
+ * recounted from their raw rows, in every category (a moved package changes two); their months'
+ * daily export files are made again (their records change).
  */
 export async function followPackagesInCategoryDays(trx: Kysely<Database>): Promise<void> {
   await sql`drop table if exists category_days_changed`.execute(trx);
   await sql`create temp table category_days_changed on commit drop as
     select distinct w.date from webstats_daily w join package_changes c on c.package = w.package and c.category = w.category`.execute(trx);
   await sql`delete from webstats_category_daily where date in (select date from category_days_changed)`.execute(trx);
+  await refreshDailyMonthsOf(trx, sql`select date from category_days_changed`);
   await sql`insert into webstats_category_daily ${COLUMNS}
     ${perCategory(await rawDayIps(trx, sql`date in (select date from category_days_changed)`))}`.execute(trx);
 }

@@ -5,13 +5,14 @@ import { sql, type Kysely } from "kysely";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
+import { refreshDailyMonths } from "./daily-months.js";
 import { applyDownloadDeltas } from "./ip-sets.js";
 
 /**
  * Makes the temporary tables `new_day_ips` (from `staged`) and `old_day_ips` (the stored rows
  * of first..last), then applies their difference to the IP sets, stats and categorystats (and
  * their filtered counts: whole days on both sides, so each day's crawler test is exact), and
- * replaces those days in webstats_daily.
+ * replaces those days in webstats_daily (and their months' revisions).
  */
 export async function applyDayChanges(trx: Kysely<Database>, staged: string, first: IsoDate, last: IsoDate): Promise<void> {
   for (const t of ["new_day_ips", "old_day_ips"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
@@ -34,4 +35,5 @@ export async function applyDayChanges(trx: Kysely<Database>, staged: string, fir
   await sql`delete from webstats_daily where date >= ${first} and date <= ${last}`.execute(trx);
   await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)
     select date, package, category, sum(downloads), count(*), sum(kept) from new_day_ips group by 1, 2, 3`.execute(trx);
+  await refreshDailyMonths(trx, first, last);
 }

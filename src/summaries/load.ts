@@ -1,13 +1,15 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
+import { addDays, dateParts, isoDate, lastThirtyDays, lastYearDays } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { countedDownloads } from "./counted.js";
+import { getCrawlerPackages } from "./crawlers.js";
+import { summaryTablesState } from "./rebuild.js";
 import { recentIsCurrent } from "./recent.js";
 
 // Each subject's rows come back as one string of integers, `year,month,ips,downloads,…`
@@ -16,8 +18,13 @@ import { recentIsCurrent } from "./recent.js";
 const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)::int,
   case when is_monthly then extract(month from date)::int else 0 end, ip_count, download_count), ',')`;
 
-// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), ascending by day.
-const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date)`;
+// The same for days: `day number,downloads,ips,…` (days since 1970-01-01), in no order (an
+// ordered aggregate would sort every row read; the packer sorts each package's few hundred).
+const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',')`;
+// A package-day's filtered downloads are its filtered IPs: each (day, package, IP) counts once.
+const packedFilteredDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',')`;
+const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',')
+  filter (where filtered_downloads > 0)`;
 
 function ints(text: string): number[] {
   return text.split(",").map(Number);
@@ -28,6 +35,11 @@ export interface LoadOptions {
   readonly betweenReads?: (read: string) => Promise<void>;
   /** One line for the operator: a summary that had to be made from raw rows. */
   readonly warn?: (line: string) => void;
+  /**
+   * Months (first day) of webstats_daily whose days need not be read beyond lastYearDays: the
+   * slot being written holds their daily export file made from this revision. Default: none.
+   */
+  readonly heldMonth?: (month: IsoDate, revision: string) => boolean;
 }
 
 /**
@@ -36,7 +48,9 @@ export interface LoadOptions {
  * whose "Data as of" and numbers come from two states.
  */
 export async function loadPackedSiteData(store: Pick<Store, "readSnapshot">, options: LoadOptions = {}): Promise<PackedSiteData | null> {
-  return store.readSnapshot((trx) => readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {})));
+  return store.readSnapshot((trx) =>
+    readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {}), options.heldMonth ?? (() => false)),
+  );
 }
 
 /** Downloads and distinct IPs of the last 30 days per known package: webstats_recent, or (left behind by an interrupted run) the raw rows. */
@@ -58,6 +72,7 @@ async function readSiteData(
   db: Transaction<Database>,
   betweenReads: (read: string) => Promise<void>,
   warn: (line: string) => void,
+  heldMonth: (month: IsoDate, revision: string) => boolean,
 ): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
@@ -76,26 +91,45 @@ async function readSiteData(
     .groupBy("category")
     .execute();
   await betweenReads("categorystats");
+  const crawlerPackages = await readFilterK(db, warn);
+  const filtered = crawlerPackages === null ? null : await readFilteredStats(db);
+  await betweenReads("filtered stats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
   await betweenReads("last 30 days");
-  // Known packages only, as stats, every day since the first (the bulk export's months): counted
-  // first, so that the packer reserves exactly the memory they need, then read a year at a time.
-  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
-  const dayCounts = await sql<{
-    category: string;
-    package: string;
-    days: number;
-    first: number;
-    last: number;
-  }>`select d.category, d.package, count(*)::int as days,
-    extract(year from min(d.date))::int as first, extract(year from max(d.date))::int as last from ${known} group by 1, 2`.execute(db);
-  await betweenReads("daily");
   const year = lastYearDays(validThru);
+  const months = await sql<{ month: IsoDate; revision: string; records: number }>`select month, revision::text as revision, records
+    from webstats_daily_months`.execute(db);
+  const dailyMonths = months.rows
+    .map((m) => ({ ...m, loaded: !heldMonth(m.month, m.revision) }))
+    .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
+  // Known packages only, as stats: the year of the daily series, and the export's months to make.
+  const known = sql`webstats_daily d join packages p on p.package = d.package and p.category = d.category`;
+  const ranges = dayRanges(
+    year,
+    dailyMonths.filter((m) => m.loaded).map((m) => m.month),
+  );
+  const inRanges = sql.join(
+    ranges.map(([from, to]) => sql`(d.date >= ${from} and d.date <= ${to})`),
+    sql` or `,
+  );
+  // A grouping of days is held in memory, not spilled to temporary files (this transaction only).
+  await sql`set local work_mem = '128MB'`.execute(db);
+  // Counted first, so that the packer reserves exactly the memory they need, then read a month
+  // at a time: the days are never held twice, nor more than a month of them as text. The same
+  // for the filtered days, of the year only (the API's `daily`), those with a filtered download.
+  const inYear = sql`d.filtered_ips > 0 and d.date >= ${year.from} and d.date <= ${year.to}`;
+  const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
+    count(*)::int as days, count(*) filter (where ${inYear})::int as filtered_days
+    from ${known} where ${inRanges} group by 1, 2`.execute(db);
+  await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
     days: string;
     n: number;
-  }>`select category, ${packedDays} as days, count(*)::int as n from webstats_category_daily
+    filtered: string | null;
+    filtered_n: number;
+  }>`select category, ${packedDays} as days, count(*)::int as n,
+    ${packedFilteredCategoryDays} as filtered, count(*) filter (where filtered_downloads > 0)::int as filtered_n from webstats_category_daily
     where date >= ${year.from} and date <= ${year.to} group by 1`.execute(db);
   await betweenReads("category daily");
   const packer = new SitePacker();
@@ -107,28 +141,42 @@ async function readSiteData(
     const c = categoryOfDb(row.category);
     if (c) packer.combinedRows(c.db, ints(row.rows));
   }
+  for (const row of filtered?.stats ?? []) {
+    const c = categoryOfDb(row.category ?? "");
+    if (c) packer.packageRows(c.db, row.package, ints(row.rows), "filtered");
+  }
+  for (const row of filtered?.combined ?? []) {
+    const c = categoryOfDb(row.category);
+    if (c) packer.combinedRows(c.db, ints(row.rows), "filtered");
+  }
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
     if (c) packer.lastThirtyDays(c.db, row.package, { downloads: Number(row.downloads), ips: Number(row.ips) });
   }
-  let firstYear = Infinity;
-  let lastYear = -Infinity;
   for (const row of dayCounts.rows) {
     const c = categoryOfDb(row.category);
     if (!c) continue;
     packer.reservePackageDays(c.db, row.package, row.days);
-    firstYear = Math.min(firstYear, row.first);
-    lastYear = Math.max(lastYear, row.last);
+    if (crawlerPackages !== null && row.filtered_days > 0) packer.reservePackageDays(c.db, row.package, row.filtered_days, "filtered");
   }
   const combinedRows = combinedDaily.rows.filter((row) => categoryOfDb(row.category));
-  for (const row of combinedRows) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
-  for (const row of combinedRows) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
-  for (let y = firstYear; y <= lastYear; y++) {
-    const days = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, ${packedDays} as days from ${known}
-      where d.date >= ${isoDate(y, 1, 1)} and d.date < ${isoDate(y + 1, 1, 1)} group by 1, 2`.execute(db);
+  for (const row of combinedRows) {
+    packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.n);
+    if (crawlerPackages !== null) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.filtered_n, "filtered");
+  }
+  for (const row of combinedRows) {
+    packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
+    if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
+  }
+  const filteredDays = crawlerPackages === null ? sql`null` : sql`${packedFilteredDays} filter (where ${inYear})`;
+  for (const [from, to] of ranges.flatMap(byMonth)) {
+    const days = await sql<{ category: string; package: string; days: string; filtered: string | null }>`select d.category, d.package,
+      ${packedDays} as days, ${filteredDays} as filtered from ${known} where d.date >= ${from} and d.date <= ${to} group by 1, 2`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
-      if (c) packer.packageDays(c.db, row.package, ints(row.days));
+      if (!c) continue;
+      packer.packageDays(c.db, row.package, ints(row.days));
+      if (row.filtered) packer.packageDays(c.db, row.package, ints(row.filtered), "filtered");
     }
   }
   return packer.finish(
@@ -139,5 +187,69 @@ async function readSiteData(
       firstVersion: p.first_version,
       lastVersion: p.last_version,
     })),
+    dailyMonths,
+    crawlerPackages,
   );
+}
+
+/**
+ * K of the counts without crawlers and repeats, or null when those counts are not complete
+ * (a database upgraded to sql/007, or a summarize under way or interrupted): the site then
+ * goes on from the legacy counts, and the API says the filtered ones are missing.
+ */
+async function readFilterK(db: Transaction<Database>, warn: (line: string) => void): Promise<number | null> {
+  const state = await summaryTablesState(db);
+  if (state === "complete") return getCrawlerPackages(db);
+  warn(
+    `build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`,
+  );
+  return null;
+}
+
+async function readFilteredStats(db: Transaction<Database>) {
+  const stats = await db
+    .selectFrom("webstats_filtered_stats")
+    .select(["category", "package", packedRows.as("rows")])
+    .groupBy(["category", "package"])
+    .execute();
+  const combined = await db
+    .selectFrom("webstats_filtered_categorystats")
+    .select(["category", packedRows.as("rows")])
+    .groupBy("category")
+    .execute();
+  return { stats, combined };
+}
+
+/**
+ * The days to read as [first, last] ranges, ascending, apart: the year, and each month given
+ * (first days) whole; a month that overlaps the year or the next month joins its range.
+ */
+export function dayRanges(year: { from: IsoDate; to: IsoDate }, months: readonly IsoDate[]): Array<[IsoDate, IsoDate]> {
+  const spans = [[year.from, year.to] as [IsoDate, IsoDate], ...months.map((m): [IsoDate, IsoDate] => [m, lastDayOfMonth(m)])];
+  spans.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Array<[IsoDate, IsoDate]> = [];
+  for (const [from, to] of spans) {
+    const prev = out[out.length - 1];
+    if (prev && from <= addDays(prev[1], 1)) {
+      if (to > prev[1]) prev[1] = to;
+    } else out.push([from, to]);
+  }
+  return out;
+}
+
+/** A range cut at the ends of months. */
+function byMonth([from, to]: [IsoDate, IsoDate]): Array<[IsoDate, IsoDate]> {
+  const out: Array<[IsoDate, IsoDate]> = [];
+  for (let start = from; start <= to;) {
+    const monthEnd = lastDayOfMonth(start);
+    const end = monthEnd < to ? monthEnd : to;
+    out.push([start, end]);
+    start = addDays(end, 1);
+  }
+  return out;
+}
+
+function lastDayOfMonth(day: IsoDate): IsoDate {
+  const { year, month } = dateParts(day);
+  return isoDate(year, month + 1, 0);
 }

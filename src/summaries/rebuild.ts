@@ -3,12 +3,13 @@
 // This fills webstats' tables on a database that has only the legacy ones, and takes in rows
 // that something else (the legacy ETL) loaded into bioc_web_downloads.
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { dateParts, isoDate } from "../domain/dates.js";
+import { dateParts, isoDate, monthStart } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
 import { insertCategoryDays } from "./category-daily.js";
+import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { rebuildRecent } from "./recent.js";
@@ -33,8 +34,6 @@ async function rawSpan(db: Kysely<Database>): Promise<{ first: IsoDate; last: Is
   const r = rows[0];
   return r?.first && r.last ? { first: r.first, last: r.last } : null;
 }
-
-const monthStart = (d: IsoDate): IsoDate => isoDate(dateParts(d).year, dateParts(d).month, 1);
 
 /**
  * Null when there is nothing stored. `since`: rebuild from its month on (only once the tables
@@ -85,7 +84,7 @@ export async function rebuildSummaries(
         await sql`truncate ${sql.table(t.table)}`.execute(trx);
         await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
       }
-      await sql`truncate webstats_daily, webstats_category_daily`.execute(trx);
+      await sql`truncate webstats_daily, webstats_category_daily, webstats_daily_months`.execute(trx);
     }
     await setInfo(trx, "SummaryTables", "rebuilding");
     await setInfo(trx, "CrawlerPackages", String(k));
@@ -132,6 +131,7 @@ const SUMMARY_TABLES = [
   "webstats_category_month_ips",
   "webstats_daily",
   "webstats_category_daily",
+  "webstats_daily_months",
   "stats",
   "categorystats",
   "webstats_filtered_stats",
@@ -199,6 +199,7 @@ async function rebuildYear(
     await insertCategoryDays(trx, sql`select * from month_day_ips`);
     await sql`drop table month_day_ips`.execute(trx);
   }
+  await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
   // In key order where there is an index to grow at its end.
   await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads, filtered_days from year_ips
     ${whole ? sql`` : sql`order by package, category, ip, month`}`.execute(trx);

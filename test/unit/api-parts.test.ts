@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { IsoDate, PeriodCounts } from "../../src/domain/types.js";
 import { csvField, exportOrder, pageRanges, renderNdjsonPage, type ExportEntry } from "../../src/site/api/exports.js";
 import { gzipPieces } from "../../src/site/api/gzip.js";
-import { seriesJson } from "../../src/site/api/package-json.js";
+import { seriesJson } from "../../src/site/api/series.js";
 import { monthlySeries, totalDownloads, yearlySeries } from "../../src/site/api/series.js";
 import { scoreWindowLabels } from "../../src/site/api/summaries.js";
 import { decodeRelease } from "../../src/domain/release.js";

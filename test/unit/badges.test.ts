@@ -90,6 +90,7 @@ describe("rank in the current release", () => {
       pkg("New", "bioc"),
       pkg("Other", "experiment"),
     ],
+    dailyMonths: [],
     categories: CATEGORIES.map((category) => ({
       category,
       combined: [],

@@ -1,7 +1,8 @@
 // The explore chart's numbers (assets/explore/series.js): days, weeks and months over a range,
-// the bucket ValidThru cuts short marked partial, and log-scale ticks that read.
+// the bucket ValidThru cuts short marked partial, log-scale ticks that read, and the switch to
+// the counts without crawlers and repeats.
 import { describe, expect, it } from "vitest";
-import { bucketsOf, logTicks, mondayOf, rangeStart, valuesOf, type PackageSeries } from "../../assets/explore/series.js";
+import { bucketsOf, filterNote, logTicks, mondayOf, rangeStart, readFiltered, shownSeries, valuesOf, type PackageSeries } from "../../assets/explore/series.js";
 
 const addDays = (day: string, n: number) => new Date(Date.parse(day + "T00:00:00Z") + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -81,6 +82,47 @@ describe("explore series: days and weeks", () => {
 
   it("has no days or weeks without daily numbers", () => {
     expect(bucketsOf([{ monthly, daily: undefined }], "week", "all", "2025-01-17")).toEqual([]);
+  });
+});
+
+describe("explore series: without crawlers and repeats", () => {
+  const filteredMonthly = monthly.map((m) => ({ ...m, downloads: m.distinctIPs }));
+  const file = {
+    schemaVersion: 3,
+    monthly,
+    daily: daily("2025-01-17"),
+    filtered: { crawlerPackages: 500, rule: "…", monthly: filteredMonthly, yearly: [], daily: undefined },
+  };
+
+  it("reads a file's filtered series and K, and nothing from a file without them or with them malformed", () => {
+    expect(readFiltered(file)).toEqual({ crawlerPackages: 500, monthly: filteredMonthly, daily: undefined });
+    const days = daily("2025-01-17");
+    expect(readFiltered({ ...file, filtered: { ...file.filtered, daily: days } })!.daily).toBe(days);
+    for (const filtered of [
+      null,
+      undefined,
+      3,
+      { ...file.filtered, monthly: "x" },
+      { ...file.filtered, crawlerPackages: 0 },
+      { ...file.filtered, crawlerPackages: "500" },
+    ]) {
+      expect(readFiltered({ ...file, filtered }), JSON.stringify(filtered)).toBeUndefined();
+    }
+    expect(readFiltered(null)).toBeUndefined();
+  });
+
+  it("shows the filtered numbers only when the switch is on and the file has them", () => {
+    const s: PackageSeries = { monthly, daily: undefined, filtered: readFiltered(file) };
+    const buckets = bucketsOf([s], "month", "all", "2025-01-17");
+    expect(valuesOf(shownSeries(s, false), buckets, "month", "downloads")).toEqual([5, 7, 1]);
+    expect(valuesOf(shownSeries(s, true), buckets, "month", "downloads")).toEqual([2, 3, 1]);
+    expect(shownSeries({ monthly, daily: undefined }, true).monthly).toBe(monthly);
+  });
+
+  it("says what the switch does, with K", () => {
+    expect(filterNote(300)).toMatch(
+      /^Without crawlers and repeats: an IP that downloads more than 300 packages on one day is left out that day .* count once\.$/,
+    );
   });
 });
 

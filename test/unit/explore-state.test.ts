@@ -82,14 +82,16 @@ describe("explore state: names", () => {
 
 describe("explore state: the hash", () => {
   it("reads every field, with defaults for missing or unknown values", () => {
-    expect(S.parseHash("")).toEqual({ packages: null, metric: "downloads", scale: "linear", granularity: "month", range: "all" });
-    expect(S.parseHash("#p=&g=hour&r=5y")).toEqual({ packages: [], metric: "downloads", scale: "linear", granularity: "month", range: "all" });
-    expect(S.parseHash("#p=affy,%E0%A4%A,bioc%2Flimma,+&m=ips&s=log&g=week&r=90d")).toEqual({
+    const defaults = { metric: "downloads", scale: "linear", granularity: "month", range: "all", filtered: false };
+    expect(S.parseHash("")).toEqual({ packages: null, ...defaults });
+    expect(S.parseHash("#p=&g=hour&r=5y&f=yes")).toEqual({ packages: [], ...defaults });
+    expect(S.parseHash("#p=affy,%E0%A4%A,bioc%2Flimma,+&m=ips&s=log&g=week&r=90d&f=1")).toEqual({
       packages: ["affy", "%E0%A4%A", "bioc/limma"],
       metric: "ips",
       scale: "log",
       granularity: "week",
       range: "90d",
+      filtered: true,
     });
   });
 
@@ -105,11 +107,15 @@ describe("explore state: the hash", () => {
 
   it("keeps known names once, at most eight, reports the others, and writes back what it read", () => {
     const names = ["affy", "AFFY", "nope", "limma", "GO.db", "a4", "zlibbioc", "BiocGenerics", "GOstats", "data-experiment/affy"];
-    const { state, unknown } = S.applyHash(S.initialState(), S.parseHash("p=" + names.join(",") + "&m=ips&g=day&r=1y"), index);
+    const { state, unknown } = S.applyHash(S.initialState(), S.parseHash("p=" + names.join(",") + "&m=ips&g=day&r=1y&f=1"), index);
     expect(unknown).toEqual(["nope"]);
     expect(state.chosen).toHaveLength(S.MAX_CHOSEN);
     expect(state.chosen[0]).toBe("bioc/affy");
-    expect(S.hashText(state, index)).toBe("p=bioc/affy,limma,GO.db,a4,zlibbioc,BiocGenerics,GOstats,data-experiment/affy&m=ips&g=day&r=1y");
+    expect(state.filtered).toBe(true);
+    expect(S.hashText(state, index)).toBe("p=bioc/affy,limma,GO.db,a4,zlibbioc,BiocGenerics,GOstats,data-experiment/affy&m=ips&g=day&r=1y&f=1");
+    // off by default, and then left out of the hash
+    expect(S.initialState().filtered).toBe(false);
+    expect(S.hashText({ ...state, filtered: false }, index)).not.toContain("f=");
   });
 
   it("adds and removes packages, and a change makes the selection explicit", () => {

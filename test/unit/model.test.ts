@@ -7,6 +7,7 @@ import { packSiteData, SitePacker, unpackSiteData, type SiteData } from "../../s
 const data: SiteData = {
   validThru: "2025-02-10" as IsoDate,
   packages: [{ name: "affy" as PackageName, category: "bioc", firstVersion: "308", lastVersion: null }],
+  dailyMonths: [{ month: "2024-10-01" as IsoDate, revision: "7", records: 8, loaded: true }],
   categories: CATEGORIES.map((category, i) => ({
     category,
     combined: [{ year: 2025, month: 1, ips: i, downloads: 2 * i }],
@@ -36,15 +37,57 @@ describe("the site model, packed and unpacked", () => {
     expect(unpackSiteData(packed)).toEqual(data);
   });
 
+  it("gives back the counts without crawlers and repeats beside the legacy ones, their stats rows still packed", () => {
+    const withFiltered: SiteData = {
+      ...data,
+      crawlerPackages: 500,
+      categories: data.categories.map((c, i) => ({
+        ...c,
+        filtered: {
+          combined: Int32Array.of(2025, 1, i, i),
+          packages: new Map([[`p${i}` as PackageName, Int32Array.of(2024, 0, 1, 1, 2025, 2, 3, 3)]]),
+          daily: new Map([[`p${i}` as PackageName, Int32Array.of(20001 + i, 1, 1)]]),
+          combinedDaily: Int32Array.of(20000, 1 + i, 1),
+        },
+      })),
+    };
+    const packed = packSiteData(withFiltered);
+    expect(packed.crawlerPackages).toBe(500);
+    expect(packed.days.length).toBe(4 * (6 + 3 + 3 + 3 + 3));
+    const model = unpackSiteData(packed);
+    expect(model).toEqual(withFiltered);
+    // the legacy rows did not move for them
+    expect(model.categories.map((c) => c.packages)).toEqual(data.categories.map((c) => c.packages));
+    expect(model.categories[0]!.daily.get("p0" as PackageName)).toEqual(Int32Array.of(20000, 3, 2, 20001, 4, 1));
+    // without a K, nothing filtered is handed on, whatever was packed
+    const packer = new SitePacker();
+    packer.packageRows("bioc", "affy", [2025, 1, 1, 1], "filtered");
+    const plain = unpackSiteData(packer.finish(data.validThru, [], []));
+    expect(plain.crawlerPackages).toBeUndefined();
+    expect(plain.categories.every((c) => c.filtered === undefined)).toBe(true);
+  });
+
   it("takes a package's days in parts, and refuses more or fewer than reserved", () => {
     const packer = new SitePacker();
     packer.reservePackageDays("bioc", "affy", 2);
     packer.packageDays("bioc", "affy", [20000, 1, 1]);
-    expect(() => packer.finish(data.validThru, [])).toThrow(/fewer rows for bioc\/affy/);
+    expect(() => packer.finish(data.validThru, [], [])).toThrow(/fewer rows for bioc\/affy/);
     packer.packageDays("bioc", "affy", [20001, 2, 2]);
     expect(() => packer.packageDays("bioc", "affy", [20002, 3, 3])).toThrow(/more rows for bioc\/affy/);
     expect(() => packer.reservePackageDays("bioc", "limma", 1)).toThrow(/reserved after/);
-    const model = unpackSiteData(packer.finish(data.validThru, []));
+    const model = unpackSiteData(packer.finish(data.validThru, [], []));
     expect([...model.categories[0]!.daily.get("affy" as PackageName)!]).toEqual([20000, 1, 1, 20001, 2, 2]);
+  });
+
+  it("gives each package's days ascending, in whatever order its parts came", () => {
+    const packer = new SitePacker();
+    packer.reservePackageDays("bioc", "affy", 4);
+    packer.reservePackageDays("bioc", "limma", 2);
+    packer.packageDays("bioc", "affy", [20010, 5, 5, 20002, 2, 1]); // a range read out of order
+    packer.packageDays("bioc", "limma", [20001, 7, 7, 20003, 8, 8]);
+    packer.packageDays("bioc", "affy", [19990, 1, 1, 20011, 6, 4]); // and an earlier range after a later one
+    const model = unpackSiteData(packer.finish(data.validThru, [], []));
+    expect([...model.categories[0]!.daily.get("affy" as PackageName)!]).toEqual([19990, 1, 1, 20002, 2, 1, 20010, 5, 5, 20011, 6, 4]);
+    expect([...model.categories[0]!.daily.get("limma" as PackageName)!]).toEqual([20001, 7, 7, 20003, 8, 8]);
   });
 });

@@ -22,6 +22,7 @@ function siteData(extra: readonly string[] = []): SiteData {
       ...CATEGORIES.map((c, i) => ({ name: names[i]!, category: c.db, firstVersion: "308", lastVersion: null })),
       ...extra.map((n) => ({ name: n as PackageName, category: "bioc" as const, firstVersion: "308", lastVersion: null })),
     ],
+    dailyMonths: [],
     categories: CATEGORIES.map((category, i) => ({
       category,
       combined: rows,

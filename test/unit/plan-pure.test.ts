@@ -3,12 +3,17 @@
 // monthly export, so that the pages and the full file made from them are exercised, and four
 // months of the daily export.
 import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
 import { dayNumber } from "../../src/domain/dates.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import type { SiteData } from "../../src/site/model.js";
-import { renderPlanned, type SitePlan } from "../../src/site/site-file.js";
+import { renderPlanned, type SiteFile, type SitePlan } from "../../src/site/site-file.js";
+import { runRenderJob, type RenderMessage } from "../../src/site/render-worker.js";
+import { packSiteData } from "../../src/site/model.js";
 import { planSite } from "../../src/site/tree.js";
 
 const YEARS = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025];
@@ -34,7 +39,10 @@ function daysOf(seed: number, step: number): Int32Array {
   return Int32Array.from(ints);
 }
 
-function siteData(): SiteData {
+const MONTHS = ["2024-11", "2024-12", "2025-01", "2025-02"];
+
+/** `held`: the months whose days the model leaves out (the slot being written holds their files). */
+function siteData(held: readonly string[] = []): SiteData {
   const names = Array.from({ length: 120 }, (_, i) => `pkg${String(i).padStart(3, "0")}` as PackageName);
   const categoryOf = (i: number) => CATEGORIES[i % CATEGORIES.length]!;
   return {
@@ -48,6 +56,8 @@ function siteData(): SiteData {
       daily: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, daysOf(i, 1 + (i % 4))] as const] : []))),
       combinedDaily: daysOf(category.key.length, 1),
     })),
+    // records: any count will do here (the index says it; the loader's is checked against the rows in test/daily-export-months.test.ts)
+    dailyMonths: MONTHS.map((m, i) => ({ month: `${m}-01` as IsoDate, revision: String(100 + i), records: 10 + i, loaded: !held.includes(m) })),
   };
 }
 
@@ -83,9 +93,7 @@ describe("the planned files", () => {
   it("include a set of several files (the export pages and the full file)", () => {
     expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/pages/")).length).toBe(2);
     expect(expected.has("api/v1/export/stats.ndjson.gz")).toBe(true);
-    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(
-      ["2024-11", "2024-12", "2025-01", "2025-02"].map((m) => `api/v1/export/daily/${m}.ndjson.gz`),
-    );
+    expect([...expected.keys()].filter((p) => p.startsWith("api/v1/export/daily/"))).toEqual(MONTHS.map((m) => `api/v1/export/daily/${m}.ndjson.gz`));
   });
 
   it("render the same bytes in a shuffled order", () => {
@@ -96,5 +104,55 @@ describe("the planned files", () => {
     const alone = new Map<string, string>();
     for (let i = 0; i < n; i++) for (const [path, md5] of render(planSite(data), [i])) alone.set(path, md5);
     expect(alone).toEqual(expected);
+  });
+});
+
+describe("a daily export month whose days the model left out", () => {
+  const plan = planSite(siteData(["2024-12"]));
+  const file = (path: string) => plan.files.find((f) => "path" in f && f.path === path) as SiteFile;
+  const held = "api/v1/export/daily/2024-12.ndjson.gz";
+
+  it("is planned with its month's revision as its key, as every month is", () => {
+    expect(file(held).key).toBe("daily-export-1:101");
+    expect(file("api/v1/export/daily/2025-01.ndjson.gz").key).toBe("daily-export-1:102");
+    expect(file("api/v1/export/index.json").key).toBeUndefined();
+  });
+
+  it("refuses to render (its days are not there) and says to build again", () => {
+    expect(() => file(held).render()).toThrow(/2024-12\.ndjson\.gz: its days were not read.*build again/);
+  });
+
+  it("is not rendered by a worker whose slot holds it made from the same key, and keeps the slot's hash", () => {
+    const root = mkdtempSync(join(tmpdir(), "webstats-keys-"));
+    try {
+      const messages: RenderMessage[] = [];
+      const job = (keys: Map<string, string>) => ({
+        packed: packSiteData(siteData(["2024-12"])),
+        root,
+        holds: new Map([[held, "0123456789abcdef0123456789abcdef"]]),
+        keys,
+        shard: 0,
+        shards: 1,
+        plan: { api: true },
+      });
+      mkdirSync(join(root, "api/v1/export/daily"), { recursive: true });
+      writeFileSync(join(root, held), "made by an earlier build");
+      runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
+      const done = messages.find((m) => m.kind === "done");
+      expect(done && new Map(done.hashes).get(held)).toBe("0123456789abcdef0123456789abcdef");
+      expect(done && new Map(done.keys).get(held)).toBe("daily-export-1:101");
+      expect(readFileSync(join(root, held), "utf8")).toBe("made by an earlier build");
+      // The slot's file was made from another revision: the worker must render it, and cannot.
+      messages.length = 0;
+      runRenderJob(job(new Map([[held, "daily-export-1:99"]])), (m) => messages.push(m));
+      expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
+      // The same key, but the file is gone behind the manifest's back: made again, not assumed.
+      rmSync(join(root, held));
+      messages.length = 0;
+      runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
+      expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

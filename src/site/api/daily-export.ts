@@ -2,13 +2,18 @@
 // with downloads, sorted by day, then package (collation), category; one file a month, from the
 // first month with downloads through ValidThru's month. Each month is rendered from the model
 // alone and gzipped deterministically (gzip.ts), so a past month's file keeps its bytes and a
-// nightly build writes, and publish uploads, only the months whose days changed.
+// nightly build writes, and publish uploads, only the months whose days changed. Nor does it
+// read or render the others: each file's key is its month's revision (webstats_daily_months),
+// and a month whose file the slot holds made from that revision is left out of the model.
 import { dateParts } from "../../domain/dates.js";
+import type { IsoDate } from "../../domain/types.js";
+import type { DailyMonth } from "../model.js";
 import { monthIndex } from "../scores.js";
+import type { TreeKeys } from "../tree-slots.js";
 import { firstRowFrom } from "./daily.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { monthLabel } from "./series.js";
-import type { ApiContext } from "./summaries.js";
+import { API_ROOT, type ApiContext } from "./summaries.js";
 
 const DAY_MS = 86_400_000;
 const LINES_PER_PIECE = 10_000;
@@ -17,48 +22,56 @@ export interface DailyExportMonth {
   /** Month index, `year * 12 + month - 1`. */
   readonly month: number;
   readonly records: number;
+  /** The file's SiteFile.key. */
+  readonly key: string;
+  /** Whether the model holds its days (else its file is the slot's, made from the same key). */
+  readonly loaded: boolean;
 }
 
+// Part of every key: raised when the same days give other bytes (the format, the gzip
+// settings), so that every month is made again.
+const FORMAT = "daily-export-1";
+
+/** The key of a month's file made from `revision` (DailyMonth). */
+export const dailyExportKey = (revision: string): string => `${FORMAT}:${revision}`;
+
+/** Relative to api/v1/export/, as the export index lists it. */
 export const dailyExportPath = (month: number): string => `daily/${monthLabel(month)}.ndjson.gz`;
+
+/** In the site. */
+export const dailyExportSitePath = (month: number): string => `${API_ROOT}/export/${dailyExportPath(month)}`;
+
+/** Whether a slot whose files have `keys` holds a month's file (its first day) made from `revision`: its days need not be read. */
+export function holdsDailyMonth(keys: TreeKeys, month: IsoDate, revision: string): boolean {
+  return keys.get(dailyExportSitePath(indexOf(month))) === dailyExportKey(revision);
+}
 
 /** The day number (days since 1970-01-01) a month index starts on. */
 function monthStart(month: number): number {
   return Date.UTC(Math.floor(month / 12), month % 12, 1) / DAY_MS;
 }
 
-function monthOfDay(day: number): number {
-  const t = new Date(day * DAY_MS);
-  return monthIndex(t.getUTCFullYear(), t.getUTCMonth() + 1);
-}
+const indexOf = (day: IsoDate): number => monthIndex(dateParts(day).year, dateParts(day).month);
 
-/** Every month of the export with its number of records; none without daily rows. */
-export function dailyExportMonths(ctx: ApiContext): DailyExportMonth[] {
-  let firstDay = Infinity;
-  let lastDay = -Infinity;
-  for (const p of ctx.packages) {
-    if (p.daily.length === 0) continue;
-    firstDay = Math.min(firstDay, p.daily[0]!);
-    lastDay = Math.max(lastDay, p.daily[p.daily.length - 3]!);
+/**
+ * Every month of the export, from the first with records through ValidThru's month (or a later
+ * one with records); none without records. A month without a row of webstats_daily has no days
+ * to load, and always the same empty file.
+ */
+export function dailyExportMonths(months: readonly DailyMonth[], validThru: IsoDate): DailyExportMonth[] {
+  const counted = months.filter((m) => m.records > 0).map((m) => indexOf(m.month));
+  if (counted.length === 0) return [];
+  const byIndex = new Map(months.map((m) => [indexOf(m.month), m]));
+  const first = Math.min(...counted);
+  const last = Math.max(indexOf(validThru), ...counted);
+  const out: DailyExportMonth[] = [];
+  for (let month = first; month <= last; month++) {
+    const m = byIndex.get(month);
+    out.push(
+      m ? { month, records: m.records, key: dailyExportKey(m.revision), loaded: m.loaded } : { month, records: 0, key: dailyExportKey("none"), loaded: true },
+    );
   }
-  if (firstDay === Infinity) return [];
-  const first = monthOfDay(firstDay);
-  const { year, month } = dateParts(ctx.validThru);
-  const last = Math.max(monthIndex(year, month), monthOfDay(lastDay)); // a row after ValidThru keeps its month
-  const records = new Array<number>(last - first + 1).fill(0);
-  for (const p of ctx.packages) {
-    // rows ascend by day: a month's boundary is worked out once per month, not per row
-    let m = -1;
-    let next = -Infinity;
-    for (let i = 0; i < p.daily.length; i += 3) {
-      const day = p.daily[i]!;
-      if (day >= next) {
-        m = monthOfDay(day);
-        next = monthStart(m + 1);
-      }
-      records[m - first]!++;
-    }
-  }
-  return records.map((n, i) => ({ month: first + i, records: n }));
+  return out;
 }
 
 /** One month's file. */

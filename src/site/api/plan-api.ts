@@ -21,8 +21,9 @@ import {
   type ExportTable,
   type PageRange,
 } from "./exports.js";
-import { dailyExportMonths, dailyExportPath, renderDailyMonth } from "./daily-export.js";
+import { dailyExportMonths, dailyExportSitePath, renderDailyMonth } from "./daily-export.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
+import { NO_FILTERED } from "./filtered.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
 import { API_ROOT, apiContext } from "./summaries.js";
 
@@ -54,19 +55,30 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
 
   add("packages.json", () => renderPackagesIndex(ctx));
   for (const cd of data.categories) {
-    add(`categories/${cd.category.key}.json`, () => renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, scores.get(cd.category.key) ?? []));
+    const filtered = cd.filtered ? { rows: cd.filtered.combined, daily: cd.filtered.combinedDaily } : NO_FILTERED;
+    add(`categories/${cd.category.key}.json`, () =>
+      renderCategoryJson(ctx, cd.category, cd.combined, cd.combinedDaily, filtered, scores.get(cd.category.key) ?? []),
+    );
   }
   const records = countRecords(ctx);
   const pages = pageRanges(records, PAGE_SIZE);
   files.push(ndjsonExport(exported, pages));
   add("export/stats.csv.gz", () => renderCsvGz(exported()));
-  const dailyMonths = dailyExportMonths(ctx);
-  for (const { month } of dailyMonths) add(`export/${dailyExportPath(month)}`, () => renderDailyMonth(ctx, month));
+  const dailyMonths = dailyExportMonths(data.dailyMonths, data.validThru);
+  for (const m of dailyMonths) {
+    const path = dailyExportSitePath(m.month);
+    files.push({ path, key: m.key, render: () => (m.loaded ? renderDailyMonth(ctx, m.month) : leftOut(path)) });
+  }
   add("export/index.json", () => renderExportIndex(ctx, records, pages, dailyMonths));
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
   files.push(...planBadges(ctx)); // beside api/v1/, in badges/: the package files list their paths
   return files;
+}
+
+/** A file whose days the model left out, as the slot held it made from the same key, yet the slot's file differs. */
+function leftOut(path: string): never {
+  throw new Error(`${path}: its days were not read, as the slot being written held it; another build replaced that slot meanwhile: build again`);
 }
 
 /**

@@ -6,14 +6,17 @@ import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
 import { lastThirtyDays } from "../../domain/dates.js";
 import type { DailyRows, SiteData } from "../model.js";
 import { downloadsOfLastDays } from "./daily.js";
+import { NO_FILTERED, type FilteredSeries } from "./filtered.js";
 import { scoreWindow, type Score } from "../scores.js";
 import { monthLabel, totalDownloads } from "./series.js";
 import { decodeRelease } from "../../domain/release.js";
 import type { ReleaseRank } from "../badges.js";
 import { releaseRanks } from "../release-ranks.js";
 
-/** Of every file: 2 since the badges (`releaseRank`, `badges`) and the daily series (`daily`, `lastDay`, `lastWeek`, `lastMonth`, the daily export). */
+/** Of packages.json and the export's index: 2 since the badges (`releaseRank`, `badges`) and the daily series (`daily`, `lastDay`, `lastWeek`, `lastMonth`, the daily export). */
 export const SCHEMA_VERSION = 2;
+/** Of packages/KEY/PKG.json and categories/KEY.json: 3 since the counts without crawlers and repeats (`filtered`). */
+export const SUBJECT_SCHEMA_VERSION = 3;
 export const API_ROOT = "api/v1";
 
 export interface PackageSummary {
@@ -43,6 +46,8 @@ export interface ApiPackage {
   readonly releaseRank: ReleaseRank | null;
   /** Its days with downloads; empty when it has none. */
   readonly daily: DailyRows;
+  /** Its counts without crawlers and repeats; empty when it has none (or ApiContext has no crawlerPackages). */
+  readonly filtered: FilteredSeries;
 }
 
 export interface ApiContext {
@@ -52,6 +57,8 @@ export interface ApiContext {
   readonly last30Days: { readonly from: IsoDate; readonly to: IsoDate };
   /** Collation order of the name, then category key. */
   readonly packages: readonly ApiPackage[];
+  /** K of the counts without crawlers and repeats; null: the files say `"filtered": null`. */
+  readonly crawlerPackages: number | null;
 }
 
 const NO_DAYS: DailyRows = new Int32Array(0);
@@ -81,6 +88,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     const rows = cd?.packages.get(p.name) ?? [];
     const n = cd?.last30.get(p.name as PackageName);
     const daily = cd?.daily.get(p.name as PackageName) ?? NO_DAYS;
+    const filtered = cd?.filtered;
     const s = scoreOf.get(`${category.key}/${p.name}`);
     const lastVersion = decodeRelease(p.lastVersion);
     packages.push({
@@ -88,6 +96,9 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
       rows,
       releaseRank: ranks.get(category.key)?.get(p.name) ?? null,
       daily,
+      filtered: filtered
+        ? { rows: filtered.packages.get(p.name as PackageName) ?? NO_FILTERED.rows, daily: filtered.daily.get(p.name as PackageName) ?? NO_DAYS }
+        : NO_FILTERED,
       summary: {
         name: p.name,
         category: category.key,
@@ -114,5 +125,6 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     scoreWindow: scoreWindowLabels(data.validThru),
     last30Days: lastThirtyDays(data.validThru),
     packages,
+    crawlerPackages: data.crawlerPackages ?? null,
   };
 }

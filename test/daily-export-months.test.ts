@@ -1,0 +1,132 @@
+// The daily export month by month: a build reads and renders only the months whose days (or
+// known packages) changed since the slot it writes was made, and gives the same bytes as a build
+// from nothing. On small-s1, with a past day restated, a new day, and a package removed.
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSite } from "../src/commands/build.js";
+import { ingestRows } from "../src/ingest/replace-days.js";
+import { holdsDailyMonth } from "../src/site/api/daily-export.js";
+import { idleSlotKeys } from "../src/site/tree-slots.js";
+import { inBatches } from "../src/sources/batches.js";
+import { readPackagesCsv } from "../src/sources/packages-csv.js";
+import { readRowsFile } from "../src/sources/rows-file.js";
+import { upsertPackages } from "../src/store/packages.js";
+import { loadPackedSiteData } from "../src/summaries/load.js";
+import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
+import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
+
+const FIXTURE = join(FIXTURES, "small-s1");
+const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
+const RESTATED = "2025-03-14"; // a past day of the fixture, in a month the new day is not
+const NEXT = "2025-06-18"; // the day after the fixture's ValidThru
+
+function fixtureRows(): string[][] {
+  const text = gunzipSync(readFileSync(join(FIXTURE, "downloads.tsv.gz"))).toString("utf8");
+  return text
+    .split("\n")
+    .slice(1)
+    .filter((l) => l !== "")
+    .map((l) => l.split("\t"));
+}
+
+/** Site path → bytes, of the daily export and its index. */
+function dailyFiles(dist: string): Map<string, Buffer> {
+  const dir = join(dist, "api/v1/export/daily");
+  const files = new Map(readdirSync(dir).map((f) => [`daily/${f}`, readFileSync(join(dir, f))]));
+  files.set("index.json", readFileSync(join(dist, "api/v1/export/index.json")));
+  return files;
+}
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!backend.available)(`the daily export, month by month (${backend.name})`, () => {
+    let work: string;
+    let cleanup: () => void;
+    let created: CreatedStore;
+    const ingest = async (name: string, lines: readonly string[]) => {
+      const file = join(work, name);
+      writeFileSync(file, [HEADER, ...lines, ""].join("\n"));
+      await ingestRows(created.store, inBatches(readRowsFile(file)));
+    };
+
+    beforeAll(async () => {
+      [work, cleanup] = suiteDir();
+      created = await backend.create();
+      await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
+      await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
+    }, 120_000);
+
+    afterAll(async () => {
+      await created?.store.close();
+      await created?.drop();
+      cleanup?.();
+    });
+
+    it("reads and renders only the months that changed, and gives the bytes of a build from nothing", async () => {
+      const rows = fixtureRows();
+      const known = rows.find((r) => r[0] === RESTATED && r[2] === "200" && r[3] === "bioc")!;
+      const dist = join(work, "dist");
+      await buildSite(created.store, dist, outLimits(created.dataDir)); // slot a
+      const first = dailyFiles(dist);
+      await buildSite(created.store, dist, outLimits(created.dataDir)); // slot b
+      expect(readdirSync(join(work, "dist.slots")).sort()).toEqual(["a", "a.keys", "a.md5", "b", "b.keys", "b.md5"]);
+
+      // A late delivery restates a day of March (one more IP fetching a known package), and a new day comes in.
+      await ingest("restated.tsv", [...rows.filter((r) => r[0] === RESTATED).map((r) => r.join("\t")), `${RESTATED}\t10.77.0.1\t200\tbioc\t${known[4]}`]);
+      await ingest("next.tsv", [`${NEXT}\t10.77.0.2\t200\tbioc\t${known[4]}`]);
+
+      // Slot a was made before both: of all months, only March and June are read.
+      const keys = await idleSlotKeys(dist);
+      const packed = (await loadPackedSiteData(created.store, { heldMonth: (m, r) => holdsDailyMonth(keys, m, r) }))!;
+      expect(packed.dailyMonths.filter((m) => m.loaded).map((m) => m.month)).toEqual(["2025-03-01", "2025-06-01"]);
+      expect(packed.dailyMonths.length).toBeGreaterThan(12);
+
+      const mtimes = new Map([...first.keys()].map((f) => [f, statSync(join(work, "dist.slots/a/api/v1/export", f)).mtimeMs]));
+      const built = await buildSite(created.store, dist, outLimits(created.dataDir)); // slot a again
+      expect(readdirSync(join(work, "dist.slots/a/api/v1/export/daily")).length).toBe(first.size - 1);
+      const fresh = join(work, "fresh");
+      await buildSite(created.store, fresh, outLimits(created.dataDir));
+      const incremental = dailyFiles(dist);
+      expect([...incremental.keys()]).toEqual([...dailyFiles(fresh).keys()]);
+      for (const [f, bytes] of dailyFiles(fresh)) expect(Buffer.compare(incremental.get(f)!, bytes), f).toBe(0);
+
+      // What changed was written; the rest kept its bytes and its file (not even rewritten).
+      for (const [f, bytes] of first) {
+        const changed = f === "daily/2025-03.ndjson.gz" || f === "daily/2025-06.ndjson.gz" || f === "index.json";
+        expect(Buffer.compare(incremental.get(f)!, bytes) !== 0, f).toBe(changed);
+        if (!changed) expect(statSync(join(work, "dist.slots/a/api/v1/export", f)).mtimeMs, f).toBe(mtimes.get(f));
+      }
+      const march = gunzipSync(incremental.get("daily/2025-03.ndjson.gz")!).toString("utf8");
+      const before = gunzipSync(first.get("daily/2025-03.ndjson.gz")!).toString("utf8");
+      expect(march.split("\n").length).toBe(
+        before.split("\n").length + (before.includes(`"package":"${known[4]}","category":"bioc","day":"${RESTATED}"`) ? 0 : 1),
+      );
+      expect(built.files).toBeGreaterThan(built.written);
+    });
+
+    it("renders again the months a removed package had days in", async () => {
+      const dist = join(work, "dist");
+      const gone = fixtureRows().find((r) => r[0]!.startsWith("2025-02") && r[2] === "200" && r[3] === "bioc")!;
+      const monthsOf = new Set(
+        fixtureRows()
+          .filter((r) => r[4] === gone[4] && r[3] === "bioc")
+          .map((r) => `${r[0]!.slice(0, 7)}-01`),
+      );
+      await buildSite(created.store, dist, outLimits(created.dataDir)); // both slots now hold the current data
+      await sql`delete from packages where package = ${gone[4]!} and category = 'bioc'`.execute(created.store.db);
+      await ingest("next-again.tsv", [`${NEXT}\t10.77.0.2\t200\tbioc\t${fixtureRows()[0]![4]}`]); // a writer follows the packages table
+      const keys = await idleSlotKeys(dist);
+      const packed = (await loadPackedSiteData(created.store, { heldMonth: (m, r) => holdsDailyMonth(keys, m, r) }))!;
+      const loaded = packed.dailyMonths.filter((m) => m.loaded).map((m) => m.month);
+      expect(new Set(loaded)).toEqual(new Set([...monthsOf, "2025-06-01"]));
+      await buildSite(created.store, dist, outLimits(created.dataDir));
+      const fresh = join(work, "fresh-2");
+      await buildSite(created.store, fresh, outLimits(created.dataDir));
+      for (const [f, bytes] of dailyFiles(fresh)) expect(Buffer.compare(dailyFiles(dist).get(f)!, bytes), f).toBe(0);
+      const february = gunzipSync(dailyFiles(dist).get("daily/2025-02.ndjson.gz")!).toString("utf8");
+      expect(february).not.toContain(`"package":${JSON.stringify(gone[4])},"category":"bioc"`);
+    });
+  });
+}
