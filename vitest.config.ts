@@ -27,13 +27,31 @@ class LongestFirst extends BaseSequencer {
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    // A migrated PGlite data folder, made once for the run and copied by the tests.
-    globalSetup: ["test/helpers/global-setup.ts"],
     sequence: { sequencer: LongestFirst },
     testTimeout: 180_000,
-    hookTimeout: 180_000,
+    // medium-s2's ingest and build on PGlite, one beforeAll, took 186 s on this machine shared
+    // with others (load 16 on 2 cores); 115 s at load 9.
+    hookTimeout: 300_000,
     // PGlite and the build are CPU-bound; two workers match the 2-core CI machine.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        // Pure functions and the source's own files, no database, no environment changed: one
+        // process runs file after file with the modules it loaded (a process and an import of the
+        // code base per file took longer than most of these files' tests).
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], isolate: false },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/unit/**"],
+          // A migrated PGlite data folder, made once for the run and copied by the tests.
+          globalSetup: ["test/helpers/global-setup.ts"],
+        },
+      },
+    ],
   },
 });

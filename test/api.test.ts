@@ -9,11 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
-import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
-import { upsertPackages } from "../src/store/packages.js";
 import { apiValidator, SCHEMAS } from "./helpers/api-schemas.js";
-import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
+import { smallS1Store, type CreatedStore } from "./helpers/backends.js";
 import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 const FIXTURE = join(FIXTURES, "small-s1");
@@ -128,7 +126,6 @@ function recountDays(rowsFile: string, known: ReadonlySet<string>): { packages: 
 }
 
 describe("the JSON API of small-s1", () => {
-  const backend = BACKENDS[0]!; // PGlite: the API reads the same tables on both databases
   let work: string;
   let cleanup: () => void;
   let created: CreatedStore;
@@ -151,9 +148,7 @@ describe("the JSON API of small-s1", () => {
     dist = join(work, "dist");
     (await import("node:fs")).mkdirSync(golden);
     extractTarGz(join(FIXTURE, "expected.tar.gz"), golden);
-    created = await backend.create();
-    await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
-    await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
+    created = await smallS1Store(); // FIXTURE's packages and downloads; PGlite: the API reads the same tables on both databases
     await buildSite(created.store, dist, outLimits(created.dataDir));
     validThru = readJson<{ validThru: string }>(join(FIXTURE, "info.json")).validThru;
     packagesCsv = readCsv(readFileSync(join(FIXTURE, "packages.csv"), "utf8").replaceAll('""', "")).slice(1);

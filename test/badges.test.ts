@@ -7,12 +7,8 @@ import { DomUtils, ElementType, parseDocument } from "htmlparser2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import type { PackageName } from "../src/domain/types.js";
-import { ingestRows } from "../src/ingest/replace-days.js";
-import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
-import { readRowsFile } from "../src/sources/rows-file.js";
-import { upsertPackages } from "../src/store/packages.js";
-import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
+import { smallS1Store, type CreatedStore } from "./helpers/backends.js";
 import { extractTarGz, FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 const FIXTURE = join(FIXTURES, "small-s1");
@@ -65,7 +61,6 @@ function badgeText(svg: string): { title: string; texts: string[]; width: number
 }
 
 describe("the download badges of small-s1", () => {
-  const backend = BACKENDS[0]!; // PGlite: badges come from the same model on both databases
   let work: string;
   let cleanup: () => void;
   let created: CreatedStore;
@@ -82,10 +77,8 @@ describe("the download badges of small-s1", () => {
     dist = join(work, "dist");
     mkdirSync(golden);
     extractTarGz(join(FIXTURE, "expected.tar.gz"), golden);
-    created = await backend.create();
+    created = await smallS1Store(); // FIXTURE's packages and downloads; PGlite: badges come from the same model on both databases
     const records = await readPackagesCsv(join(FIXTURE, "packages.csv"));
-    await upsertPackages(created.store.db, records);
-    await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
     // one removed package whose last_version only another tool could have written
     const removed = records.filter((r) => r.lastVersion !== null).sort((a, b) => (a.name < b.name ? -1 : 1))[0]!;
     hostile = removed.name;

@@ -2,15 +2,14 @@
 // after ValidThru first; --no-ingest renders only; its summary line says how far the data is
 // behind yesterday (UTC), and past --max-lag it exits 1 once the tree is written. The CLI as cron
 // runs it, on the embedded database, with days counted back from today.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 import { migratedPglite } from "./helpers/pglite-template.js";
 import { tempDir } from "./helpers/temp.js";
 
-const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
 const LOG_HEADER = new URL("./data/cloudfront/flat/E1TVLJONPTUXV3.2025-03-30-00.290e339f.gz", import.meta.url).pathname;
 
 /** The UTC day `n` days before today. */
@@ -21,18 +20,17 @@ function webstats(args: string[], cwd: string) {
   delete env.DATABASE_URL; // the embedded default, in cwd/.webstats/db
   delete env.WEBSTATS_MAX_LAG;
   delete env.WEBSTATS_CONFIG;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, cwd, env);
 }
 
 /** A working folder with a migrated store, affy and limma in its packages table, and one row of `day` ingested. */
-function project(day: string): string {
+async function project(day: string): Promise<string> {
   const cwd = tempDir();
   migratedPglite(join(cwd, ".webstats/db"));
   writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\nlimma,bioc,108,\n");
   writeFileSync(join(cwd, "rows.csv"), `date,c-ip,sc-status,category,package\n${day},1.1.1.1,200,bioc,affy\n`);
-  expect(webstats(["packages", "import", "p.csv"], cwd).code).toBe(0);
-  expect(webstats(["ingest", "--rows", "rows.csv"], cwd).code).toBe(0);
+  expect((await webstats(["packages", "import", "p.csv"], cwd)).code).toBe(0);
+  expect((await webstats(["ingest", "--rows", "rows.csv"], cwd)).code).toBe(0);
   return cwd;
 }
 
@@ -55,10 +53,10 @@ const servedThrough = (cwd: string, out: string) =>
   (JSON.parse(readFileSync(join(cwd, out, "api/v1/packages.json"), "utf8")) as { lastUpdatedOn: string }).lastUpdatedOn;
 
 describe("webstats build, as cron runs it", () => {
-  it("with the nightly configuration's source, ingests the days after ValidThru first, then renders them", () => {
-    const cwd = project(daysAgo(4));
+  it("with the nightly configuration's source, ingests the days after ValidThru first, then renders them", async () => {
+    const cwd = await project(daysAgo(4));
     const rows = configureLogs(cwd, [daysAgo(3), daysAgo(2), daysAgo(1)]);
-    const r = webstats(["--quiet", "build"], cwd);
+    const r = await webstats(["--quiet", "build"], cwd);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(
       new RegExp(
@@ -67,33 +65,33 @@ describe("webstats build, as cron runs it", () => {
     );
     expect(servedThrough(cwd, "site")).toBe(daysAgo(1));
     // The same run as `ingest`: recorded, and the next build has nothing new to ingest.
-    const status = webstats(["status"], cwd).stdout;
+    const status = (await webstats(["status"], cwd)).stdout;
     expect(status).toMatch(new RegExp(`ValidThru: ${daysAgo(1)}`));
     expect(status).toMatch(new RegExp(`#2 ok +${daysAgo(3)}\\.\\.${daysAgo(1)} .*logs — 3 files`));
-    expect(webstats(["build"], cwd).stdout).toMatch(
+    expect((await webstats(["build"], cwd)).stdout).toMatch(
       new RegExp(`^build: nothing new to ingest \\(ValidThru is yesterday\\); \\d+ files, .*; data through ${daysAgo(1)}, up to date\n$`),
     );
   });
 
-  it("with --no-ingest renders what the database holds, and ingests nothing even with a source configured", () => {
-    const cwd = project(daysAgo(4));
+  it("with --no-ingest renders what the database holds, and ingests nothing even with a source configured", async () => {
+    const cwd = await project(daysAgo(4));
     configureLogs(cwd, [daysAgo(3), daysAgo(2), daysAgo(1)]);
-    const r = webstats(["build", "--no-ingest"], cwd);
+    const r = await webstats(["build", "--no-ingest"], cwd);
     // Three days behind is still within the default --max-lag 3.
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(
       new RegExp(`^build: \\d+ files, .* → site; data through ${daysAgo(4)}, 3 days behind; --no-ingest: rendered what the database holds\\n$`),
     );
     expect(servedThrough(cwd, "site")).toBe(daysAgo(4));
-    expect(webstats(["build", "--no-ingest", "--rows", "rows.csv"], cwd)).toMatchObject({
+    expect(await webstats(["build", "--no-ingest", "--rows", "rows.csv"], cwd)).toMatchObject({
       code: 2,
       stderr: "webstats: --no-ingest renders only: leave out --athena, --logs and --rows\n",
     });
   });
 
-  it("without any source renders what the database holds, and says so", () => {
-    const cwd = project(daysAgo(2));
-    const r = webstats(["build", "--out", "www"], cwd);
+  it("without any source renders what the database holds, and says so", async () => {
+    const cwd = await project(daysAgo(2));
+    const r = await webstats(["build", "--out", "www"], cwd);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(
       new RegExp(
@@ -102,11 +100,11 @@ describe("webstats build, as cron runs it", () => {
     );
   });
 
-  it("exits 1 after writing the tree when the data is more than --max-lag days behind, and 0 within it", () => {
-    const cwd = project(daysAgo(9));
+  it("exits 1 after writing the tree when the data is more than --max-lag days behind, and 0 within it", async () => {
+    const cwd = await project(daysAgo(9));
     writeFileSync(join(cwd, "later.csv"), `date,c-ip,sc-status,category,package\n${daysAgo(8)},1.1.1.2,200,bioc,limma\n`);
     // --rows as ingest takes it: ingested first, then the build finds the feed a week behind.
-    const late = webstats(["build", "--rows", "later.csv", "--out", "late"], cwd);
+    const late = await webstats(["build", "--rows", "later.csv", "--out", "late"], cwd);
     expect(late.code).toBe(1);
     expect(late.stdout).toMatch(
       new RegExp(
@@ -119,10 +117,10 @@ describe("webstats build, as cron runs it", () => {
     expect(servedThrough(cwd, "late")).toBe(daysAgo(8));
     expect(existsSync(join(cwd, "late", "bioc", "limma", "index.html"))).toBe(true);
 
-    expect(webstats(["build", "--max-lag", "6", "--out", "late"], cwd).code).toBe(1);
-    expect(webstats(["build", "--max-lag", "7", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
-    expect(webstats(["build", "--max-lag", "none", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
-    expect(webstats(["build", "--max-lag", "a week"], cwd)).toMatchObject({
+    expect((await webstats(["build", "--max-lag", "6", "--out", "late"], cwd)).code).toBe(1);
+    expect(await webstats(["build", "--max-lag", "7", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
+    expect(await webstats(["build", "--max-lag", "none", "--out", "late"], cwd)).toMatchObject({ code: 0, stderr: "" });
+    expect(await webstats(["build", "--max-lag", "a week"], cwd)).toMatchObject({
       code: 2,
       stderr: 'webstats: --max-lag "a week": want a number of days (3) or none\n',
     });

@@ -17,11 +17,11 @@ import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+import { BIN, runCli } from "./helpers/cli.js";
 import { oracle, summaries } from "./helpers/oracle.js";
 import { migratedPglite } from "./helpers/pglite-template.js";
 import { tempDir } from "./helpers/temp.js";
 
-const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const PACKAGES_CSV = "package,category,first_version,last_version\naffy,bioc,108,\nGO.db,annotation,108,\n";
 const PACKAGES = parsePackagesCsv(PACKAGES_CSV, "p.csv");
@@ -32,10 +32,10 @@ function rowsFile(dir: string, lines: readonly string[], name = "rows.tsv"): str
   return path;
 }
 
-/** A rows file large enough that its ingest runs for a few seconds. */
+/** A rows file large enough that its ingest runs for several seconds (some ten starts of node). */
 function bigRowsFile(dir: string): { path: string; rows: number } {
   const lines: string[] = [];
-  for (let i = 0; i < 150_000; i++)
+  for (let i = 0; i < 60_000; i++)
     lines.push(`2025-01-${String((i % 28) + 1).padStart(2, "0")}\t10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\t200\tbioc\taffy`);
   return { path: rowsFile(dir, lines, "big.tsv"), rows: lines.length };
 }
@@ -57,12 +57,12 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stderr: s
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr, stdout })));
 }
 
-function cliSync(args: readonly string[], cwd: string, databaseUrl: string | undefined) {
+/** The CLI in this process (helpers/cli.ts), for the runs that need not overlap another. */
+function cliHere(args: readonly string[], cwd: string, databaseUrl: string | undefined) {
   const env = { ...process.env };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
-  return { code: r.status, stderr: r.stderr, stdout: r.stdout };
+  return runCli(args, cwd, env);
 }
 
 async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
@@ -87,18 +87,21 @@ describe("one writer per PGlite data folder (regression: two commands on one fol
     const dir = tempDir();
     const dataDir = migratedPglite(join(dir, "db"));
     writeFileSync(join(dir, "packages.csv"), PACKAGES_CSV);
-    expect(cliSync(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined).code).toBe(0);
+    expect((await cliHere(["--data-dir", dataDir, "packages", "import", "packages.csv"], dir, undefined)).code).toBe(0);
     const big = bigRowsFile(dir);
     const first = cli(["--data-dir", dataDir, "--quiet", "ingest", "--rows", big.path], dir, undefined);
     const firstDone = finished(first);
     await until(() => existsSync(`${dataDir}.lock`), "the first ingest to lock the folder");
-    const second = await finished(cli(["--data-dir", dataDir, "ingest", "--rows", big.path], dir, undefined));
+    // Both started at once, so that the first ingest need only outlast one start of node.
+    const [second, summarize] = await Promise.all([
+      finished(cli(["--data-dir", dataDir, "ingest", "--rows", big.path], dir, undefined)),
+      finished(cli(["--data-dir", dataDir, "summarize"], dir, undefined)),
+    ]);
     expect(second.code).toBe(2);
     expect(second.stderr.trim()).toMatch(
       new RegExp(`^webstats: the PGlite data folder ${dataDir} is in use by another webstats \\(pid ${first.pid}\\); nothing done`),
     );
-    expect(first.exitCode).toBe(null); // it did not wait for the first to finish
-    const summarize = await finished(cli(["--data-dir", dataDir, "summarize"], dir, undefined));
+    expect(first.exitCode).toBe(null); // they did not wait for the first to finish
     expect(summarize.code).toBe(2);
     expect((await firstDone).code).toBe(0);
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
@@ -147,7 +150,7 @@ for (const backend of BACKENDS) {
         try {
           await ingest.lockWriter(); // what a running ingest holds from its start to its end
           for (const args of [["summarize"], ["packages", "import", "packages.csv"], ["ingest", "--rows", rows], ["demo", "--out", "site"]]) {
-            const r = cliSync(args, dir, url);
+            const r = await cliHere(args, dir, url);
             expect({ args, code: r.code }).toEqual({ args, code: 2 });
             expect(r.stderr.trim()).toMatch(
               /^webstats: another webstats command is writing to PostgreSQL at 127\.0\.0\.1:\d+\/webstats_test_\w+ \(webstats writer \(pid \d+\)\); nothing done, try again when it has finished$/,
@@ -158,7 +161,7 @@ for (const backend of BACKENDS) {
           await ingest.close();
         }
         // Released with its store: the next writer goes ahead.
-        expect(cliSync(["summarize"], dir, url).code).toBe(0);
+        expect((await cliHere(["summarize"], dir, url)).code).toBe(0);
       },
     );
 
@@ -289,7 +292,7 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     expect(after).toEqual([{ id: 1, done_through: "2024-11-30", outcome: "running" }]);
     expect(await counts(current().store)).toMatchObject({ downloads: 80_000 });
 
-    const again = cliSync(["ingest", "--rows", path], dir, url);
+    const again = await cliHere(["ingest", "--rows", path], dir, url);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/240,000 download rows for 2024-11-01\.\.2025-01-28/);
     const runs = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "outcome"]).orderBy("id").execute();
@@ -322,7 +325,7 @@ describe.skipIf(!BACKENDS[1]!.available)(
       await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
       const dir = tempDir();
       const day = rowsFile(dir, ["2025-01-01\t1.1.1.1\t200\tbioc\taffy"]);
-      const refused = cliSync(["ingest", "--rows", day], dir, url);
+      const refused = await cliHere(["ingest", "--rows", day], dir, url);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/summary tables are not filled yet .* run `webstats summarize` once first/);
 
@@ -336,13 +339,13 @@ describe.skipIf(!BACKENDS[1]!.available)(
       );
       child.kill("SIGKILL");
       await killed;
-      expect(cliSync(["ingest", "--rows", day], dir, url).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
-      const again = cliSync(["summarize"], dir, url);
+      expect((await cliHere(["ingest", "--rows", day], dir, url)).stderr).toMatch(/a summarize was interrupted; run `webstats summarize` to finish it/);
+      const again = await cliHere(["summarize"], dir, url);
       expect(again.stderr).toBe("");
       expect(again.code).toBe(0);
       expect(again.stdout).toMatch(/^summarize: went on with an interrupted run and made the summaries of 202[34]-01-01\.\.2024-12-31 again/);
       expect(await summaries(store)).toEqual(await oracle(store));
-      expect(cliSync(["ingest", "--rows", day], dir, url).code).toBe(0);
+      expect((await cliHere(["ingest", "--rows", day], dir, url)).code).toBe(0);
       expect(await summaries(store)).toEqual(await oracle(store));
     });
   },

@@ -20,12 +20,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import { CATEGORIES } from "../src/domain/categories.js";
-import { ingestRows } from "../src/ingest/replace-days.js";
-import { inBatches } from "../src/sources/batches.js";
-import { readPackagesCsv } from "../src/sources/packages-csv.js";
-import { readRowsFile } from "../src/sources/rows-file.js";
-import { upsertPackages } from "../src/store/packages.js";
-import { BACKENDS } from "./helpers/backends.js";
+import { smallS1Store, type CreatedStore } from "./helpers/backends.js";
 import { FIXTURES, outLimits, readExpectedFile, suiteDir } from "./helpers/temp.js";
 
 declare global {
@@ -200,7 +195,7 @@ function serveTree(root: string): Promise<Server> {
 describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   let work: string;
   let cleanup = () => {};
-  let created: Awaited<ReturnType<(typeof BACKENDS)[0]["create"]>> | undefined;
+  let created: CreatedStore | undefined;
   let server: Server | undefined;
   let browser: Browser | undefined;
   let origin = "";
@@ -210,10 +205,7 @@ describe.skipIf(!haveBrowser && !required)("explore.html in Chromium", () => {
   beforeAll(async () => {
     if (!haveBrowser) throw new Error(`WEBSTATS_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: apt-get install chromium`);
     [work, cleanup] = suiteDir();
-    const dir = join(FIXTURES, "small-s1");
-    created = await BACKENDS[0]!.create();
-    await upsertPackages(created.store.db, await readPackagesCsv(join(dir, "packages.csv")));
-    await ingestRows(created.store, inBatches(readRowsFile(join(dir, "downloads.tsv.gz"))));
+    created = await smallS1Store(); // small-s1's packages and downloads
     await buildSite(created.store, join(work, "dist"), outLimits(created.dataDir));
     // The build may leave the site folder a symlink to the slot it wrote: serve the real folder.
     const root = realpathSync(join(work, "dist"));

@@ -1,13 +1,13 @@
 // `--help` and the README say the same (issue 14): every flag a command's help lists is in the
 // README, and the reasons packages import rejects a line are the same list in both.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 
-const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
-const help = (command: string[]) => spawnSync(process.execPath, [BIN, ...command, "--help"], { encoding: "utf8" }).stdout;
+/** The help as the CLI prints it, in this process (helpers/cli.ts). */
+const help = async (command: string[]) => (await runCli([...command, "--help"], process.cwd(), process.env)).stdout;
 /** Backticks and line breaks are the README's markup, not its words. */
 const words = (text: string) => text.replace(/`/g, "").replace(/\s+/g, " ").trim();
 
@@ -28,22 +28,22 @@ const COMMANDS = [
 ];
 
 describe("--help and the README agree", () => {
-  it.each(COMMANDS.map((c) => c.join(" ")))("webstats %s: the command and every flag of its help are in the README", (name) => {
-    const text = help(name.split(" "));
+  it.each(COMMANDS.map((c) => c.join(" ")))("webstats %s: the command and every flag of its help are in the README", async (name) => {
+    const text = await help(name.split(" "));
     expect(text).toMatch(new RegExp(`^Usage: webstats ${name} `));
     expect(README).toContain(`webstats ${name}`);
     expect(flagsOf(text).filter((f) => !README.includes(f))).toEqual([]);
   });
 
-  it("every global flag of the main help is in the README", () => {
-    const flags = flagsOf(help([]));
+  it("every global flag of the main help is in the README", async () => {
+    const flags = flagsOf(await help([]));
     expect(flags).toContain("--data-dir");
     expect(flags.filter((f) => !README.includes(f))).toEqual([]);
   });
 
-  it("packages import: the same reasons for rejecting a line", () => {
+  it("packages import: the same reasons for rejecting a line", async () => {
     const reasons = (text: string) => /any bad line \(([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(words(text))?.[1];
-    const inHelp = reasons(help(["packages", "import"]));
+    const inHelp = reasons(await help(["packages", "import"]));
     expect(inHelp).toMatch(/unknown category/);
     expect(reasons(README)).toBe(inHelp);
   });

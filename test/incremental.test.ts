@@ -12,14 +12,12 @@ import { publish } from "../src/commands/publish.js";
 import { listTree } from "../src/compare/compare-trees.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
-import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
-import { upsertPackages } from "../src/store/packages.js";
 import { servedTree } from "../src/site/tree-slots.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { smallS1Pglite } from "./helpers/pglite-template.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
-import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
+import { outLimits, suiteDir } from "./helpers/temp.js";
 
 let dir: string;
 let cleanup: () => void;
@@ -30,9 +28,7 @@ beforeAll(async () => {
   [dir, cleanup] = suiteDir();
   mkdirSync(join(dir, "s3"));
   server = await startS3Server(join(dir, "s3"), ["site"]);
-  store = await openStore({ dataDir: migratedPglite(join(dir, "db")) });
-  await upsertPackages(store.db, await readPackagesCsv(join(FIXTURES, "small-s1", "packages.csv")));
-  await ingestRows(store, inBatches(readRowsFile(join(FIXTURES, "small-s1", "downloads.tsv.gz"))));
+  store = await openStore({ dataDir: await smallS1Pglite(join(dir, "db")) }); // small-s1's packages and downloads
 });
 afterAll(async () => {
   await store?.close();

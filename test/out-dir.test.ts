@@ -2,7 +2,7 @@
 // used to move any existing folder into DIR.slots/b (the next build deleted it), and `--out .`
 // moved the project itself. Now only a site webstats made is taken over; anything else at DIR,
 // and the folders no site may replace, are refused with exit 2 and left as they were.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -21,26 +21,25 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 import { migratedPglite } from "./helpers/pglite-template.js";
 import { suiteDir, tempDir } from "./helpers/temp.js";
 
-const BIN = new URL("../bin/webstats.js", import.meta.url).pathname;
 let template: string;
 let cleanup: () => void;
 
-/** The CLI on the embedded database, with HOME set to a folder of the test's own. */
+/** The CLI on the embedded database, in this process (helpers/cli.ts), with HOME set to a folder of the test's own. */
 function webstats(args: string[], cwd: string, home = join(cwd, "..", "home")) {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
   delete env.DATABASE_URL;
   env.WEBSTATS_MAX_LAG = "none"; // their rows are of 2025, deliberately: a build's lag limit is tested in build-ingest.test.ts
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runCli(args, cwd, env);
 }
 
 // One project with data ingested, copied for each test: a refused build must not be refused
 // merely because there is nothing to build, and a test that moves the project (as the defect
 // did) must not take the others' with it.
-beforeAll(() => {
+beforeAll(async () => {
   let root: string;
   [root, cleanup] = suiteDir();
   template = join(root, "project");
@@ -48,8 +47,8 @@ beforeAll(() => {
   migratedPglite(join(template, ".webstats/db"));
   writeFileSync(join(template, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
   writeFileSync(join(template, "rows.csv"), "date,c-ip,sc-status,category,package\n2025-01-02,1.1.1.1,200,bioc,affy\n");
-  expect(webstats(["packages", "import", "p.csv"], template).code).toBe(0);
-  expect(webstats(["ingest", "--rows", "rows.csv", "--quiet"], template).code).toBe(0);
+  expect((await webstats(["packages", "import", "p.csv"], template)).code).toBe(0);
+  expect((await webstats(["ingest", "--rows", "rows.csv", "--quiet"], template)).code).toBe(0);
 });
 afterAll(() => cleanup?.());
 
@@ -76,7 +75,7 @@ function snapshot(root: string): Record<string, string> {
 const REFUSED = /^webstats: build: .*; choose [^\n]*$/;
 
 describe("build --out refuses what webstats did not make (issue 10)", () => {
-  it("a foreign folder survives two builds byte for byte", () => {
+  it("a foreign folder survives two builds byte for byte", async () => {
     const { cwd } = project();
     const www = join(cwd, "www");
     mkdirSync(join(www, "sub"), { recursive: true });
@@ -84,7 +83,7 @@ describe("build --out refuses what webstats did not make (issue 10)", () => {
     writeFileSync(join(www, "sub", "notes.txt"), "keep me");
     const before = snapshot(www);
     for (let build = 0; build < 2; build++) {
-      const r = webstats(["build", "--out", "www"], cwd);
+      const r = await webstats(["build", "--out", "www"], cwd);
       expect(r.code).toBe(2);
       expect(r.stderr.trim()).toMatch(REFUSED);
       expect(r.stderr).toContain(www);
@@ -102,12 +101,12 @@ describe("build --out refuses what webstats did not make (issue 10)", () => {
     [".webstats/db", "the PGlite data folder"],
     [".webstats", "the PGlite data folder"],
     [".webstats/db/site", "the PGlite data folder"],
-  ])("refuses --out %s (%s) and moves nothing", (out, named) => {
+  ])("refuses --out %s (%s) and moves nothing", async (out, named) => {
     const { cwd, home } = project();
     const dir = out === "HOME" ? home : resolve(cwd, out);
     const parent = resolve(dir, "..");
     const before = { parent: readdirSync(parent).sort(), cwd: readdirSync(cwd).sort() };
-    const r = webstats(["build", "--out", out === "HOME" ? home : out], cwd, home);
+    const r = await webstats(["build", "--out", out === "HOME" ? home : out], cwd, home);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(REFUSED);
     expect(r.stderr).toContain(named);
@@ -117,16 +116,16 @@ describe("build --out refuses what webstats did not make (issue 10)", () => {
     expect(lstatSync(cwd).isDirectory()).toBe(true);
   });
 
-  it("refuses --out / (the root folder)", () => {
+  it("refuses --out / (the root folder)", async () => {
     const { cwd } = project();
-    const r = webstats(["build", "--out", "/"], cwd);
+    const r = await webstats(["build", "--out", "/"], cwd);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(REFUSED);
     expect(r.stderr).toContain("the root folder");
     expect(existsSync("/.slots")).toBe(false);
   });
 
-  it("refuses a file, a symlink to another folder, and a DIR.slots holding other files", () => {
+  it("refuses a file, a symlink to another folder, and a DIR.slots holding other files", async () => {
     const { cwd } = project();
     writeFileSync(join(cwd, "file"), "a file");
     mkdirSync(join(cwd, "elsewhere"));
@@ -136,7 +135,7 @@ describe("build --out refuses what webstats did not make (issue 10)", () => {
     writeFileSync(join(cwd, "fresh.slots", "mine.txt"), "mine");
     const before = snapshot(cwd);
     for (const out of ["file", "link", "fresh"]) {
-      const r = webstats(["build", "--out", out], cwd);
+      const r = await webstats(["build", "--out", out], cwd);
       expect(r.code, out).toBe(2);
       expect(r.stderr.trim(), out).toMatch(REFUSED);
     }
@@ -148,41 +147,41 @@ describe("build --out refuses what webstats did not make (issue 10)", () => {
 });
 
 describe("build --out still takes what is ours (issue 10)", () => {
-  it("takes over, once, a plain folder an older webstats built", () => {
+  it("takes over, once, a plain folder an older webstats built", async () => {
     const { cwd } = project();
-    expect(webstats(["build", "--out", "site"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "site"], cwd)).code).toBe(0);
     // What webstats wrote before the slots: the same tree, as a plain folder.
     cpSync(realpathSync(join(cwd, "site")), join(cwd, "old"), { recursive: true });
     const old = snapshot(join(cwd, "old"));
     expect(Object.keys(old)).toContain("static/webstats.css");
-    expect(webstats(["build", "--out", "old"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "old"], cwd)).code).toBe(0);
     expect(readlinkSync(join(cwd, "old"))).toBe("old.slots/a");
     expect(snapshot(join(cwd, "old.slots/b"))).toEqual(old);
-    expect(webstats(["build", "--out", "old"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "old"], cwd)).code).toBe(0);
     expect(readlinkSync(join(cwd, "old"))).toBe("old.slots/b");
   });
 
-  it("keeps building behind a symlink into its slots, relative or absolute", () => {
+  it("keeps building behind a symlink into its slots, relative or absolute", async () => {
     const { cwd } = project();
-    expect(webstats(["build", "--out", "site"], cwd).code).toBe(0);
-    expect(webstats(["build", "--out", "site"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "site"], cwd)).code).toBe(0);
+    expect((await webstats(["build", "--out", "site"], cwd)).code).toBe(0);
     expect(readlinkSync(join(cwd, "site"))).toBe("site.slots/b");
     rmSync(join(cwd, "site"));
     symlinkSync(join(cwd, "site.slots/a"), join(cwd, "site"));
-    expect(webstats(["build", "--out", "site"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "site"], cwd)).code).toBe(0);
     expect(readlinkSync(join(cwd, "site"))).toBe("site.slots/b");
   });
 
-  it("accepts an empty folder", () => {
+  it("accepts an empty folder", async () => {
     const { cwd } = project();
     mkdirSync(join(cwd, "www"));
-    expect(webstats(["build", "--out", "www"], cwd).code).toBe(0);
+    expect((await webstats(["build", "--out", "www"], cwd)).code).toBe(0);
     expect(readlinkSync(join(cwd, "www"))).toBe("www.slots/a");
     expect(existsSync(join(cwd, "www", "index.html"))).toBe(true);
   });
 
-  it("says so in build --help", () => {
-    const r = webstats(["build", "--help"], project().cwd);
+  it("says so in build --help", async () => {
+    const r = await webstats(["build", "--help"], project().cwd);
     expect(r.stdout).toMatch(/refuse/i);
     expect(r.stdout).toMatch(/empty/);
   });
@@ -204,18 +203,18 @@ function canMount(): boolean {
 }
 
 describe("a full disk (issue 10)", () => {
-  it.skipIf(!canMount())("fails the build in one line naming the file, and the served tree stays as it was", () => {
+  it.skipIf(!canMount())("fails the build in one line naming the file, and the served tree stays as it was", async () => {
     const { cwd } = project();
     const disk = join(cwd, "disk");
     mkdirSync(disk);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk]);
     try {
-      expect(webstats(["build", "--out", "disk/www"], cwd).code).toBe(0);
+      expect((await webstats(["build", "--out", "disk/www"], cwd)).code).toBe(0);
       const served = snapshot(join(disk, "www"));
       // Room for a few more files only: the second build writes slot b from scratch.
       const { bsize, blocks, bfree } = statfsSync(disk);
       execFileSync("mount", ["-o", `remount,size=${(blocks - bfree + 8) * bsize}`, disk]);
-      const r = webstats(["build", "--out", "disk/www"], cwd);
+      const r = await webstats(["build", "--out", "disk/www"], cwd);
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toMatch(
         /^webstats: build: no space left on device writing \/\S*\/disk\/www\.slots\/b\/\S+; the served tree is intact \(\S*\/disk\/www still serves the previous build[^\n]*$/,

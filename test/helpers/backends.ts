@@ -9,7 +9,7 @@ import { afterEach, beforeEach } from "vitest";
 import type { PackageRecord } from "../../src/sources/packages-csv.js";
 import { openStore, type Store } from "../../src/store/database.js";
 import { upsertPackages } from "../../src/store/packages.js";
-import { migratedPglite } from "./pglite-template.js";
+import { migratedPglite, smallS1Pglite } from "./pglite-template.js";
 
 export interface Backend {
   readonly name: string;
@@ -25,11 +25,7 @@ export const BACKENDS: readonly Backend[] = [
   {
     name: "PGlite",
     available: true,
-    async create() {
-      const dataDir = migratedPglite(mkdtempSync(join(tmpdir(), "webstats-pglite-")));
-      const store = await openStore({ dataDir });
-      return { store, url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-    },
+    create: async () => openPglite(migratedPglite(mkdtempSync(join(tmpdir(), "webstats-pglite-")))),
   },
   {
     name: "PostgreSQL",
@@ -61,6 +57,14 @@ export const BACKENDS: readonly Backend[] = [
 ];
 
 export type CreatedStore = Awaited<ReturnType<Backend["create"]>>;
+
+async function openPglite(dataDir: string): Promise<CreatedStore> {
+  const store = await openStore({ dataDir });
+  return { store, url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/** A PGlite store of its own holding small-s1's packages and downloads (a copy of one ingested once per run). */
+export const smallS1Store = async (): Promise<CreatedStore> => openPglite(await smallS1Pglite(mkdtempSync(join(tmpdir(), "webstats-pglite-"))));
 
 /** A fresh store with these packages for each test of the enclosing describe; read it through the getter. */
 export function freshStorePerTest(backend: Backend, packages: readonly PackageRecord[]): () => CreatedStore {
