@@ -1,7 +1,7 @@
 // The daily export month by month: a build reads and renders only the months whose days (or
 // known packages) changed since the slot it writes was made, and gives the same bytes as a build
 // from nothing. On small-s1, with a past day restated, a new day, and a package removed.
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { sql } from "kysely";
@@ -13,6 +13,7 @@ import { idleSlotKeys } from "../src/site/tree-slots.js";
 import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
+import { setInfo } from "../src/store/info.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
@@ -130,3 +131,31 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe("a build while a summarize is under way", () => {
+  it("refuses, and the served tree stays as it was (regression: a whole summarize's empty daily tables were rendered)", async () => {
+    const [work, cleanup] = suiteDir();
+    const created = await BACKENDS[0]!.create();
+    try {
+      await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
+      await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
+      const dist = join(work, "dist");
+      await buildSite(created.store, dist, outLimits(created.dataDir));
+      const served = readlinkSync(dist);
+      const before = dailyFiles(dist);
+      await setInfo(created.store.db, "SummaryTables", "rebuilding");
+      await expect(buildSite(created.store, dist, outLimits(created.dataDir))).rejects.toThrow(
+        /^build: a summarize is under way or was interrupted, .*nothing was built, the served tree is as it was/,
+      );
+      expect(readlinkSync(dist)).toBe(served);
+      expect(dailyFiles(dist)).toEqual(before);
+      await setInfo(created.store.db, "SummaryTables", "complete");
+      await buildSite(created.store, dist, outLimits(created.dataDir));
+      expect(readlinkSync(dist)).not.toBe(served);
+    } finally {
+      await created.store.close();
+      await created.drop();
+      cleanup();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
+import { NeedsSummarize } from "../errors.js";
 import { countedDownloads } from "./counted.js";
 import { getCrawlerPackages } from "./crawlers.js";
 import { summaryTablesState } from "./rebuild.js";
@@ -74,6 +75,13 @@ async function readSiteData(
 ): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
+  // A whole summarize empties the daily tables first and fills them a year per transaction: a
+  // tree rendered meanwhile would serve (and publish) empty daily series and no daily export.
+  if ((await summaryTablesState(db)) === "rebuilding") {
+    throw new NeedsSummarize(
+      "build: a summarize is under way or was interrupted, and webstats' daily tables are incomplete until it ends; nothing was built, the served tree is as it was; build again once `webstats summarize` has finished (run it again if it was interrupted)",
+    );
+  }
   await betweenReads("ValidThru");
   const packages = await db.selectFrom("packages").select(["package", "category", "first_version", "last_version"]).execute();
   await betweenReads("packages");
