@@ -14,6 +14,8 @@ import { addDays } from "../domain/dates.js";
 import { syntheticDownloads } from "../sources/synthetic-downloads.js";
 import { BENCH_ROWS, BENCH_TO, benchPackages } from "./dataset.js";
 
+// As the CLI does (cli.ts, main): the SDK's notice on Node.js < 22 would split the report.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const [phase, where, arg, packagesFile] = process.argv.slice(2);
 const store = await openStore(where!.startsWith("pglite:") ? { dataDir: where!.slice(7) } : { databaseUrl: where!, dataDir: "" });
 const started = performance.now();
