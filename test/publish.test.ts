@@ -33,7 +33,8 @@ afterAll(async () => {
   cleanup?.();
 });
 
-const run = (extra: object = {}) =>
+/** `warn`: the warnings (default: with the report lines, dropped). */
+const run = (extra: object = {}, warn?: (line: string) => void) =>
   publish(
     {
       databaseUrl: undefined,
@@ -48,6 +49,7 @@ const run = (extra: object = {}) =>
       ...extra,
     },
     () => {},
+    warn,
   );
 const s3 = () => new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true });
 
@@ -155,22 +157,7 @@ describe("publish", () => {
     rmSync(join(golden, "manifest.tsv"));
     await s3().send(new PutBucketWebsiteCommand({ Bucket: "site", WebsiteConfiguration: { IndexDocument: { Suffix: "index.html" } } }));
     const warnings: string[] = [];
-    await publish(
-      {
-        databaseUrl: undefined,
-        dataDir: "",
-        quiet: true,
-        cwd: dir,
-        home: homedir(),
-        to: "s3://site/packages/stats/",
-        out: golden,
-        concurrency: 8,
-        s3Endpoint: server.endpoint,
-        delete: true,
-      },
-      () => {},
-      (w) => warnings.push(w),
-    );
+    await run({ out: golden, delete: true }, (w) => warnings.push(w));
     expect(warnings).toEqual([]);
     const aliases = manifest.flatMap(([, , , , file, aliases]) => (aliases ? aliases.split(" ").map((alias) => [alias, file!] as const) : []));
     expect(aliases.length).toBeGreaterThan(50);
@@ -196,21 +183,7 @@ describe("publish", () => {
 
   it("warns when the bucket serves no index documents", async () => {
     const warnings: string[] = [];
-    await publish(
-      {
-        databaseUrl: undefined,
-        dataDir: "",
-        quiet: true,
-        cwd: dir,
-        home: homedir(),
-        to: "s3://plain/x/",
-        out: tree,
-        concurrency: 8,
-        s3Endpoint: server.endpoint,
-      },
-      () => {},
-      (w) => warnings.push(w),
-    );
+    await run({ to: "s3://plain/x/" }, (w) => warnings.push(w));
     expect(warnings).toEqual([expect.stringMatching(/^publish: bucket plain has no website configuration with index document index\.html/)]);
   });
 });
