@@ -32,6 +32,12 @@ export function monthStart(d: IsoDate): IsoDate {
   return isoDate(year, month, 1);
 }
 
+/** The first day of the month after d's (December's: January of the next year). */
+export function nextMonthStart(d: IsoDate): IsoDate {
+  const { year, month } = dateParts(d);
+  return isoDate(year, month + 1, 1);
+}
+
 export function addDays(d: IsoDate, days: number): IsoDate {
   const { year, month, day } = dateParts(d);
   return isoDate(year, month, day + days);

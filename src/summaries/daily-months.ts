@@ -3,14 +3,14 @@
 // records; and webstats_daily_packed (sql/010_daily_packed.sql), the month's days of each
 // package as the build reads them. Called in the transaction that changed the month's days, after the change.
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { dateParts, isoDate, monthStart } from "../domain/dates.js";
+import { monthStart, nextMonthStart } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
 
 /** Recounts the months first..last touch (whole months), under this transaction's revision; a month left without days loses its row. */
 export async function refreshDailyMonths(trx: Kysely<Database>, first: IsoDate, last: IsoDate): Promise<void> {
   const from = monthStart(first);
-  const next = monthAfter(last);
+  const next = nextMonthStart(last);
   await sql`delete from webstats_daily_months where month >= ${from} and month < ${next}`.execute(trx);
   await insertMonths(trx, sql`d.date >= ${from} and d.date < ${next}`);
   await sql`delete from webstats_daily_packed where month >= ${from} and month < ${next}`.execute(trx);
@@ -35,9 +35,4 @@ async function insertMonths(trx: Kysely<Database>, where: RawBuilder<unknown>): 
     select date_trunc('month', d.date)::date, txid_current(), count(p.package)
     from webstats_daily d left join packages p on p.package = d.package and p.category = d.category
     where ${where} group by 1`.execute(trx);
-}
-
-function monthAfter(day: IsoDate): IsoDate {
-  const { year, month } = dateParts(day);
-  return isoDate(year, month + 1, 1); // December's is January's of the next year
 }

@@ -1,7 +1,7 @@
 // Reads everything the site is made of in a few queries, into the site model (site/model.ts).
 import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
-import { addDays, dateParts, isoDate, lastThirtyDays, lastYearDays, monthStart } from "../domain/dates.js";
+import { lastThirtyDays, lastYearDays, monthStart, nextMonthStart } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
 import { SitePacker, type PackedSiteData } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
@@ -10,7 +10,7 @@ import type { Database } from "../store/schema.js";
 import { NeedsSummarize } from "../errors.js";
 import { countedDownloads } from "./counted.js";
 import { getCrawlerPackages } from "./crawlers.js";
-import { summaryTablesState } from "./rebuild.js";
+import { summaryTablesState, type SummaryTablesState } from "./rebuild.js";
 import { recentIsCurrent } from "./recent.js";
 
 // Each subject's rows come back as one string of integers, `year,month,ips,downloads,…`
@@ -77,7 +77,8 @@ async function readSiteData(
   if (!validThru) return null;
   // A whole summarize empties the daily tables first and fills them a year per transaction: a
   // tree rendered meanwhile would serve (and publish) empty daily series and no daily export.
-  if ((await summaryTablesState(db)) === "rebuilding") {
+  const state = await summaryTablesState(db);
+  if (state === "rebuilding") {
     throw new NeedsSummarize(
       "build: a summarize is under way or was interrupted, and webstats' daily tables are incomplete until it ends; nothing was built, the served tree is as it was; build again once `webstats summarize` has finished (run it again if it was interrupted)",
     );
@@ -97,7 +98,7 @@ async function readSiteData(
     .groupBy("category")
     .execute();
   await betweenReads("categorystats");
-  const crawlerPackages = await readFilterK(db, warn);
+  const crawlerPackages = await readFilterK(db, state, warn);
   const filtered = crawlerPackages === null ? null : await readFilteredStats(db);
   await betweenReads("filtered stats");
   const last30 = await readLastThirtyDays(db, validThru, warn);
@@ -112,13 +113,14 @@ async function readSiteData(
   // months to make, whole (webstats_daily_packed: a month of a package's days is one string).
   const windowMonths = monthsFrom(monthStart(year.from), monthStart(year.to));
   const readMonths = [...new Set([...windowMonths, ...dailyMonths.filter((m) => m.loaded).map((m) => m.month)])].sort();
-  const inWindow = (month: IsoDate) => month >= windowMonths[0]! && month <= windowMonths[windowMonths.length - 1]!;
+  const [firstInWindow, lastInWindow] = [windowMonths[0]!, windowMonths[windowMonths.length - 1]!];
+  const inWindow = (month: IsoDate) => month >= firstInWindow && month <= lastInWindow;
   const known = sql`webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category`;
   // Counted first, so that the packer reserves exactly the memory they need, then read a month
   // at a time: the days are never held twice, nor more than a month of them as text. The
   // filtered days only of the year's months (the API's `daily`).
   const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
-    sum(d.days)::int as days, sum(case when d.month >= ${windowMonths[0]!} then d.filtered_days else 0 end)::int as filtered_days
+    sum(d.days)::int as days, sum(case when d.month >= ${firstInWindow} then d.filtered_days else 0 end)::int as filtered_days
     from ${known} where d.month = any(${readMonths}::date[]) group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
@@ -196,8 +198,7 @@ async function readSiteData(
  * (a database upgraded to sql/007, or a summarize under way or interrupted): the site then
  * goes on from the legacy counts, and the API says the filtered ones are missing.
  */
-async function readFilterK(db: Transaction<Database>, warn: (line: string) => void): Promise<number | null> {
-  const state = await summaryTablesState(db);
+async function readFilterK(db: Transaction<Database>, state: SummaryTablesState, warn: (line: string) => void): Promise<number | null> {
   if (state === "complete") return getCrawlerPackages(db);
   warn(
     `build: the counts without crawlers and repeats are not complete (summary tables ${state}); the API leaves them out (filtered: null) until \`webstats summarize\` has run`,
@@ -222,11 +223,6 @@ async function readFilteredStats(db: Transaction<Database>) {
 /** The first days of the months first..last (first days). */
 function monthsFrom(first: IsoDate, last: IsoDate): IsoDate[] {
   const out: IsoDate[] = [];
-  for (let m = first; m <= last; m = addDays(lastDayOfMonth(m), 1)) out.push(m);
+  for (let m = first; m <= last; m = nextMonthStart(m)) out.push(m);
   return out;
-}
-
-function lastDayOfMonth(day: IsoDate): IsoDate {
-  const { year, month } = dateParts(day);
-  return isoDate(year, month + 1, 0);
 }

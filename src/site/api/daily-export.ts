@@ -41,9 +41,11 @@ export const dailyExportPath = (month: number): string => `daily/${monthLabel(mo
 /** In the site. */
 export const dailyExportSitePath = (month: number): string => `${API_ROOT}/export/${dailyExportPath(month)}`;
 
+const monthIndexOfDate = (day: IsoDate): number => monthIndex(dateParts(day).year, dateParts(day).month);
+
 /** Whether a slot whose files have `keys` holds a month's file (its first day) made from `revision`: its days need not be read. */
 export function holdsDailyMonth(keys: TreeKeys, month: IsoDate, revision: string): boolean {
-  return keys.get(dailyExportSitePath(indexOf(month))) === dailyExportKey(revision);
+  return keys.get(dailyExportSitePath(monthIndexOfDate(month))) === dailyExportKey(revision);
 }
 
 /** The day number (days since 1970-01-01) a month index starts on. */
@@ -51,19 +53,17 @@ function monthStart(month: number): number {
   return Date.UTC(Math.floor(month / 12), month % 12, 1) / DAY_MS;
 }
 
-const indexOf = (day: IsoDate): number => monthIndex(dateParts(day).year, dateParts(day).month);
-
 /**
  * Every month of the export, from the first with records through ValidThru's month (or a later
  * one with records); none without records. A month without a row of webstats_daily has no days
  * to load, and always the same empty file.
  */
 export function dailyExportMonths(months: readonly DailyMonth[], validThru: IsoDate): DailyExportMonth[] {
-  const counted = months.filter((m) => m.records > 0).map((m) => indexOf(m.month));
+  const counted = months.filter((m) => m.records > 0).map((m) => monthIndexOfDate(m.month));
   if (counted.length === 0) return [];
-  const byIndex = new Map(months.map((m) => [indexOf(m.month), m]));
+  const byIndex = new Map(months.map((m) => [monthIndexOfDate(m.month), m]));
   const first = Math.min(...counted);
-  const last = Math.max(indexOf(validThru), ...counted);
+  const last = Math.max(monthIndexOfDate(validThru), ...counted);
   const out: DailyExportMonth[] = [];
   for (let month = first; month <= last; month++) {
     const m = byIndex.get(month);
