@@ -101,12 +101,14 @@ async function logFiles(source: LogsSource, first: IsoDate, last: IsoDate): Prom
  * delay, a wrong prefix), not a day without downloads. Storing it would show zeros on the site.
  */
 export function requireEveryDay(files: readonly LogFile[], first: IsoDate, last: IsoDate, where: string): void {
-  const present = new Set(files.map((f) => f.date));
-  for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (!present.has(day)) {
-      throw new SourceUnreadable(`no log files for ${day} in ${where}; nothing was stored (end the run before it with --until ${addDays(day, -1)})`);
-    }
-  }
+  const day = firstDayMissing(new Set(files.map((f) => f.date)), first, last);
+  if (day) throw new SourceUnreadable(`no log files for ${day} in ${where}; nothing was stored (end the run before it with --until ${addDays(day, -1)})`);
+}
+
+/** The first of first..last that `present` lacks; null when it has them all. */
+function firstDayMissing(present: ReadonlySet<string>, first: IsoDate, last: IsoDate): IsoDate | null {
+  for (let day = first; day <= last; day = addDays(day, 1)) if (!present.has(day)) return day;
+  return null;
 }
 
 function chunkLogRows(
@@ -156,11 +158,10 @@ export async function* requireRowsEveryDay(rows: AsyncIterable<DownloadRow>, fir
     seen.add(row.date);
     yield row;
   }
-  for (let day = first; day <= last; day = addDays(day, 1)) {
-    if (!seen.has(day)) {
-      throw new SourceUnreadable(
-        `${where} returned no rows for ${day}: its CloudFront logs are not in place yet, or the view misses them; nothing was stored (end the run before it with --until ${addDays(day, -1)}, or run again once they are delivered)`,
-      );
-    }
+  const day = firstDayMissing(seen, first, last);
+  if (day) {
+    throw new SourceUnreadable(
+      `${where} returned no rows for ${day}: its CloudFront logs are not in place yet, or the view misses them; nothing was stored (end the run before it with --until ${addDays(day, -1)}, or run again once they are delivered)`,
+    );
   }
 }
