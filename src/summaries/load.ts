@@ -120,7 +120,7 @@ async function readSiteData(
   // at a time: the days are never held twice, nor more than a month of them as text. The
   // filtered days only of the year's months (the API's `daily`).
   const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
-    sum(d.days)::int as days, sum(case when d.month >= ${firstInWindow} then d.filtered_days else 0 end)::int as filtered_days
+    sum(d.days)::int as days, sum(case when d.month >= ${firstInWindow} and d.month <= ${lastInWindow} then d.filtered_days else 0 end)::int as filtered_days
     from ${known} where d.month = any(${readMonths}::date[]) group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
