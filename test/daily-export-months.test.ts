@@ -18,7 +18,7 @@ import { upsertPackages } from "../src/store/packages.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import type { IsoDate } from "../src/domain/types.js";
-import { BACKENDS, type CreatedStore } from "./helpers/backends.js";
+import { BACKENDS, smallS1Store, type CreatedStore } from "./helpers/backends.js";
 import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 
 const FIXTURE = join(FIXTURES, "small-s1");
@@ -137,10 +137,8 @@ for (const backend of BACKENDS) {
 describe("a build while a summarize is under way", () => {
   it("refuses, and the served tree stays as it was (regression: a whole summarize's empty daily tables were rendered)", async () => {
     const [work, cleanup] = suiteDir();
-    const created = await BACKENDS[0]!.create();
+    const created = await smallS1Store(); // FIXTURE's packages and downloads, on PGlite
     try {
-      await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
-      await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
       const dist = join(work, "dist");
       await buildSite(created.store, dist, outLimits(created.dataDir));
       const served = readlinkSync(dist);
@@ -165,10 +163,8 @@ describe("a build while a summarize is under way", () => {
 describe("a build when webstats_daily holds days after ValidThru's month", () => {
   it("builds, the later month in the daily export (regression: its filtered days were reserved, never read: 'fewer rows than reserved')", async () => {
     const [work, cleanup] = suiteDir();
-    const created = await BACKENDS[0]!.create();
+    const created = await smallS1Store(); // FIXTURE's packages and downloads, on PGlite
     try {
-      await upsertPackages(created.store.db, await readPackagesCsv(join(FIXTURE, "packages.csv")));
-      await ingestRows(created.store, inBatches(readRowsFile(join(FIXTURE, "downloads.tsv.gz"))));
       const pkg = fixtureRows().find((r) => r[2] === "200" && r[3] === "bioc")![4]!;
       // Rows loaded by other means (the legacy ETL) after ValidThru 2025-06-17, taken in by summarize --since.
       await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
