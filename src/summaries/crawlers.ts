@@ -28,9 +28,12 @@ export async function getCrawlerPackages(db: Kysely<Database>): Promise<number> 
 /**
  * Per day, package, category and IP of `rows` (a table or subquery of raw rows): the downloads
  * that count, and `kept` (1, or 0 when the IP is a crawler that day: more than `k` pairs).
+ * Its text columns collate "C", as webstats' own tables do, whatever the database's default:
+ * every temporary table made from it then sorts and joins by bytes, several times faster than a
+ * libc locale (even C.UTF-8 goes through strcoll on PostgreSQL 15).
  */
 export function countedDayIps(rows: RawBuilder<unknown>, k: number): RawBuilder<unknown> {
-  return sql`with pairs as (select date, package, category, "c-ip" as ip, count(*)::int as downloads
+  return sql`with pairs as (select date, package collate "C" as package, category collate "C" as category, "c-ip" collate "C" as ip, count(*)::int as downloads
       from ${rows} r where r."sc-status" in (${COUNTED}) group by 1, 2, 3, 4),
     crawlers as (select date, ip from pairs group by 1, 2 having count(*) > ${sql.lit(k)})
     select p.date, p.package, p.category, p.ip, p.downloads, (c.ip is null)::int as kept

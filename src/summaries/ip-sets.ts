@@ -1,123 +1,142 @@
 // stats and categorystats kept exact by deltas. A change of downloads is a table of
-// (year, KEYS…, ip, month, delta) rows; applied to the IP sets, it tells for each row whether
-// the IP appears in or leaves that month, and, from how many months of that year held the IP
-// before, whether it appears in or leaves the year. Those flips are the change of the distinct
-// IP counts; the deltas' sums the change of downloads. So a day costs what the day holds,
-// whatever the month, year or table hold, and the counts stay exactly those of the legacy
-// views (v_stats, v_categorystats), which count distinct IPs per period. The counts without
-// crawlers and repeats ride along: each row also has a `filtered_delta` of its filtered_days,
-// whose flips and sums are counted the same way into the filtered summary tables.
+// (year, KEYS…, ip, month, delta) rows; applied to the IP sets (one row per year and KEYS…, ip,
+// with each month's downloads: sql/011_year_ips.sql), it tells for each row whether the IP
+// appears in or leaves that month, and, from how many months of that year hold the IP after,
+// whether it appears in or leaves the year. Those flips are the change of the distinct IP counts;
+// the deltas' sums the change of downloads. So a day costs what the day holds, whatever the
+// month, year or table hold, and the counts stay exactly those of the legacy views (v_stats,
+// v_categorystats), which count distinct IPs per period. The counts without crawlers and repeats
+// ride along: each row also has a `filtered_delta` of its filtered days (f1..f12), whose flips
+// and sums are counted the same way into the filtered summary tables.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../store/schema.js";
 
 export interface Level {
-  /** The IP sets: (year, KEYS…, ip, month) → downloads. */
-  readonly sets: "webstats_month_ips" | "webstats_category_month_ips";
+  /** The IP sets: (year, KEYS…, ip) → downloads d1..d12 and filtered days f1..f12 of each month. */
+  readonly sets: "webstats_year_ips" | "webstats_category_year_ips";
   readonly keys: readonly ("package" | "category")[];
   /** The legacy summary table the flips are counted into. */
   readonly summary: "stats" | "categorystats";
-  /** The same for the filtered counts (filtered_days). */
+  /** The same for the filtered counts. */
   readonly filtered: "webstats_filtered_stats" | "webstats_filtered_categorystats";
   /** True: only keys in `packages` reach the summary (package level: every key has sets). */
   readonly knownOnly: boolean;
 }
 
 export const PACKAGE_LEVEL: Level = {
-  sets: "webstats_month_ips",
+  sets: "webstats_year_ips",
   keys: ["package", "category"],
   summary: "stats",
   filtered: "webstats_filtered_stats",
   knownOnly: true,
 };
 export const CATEGORY_LEVEL: Level = {
-  sets: "webstats_category_month_ips",
+  sets: "webstats_category_year_ips",
   keys: ["category"],
   summary: "categorystats",
   filtered: "webstats_filtered_categorystats",
   knownOnly: false,
 };
 
+export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+
 const ids = (names: readonly string[], prefix = "") => sql.raw(names.map((n) => `${prefix}${n}`).join(", "));
-const matches = (a: string, b: string, names: readonly string[]) => sql.raw(names.map((n) => `${a}.${n} = ${b}.${n}`).join(" and "));
 const KNOWN = sql.raw("join packages p on p.package = f.package and p.category = f.category");
 /** +1: the row appears (its count goes from 0 to more); -1: it leaves; 0: neither. */
 const flip = (before: string, delta: string) => sql.raw(`((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int)`);
+/** How many months of a set row (alias `m`) hold downloads (`d`) or filtered days (`f`). */
+const monthsHeld = (kind: "d" | "f") => sql.raw(MONTHS.map((n) => `(m.${kind}${n} > 0)::int`).join(" + "));
+
+/** A level's set rows as (year, KEYS…, ip, month, downloads, filtered_days), one per month that holds downloads; `where` on the sets' alias `y`. */
+export function setMonths(level: Level, where: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+  const months = sql.raw(MONTHS.map((n) => `(${n}, y.d${n}, y.f${n})`).join(", "));
+  return sql`select y.year, ${ids([...level.keys, "ip"], "y.")}, m.month::smallint as month, m.downloads, m.filtered_days
+    from ${sql.table(level.sets)} y cross join lateral (values ${months}) m(month, downloads, filtered_days)
+    where m.downloads > 0 and ${where}`;
+}
+
+/** Inserts month rows (year, KEYS…, ip, month, downloads, filtered_days; one per key and month) into the level's sets, as rows of a year. */
+export async function insertSetMonths(trx: Kysely<Database>, level: Level, months: RawBuilder<unknown>, ordered: boolean): Promise<void> {
+  const set = ["year", ...level.keys, "ip"];
+  const sums = (column: string, kind: "d" | "f", type: string) =>
+    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${type} as ${kind}${n}`).join(", "));
+  const columns = ids([...set, ...MONTHS.map((n) => `d${n}`), ...MONTHS.map((n) => `f${n}`)]);
+  await sql`insert into ${sql.table(level.sets)} (${columns})
+    select ${ids(set)}, ${sums("downloads", "d", "int")}, ${sums("filtered_days", "f", "smallint")}
+    from (${months}) x group by ${ids(set)} ${ordered ? sql`order by ${ids(set)}` : sql``}`.execute(trx);
+}
 
 /**
  * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta, filtered_delta; one
  * row per key+ip+month, not both zero) to the level's IP sets and summaries. Returns the name of a
- * temporary table holding the rows with their downloads before, for the next level to read.
+ * temporary table of the flips (the rows with their downloads before), for the next level to read.
  */
 export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: RawBuilder<unknown>): Promise<string> {
   const flips = `${level.sets}_flips`;
-  const years = `${level.sets}_year_flips`;
   const set = [...level.keys, "ip"];
-  const all = ["year", ...set, "month"];
-  for (const t of ["ip_deltas", flips, years]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  for (const t of ["ip_deltas", flips]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
   await sql`create temp table ip_deltas on commit drop as ${delta}`.execute(trx);
   await sql`create temp table ${sql.table(flips)} on commit drop as
-    select ${ids(all)}, delta, 0 as before, filtered_delta, 0 as filtered_before from ip_deltas limit 0`.execute(trx);
-  // One upsert per row, in key order; its new downloads less the delta are the downloads before.
-  await sql`with up as (insert into ${sql.table(level.sets)} as m (${ids(all)}, downloads, filtered_days)
-      select ${ids(all)}, delta, filtered_delta from ip_deltas order by ${ids(all)}
-      on conflict (${ids(all)}) do update set downloads = m.downloads + excluded.downloads, filtered_days = m.filtered_days + excluded.filtered_days
-      returning ${ids(all, "m.")}, m.downloads, m.filtered_days)
-    insert into ${sql.table(flips)} select ${ids(all, "d.")}, d.delta, up.downloads - d.delta, d.filtered_delta, up.filtered_days - d.filtered_delta
-    from up join ip_deltas d on ${matches("up", "d", all)}`.execute(trx);
-
-  // Only an IP that appears in or leaves a month can appear in or leave its year: for those, how
-  // many months of the year hold it now (rows emptied by this change are still there, at 0).
-  await sql`create temp table ${sql.table(years)} on commit drop as
-    select c.*, n.months_after, n.filtered_months_after
-    from (select ${ids(["year", ...set], "f.")}, sum(${flip("before", "delta")})::int as change, sum(${flip("filtered_before", "filtered_delta")})::int as filtered_change
-          from ${sql.table(flips)} f group by ${ids(["year", ...set], "f.")}
-          having sum(${flip("before", "delta")}) <> 0 or sum(${flip("filtered_before", "filtered_delta")}) <> 0) c
-    cross join lateral (select count(*) filter (where y.downloads > 0)::int as months_after, count(*) filter (where y.filtered_days > 0)::int as filtered_months_after
-          from ${sql.table(level.sets)} y where y.year = c.year and ${matches("y", "c", set)}) n`.execute(trx);
-  // filtered_days <= downloads: a row emptied of downloads is emptied of filtered days too.
+    select year, ${ids(set)}, month, delta, 0 as before, filtered_delta, 0 as filtered_before, 0 as months_after, 0 as filtered_months_after
+    from ip_deltas limit 0`.execute(trx);
+  const { rows } = await sql<{ month: number }>`select distinct month from ip_deltas order by 1`.execute(trx);
+  // A month at a time (a nightly has one): each key's row changes once per statement.
+  for (const { month } of rows) {
+    if (!MONTHS.includes(month as (typeof MONTHS)[number])) throw new Error(`no month ${month}`);
+    const [d, f] = [sql.raw(`d${month}`), sql.raw(`f${month}`)];
+    await sql`with up as (insert into ${sql.table(level.sets)} as m (year, ${ids(set)}, ${d}, ${f}, last_delta, last_filtered_delta)
+        select year, ${ids(set)}, delta, filtered_delta, delta, filtered_delta from ip_deltas where month = ${month} order by year, ${ids(set)}
+        on conflict (year, ${ids(set)}) do update set ${d} = m.${d} + excluded.${d}, ${f} = m.${f} + excluded.${f},
+          last_delta = excluded.${d}, last_filtered_delta = excluded.${f}
+        returning m.year, ${ids(set, "m.")}, m.${d} - m.last_delta as before, m.last_delta, m.${f} - m.last_filtered_delta as filtered_before,
+          m.last_filtered_delta, ${monthsHeld("d")} as months_after, ${monthsHeld("f")} as filtered_months_after)
+      insert into ${sql.table(flips)} select year, ${ids(set)}, ${month}, last_delta, before, last_filtered_delta, filtered_before, months_after, filtered_months_after
+      from up`.execute(trx);
+  }
+  // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
+  const empty = sql.raw(MONTHS.map((n) => `m.d${n} = 0`).join(" and "));
   await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f
-    where f.before + f.delta = 0 and ${matches("m", "f", all)}`.execute(trx);
-
-  await addFlips(trx, level, level.summary, flips, years, { delta: "delta", before: "before", change: "change", monthsAfter: "months_after" });
-  await addFlips(trx, level, level.filtered, flips, years, {
-    delta: "filtered_delta",
-    before: "filtered_before",
-    change: "filtered_change",
-    monthsAfter: "filtered_months_after",
-  });
+    where f.months_after = 0 and ${sql.raw(["year", ...set].map((n) => `m.${n} = f.${n}`).join(" and "))} and ${empty}`.execute(trx);
+  await addFlips(trx, level, flips);
   return flips;
 }
 
-/** The flips and sums of one kind of count (the flips' and years' columns named in `c`) added to `summary`. */
-async function addFlips(
-  trx: Kysely<Database>,
-  level: Level,
-  summary: string,
-  flips: string,
-  years: string,
-  c: { readonly delta: string; readonly before: string; readonly change: string; readonly monthsAfter: string },
-): Promise<void> {
-  const [delta, change, monthsAfter] = [c.delta, c.change, c.monthsAfter].map((n) => sql.raw(`f.${n}`));
+/**
+ * The flips and sums of both kinds of count added to the level's summary and filtered summary:
+ * per key, a month's row and its year's (date Dec 31). An IP appears in or leaves the year when
+ * the year's months holding it go from 0 to more or back (months before = after - the month's flip).
+ */
+async function addFlips(trx: Kysely<Database>, level: Level, flips: string): Promise<void> {
   const keys = ids(level.keys, "f.");
   const known = level.knownOnly ? KNOWN : sql``;
+  const yearFlip = (after: string, before: string, delta: string) =>
+    sql.raw(`((f.${after} > 0)::int - (f.${after} - ((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int) > 0)::int)`);
+  const sums = `${level.sets}_sums`;
+  await sql`drop table if exists ${sql.table(sums)}`.execute(trx);
+  await sql`create temp table ${sql.table(sums)} on commit drop as
+    select ${keys}, case when grouping(f.month) = 0 then make_date(f.year, f.month, 1) else make_date(f.year, 12, 31) end as date,
+      grouping(f.month) = 0 as is_monthly,
+      case when grouping(f.month) = 0 then sum(${flip("before", "delta")}) else sum(${yearFlip("months_after", "before", "delta")}) end as ips,
+      sum(f.delta) as downloads,
+      case when grouping(f.month) = 0 then sum(${flip("filtered_before", "filtered_delta")})
+        else sum(${yearFlip("filtered_months_after", "filtered_before", "filtered_delta")}) end as filtered_ips,
+      sum(f.filtered_delta) as filtered_downloads
+    from ${sql.table(flips)} f ${known} group by grouping sets ((${keys}, f.year, f.month), (${keys}, f.year))`.execute(trx);
+
   const byPackage = level.keys.includes("package");
-  const category = byPackage ? sql`f.category, f.package` : sql`f.category`;
+  const columns = byPackage ? sql`category, package` : sql`category`;
   const conflict = byPackage ? sql`package, date` : sql`category, date`;
-  const monthFlip = flip(c.before, c.delta);
-  const yearFlip = sql`((${monthsAfter} > 0)::int - (${monthsAfter} - ${change} > 0)::int)`;
-  await sql`insert into ${sql.table(summary)} as s (${byPackage ? sql`category, package` : sql`category`}, date, is_monthly, ip_count, download_count)
-    select ${category}, make_date(f.year, f.month, 1), true, sum(${monthFlip}), sum(${delta})
-      from ${sql.table(flips)} f ${known} group by ${keys}, f.year, f.month
-    union all
-    select ${category}, make_date(f.year, 12, 31), false, sum(f.ips), sum(f.delta)
-      from (select ${keys}, f.year, 0 as ips, ${delta} as delta from ${sql.table(flips)} f ${known}
-            union all select ${keys}, f.year, ${yearFlip}, 0 from ${sql.table(years)} f ${known}) f
-      group by ${keys}, f.year
-    on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(
-    trx,
-  );
-  const byKey = byPackage ? sql`package in (select package from ${sql.table(flips)})` : sql`category in (select category from ${sql.table(flips)})`;
-  await sql`delete from ${sql.table(summary)} where download_count = 0 and ${byKey}`.execute(trx);
+  const match = byPackage ? sql`s.package = x.package and s.date = x.date` : sql`s.category = x.category and s.date = x.date`;
+  for (const [summary, ips, downloads] of [
+    [level.summary, "ips", "downloads"],
+    [level.filtered, "filtered_ips", "filtered_downloads"],
+  ] as const) {
+    await sql`insert into ${sql.table(summary)} as s (${columns}, date, is_monthly, ip_count, download_count)
+      select ${columns}, date, is_monthly, ${sql.raw(ips)}, ${sql.raw(downloads)} from ${sql.table(sums)}
+      where ${sql.raw(ips)} <> 0 or ${sql.raw(downloads)} <> 0
+      on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(trx);
+    await sql`delete from ${sql.table(summary)} s using ${sql.table(sums)} x where ${match} and s.download_count = 0`.execute(trx);
+  }
 }
 
 /** The category level's delta from the package level's flips: known packages only. */

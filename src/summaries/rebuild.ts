@@ -12,6 +12,7 @@ import { insertCategoryDays } from "./category-daily.js";
 import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
+import { CATEGORY_LEVEL, insertSetMonths, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
 import { rebuildRecent } from "./recent.js";
 
 export interface RebuildResult {
@@ -127,8 +128,8 @@ export async function rebuildSummaries(
 
 /** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
 const SUMMARY_TABLES = [
-  "webstats_month_ips",
-  "webstats_category_month_ips",
+  "webstats_year_ips",
+  "webstats_category_year_ips",
   "webstats_daily",
   "webstats_category_daily",
   "webstats_daily_months",
@@ -139,10 +140,10 @@ const SUMMARY_TABLES = [
   "webstats_filtered_categorystats",
 ] as const;
 
-/** The IP sets and their keys, as sql/004_summary_tables.sql makes them. */
+/** The IP sets and their keys, as sql/011_year_ips.sql makes them. */
 const SETS = [
-  { table: "webstats_month_ips", key: "year, package, category, ip, month" },
-  { table: "webstats_category_month_ips", key: "year, category, ip, month" },
+  { table: "webstats_year_ips", key: "year, package, category, ip" },
+  { table: "webstats_category_year_ips", key: "year, category, ip" },
 ] as const;
 
 /**
@@ -163,11 +164,6 @@ async function rebuildYear(
   await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
   const end = isoDate(year + 1, 1, 1);
-  if (!whole) {
-    for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year} and month >= ${firstMonth}`.execute(trx);
-    await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
-    await sql`delete from webstats_category_daily where date >= ${start} and date < ${end}`.execute(trx);
-  }
   // The year's IP sets, split by a hash of the IP: a year's distinct IPs of a package are the
   // sums of each part's, and each part's grouping fits in memory (partitionwise aggregation),
   // where one grouping of ~70 M rows would spill to disk several times over.
@@ -183,6 +179,15 @@ async function rebuildYear(
     "year_category_ips",
     sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer`,
   );
+  if (!whole) {
+    // The year's sets are written again whole: their months before firstMonth join the rebuilt ones.
+    await sql`insert into year_ips select s.*, p.package is not null
+      from (${setMonths(PACKAGE_LEVEL, sql`y.year = ${year} and m.month < ${firstMonth}`)}) s
+      left join packages p on p.package = s.package and p.category = s.category`.execute(trx);
+    for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year}`.execute(trx);
+    await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
+    await sql`delete from webstats_category_daily where date >= ${start} and date < ${end}`.execute(trx);
+  }
   for (let month = firstMonth; month <= lastMonth; month++) {
     onMonth(month);
     const [a, b] = [isoDate(year, month, 1), isoDate(year, month + 1, 1)];
@@ -202,17 +207,11 @@ async function rebuildYear(
   }
   await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
   // In key order where there is an index to grow at its end.
-  await sql`insert into webstats_month_ips select year, package, category, ip, month, downloads, filtered_days from year_ips
-    ${whole ? sql`` : sql`order by package, category, ip, month`}`.execute(trx);
-  if (!whole) {
-    await sql`insert into year_ips select m.*, p.package is not null from webstats_month_ips m
-      left join packages p on p.package = m.package and p.category = m.category where m.year = ${year} and m.month < ${firstMonth}`.execute(trx);
-  }
+  await insertSetMonths(trx, PACKAGE_LEVEL, sql`select year, package, category, ip, month, downloads, filtered_days from year_ips`, !whole);
   await sql`insert into year_category_ips select year, category, ip, month, sum(downloads), sum(filtered_days) from year_ips where known group by year, category, ip, month`.execute(
     trx,
   );
-  await sql`insert into webstats_category_month_ips select * from year_category_ips where month >= ${firstMonth}
-    ${whole ? sql`` : sql`order by category, ip, month`}`.execute(trx);
+  await insertSetMonths(trx, CATEGORY_LEVEL, sql`select * from year_category_ips`, !whole);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
   const yearEnd = isoDate(year, 12, 31);

@@ -96,12 +96,17 @@ export async function filteredSummaries(store: Store) {
   };
 }
 
-/** Rows of the IP sets that break "filtered ⊆ counted": filtered_days above downloads (or the days a month has), or below 0. */
+/** Rows of the IP sets that break "filtered ⊆ counted": filtered days above downloads (or the days a month has), or below 0; rows without downloads. */
 export async function filteredOutsideCounted(store: Store) {
-  return query(store)(`select 'package' as level, year, category, ip, month, downloads, filtered_days from webstats_month_ips
-      where filtered_days < 0 or filtered_days > downloads or filtered_days > 31 or downloads <= 0
-    union all select 'category', year, category, ip, month, downloads, filtered_days from webstats_category_month_ips
-      where filtered_days < 0 or filtered_days > downloads or downloads <= 0
+  const months = (t: string) =>
+    `${t} y cross join lateral (values ${Array.from({ length: 12 }, (_, i) => `(${i + 1}, y.d${i + 1}, y.f${i + 1})`).join(", ")}) m(month, downloads, filtered_days)`;
+  const empty = Array.from({ length: 12 }, (_, i) => `y.d${i + 1} = 0`).join(" and ");
+  return query(store)(`select 'package' as level, year, category, ip, month, downloads, filtered_days from ${months("webstats_year_ips")}
+      where filtered_days < 0 or filtered_days > downloads or filtered_days > 31 or downloads < 0
+    union all select 'category', year, category, ip, month, downloads, filtered_days from ${months("webstats_category_year_ips")}
+      where filtered_days < 0 or filtered_days > downloads or downloads < 0
+    union all select 'package, empty', year, category, ip, 0, 0, 0 from webstats_year_ips y where ${empty}
+    union all select 'category, empty', year, category, ip, 0, 0, 0 from webstats_category_year_ips y where ${empty}
     union all select 'daily', extract(year from date)::int, category, package, extract(month from date)::int, downloads, filtered_ips from webstats_daily
       where filtered_ips < 0 or filtered_ips > ips`);
 }
