@@ -11,9 +11,8 @@ import { withStore } from "../src/commands/with-store.js";
 import { ExitError, GapAfterValidThru, InputError } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { takeLock } from "../src/nightly/run-lock.js";
-import { inBatches } from "../src/sources/batches.js";
 import { parsePackagesCsv } from "../src/sources/packages-csv.js";
-import { readRowsFile } from "../src/sources/rows-file.js";
+import { readRowsFileBlocks } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
@@ -40,7 +39,7 @@ function bigRowsFile(dir: string): { path: string; rows: number } {
   return { path: rowsFile(dir, lines, "big.tsv"), rows: lines.length };
 }
 
-const rowsOf = (path: string) => inBatches(readRowsFile(path));
+const rowsOf = (path: string) => readRowsFileBlocks(path);
 
 function cli(args: readonly string[], cwd: string, databaseUrl: string | undefined): ChildProcess {
   const env = { ...process.env };

@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LockHeld } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
-import { readRowsFile } from "../src/sources/rows-file.js";
-import { inBatches } from "../src/sources/batches.js";
+import { readRowsFileBlocks } from "../src/sources/rows-file.js";
 
-const rowsOf = (path: string) => inBatches(readRowsFile(path));
+const rowsOf = (path: string) => readRowsFileBlocks(path);
 import { openStore, type Store } from "../src/store/database.js";
 import { getValidThru } from "../src/store/info.js";
 import { migrate } from "../src/store/migrate.js";

@@ -6,7 +6,7 @@ import { buildSite } from "../commands/build.js";
 import { publish } from "../commands/publish.js";
 import { ingestRows } from "../ingest/replace-days.js";
 import { readPackagesCsv } from "../sources/packages-csv.js";
-import { readRowsFile } from "../sources/rows-file.js";
+import { readRowsFileBlocks } from "../sources/rows-file.js";
 import { inBatches } from "../sources/batches.js";
 import { openStore } from "../store/database.js";
 import { upsertPackages } from "../store/packages.js";
@@ -22,7 +22,7 @@ const started = performance.now();
 let detail: Record<string, unknown>;
 if (phase === "ingest") {
   await upsertPackages(store.db, await readPackagesCsv(packagesFile!));
-  const r = await ingestRows(store, inBatches(readRowsFile(arg!)));
+  const r = await ingestRows(store, readRowsFileBlocks(arg!));
   detail = { rows: r.rows, first: r.first, last: r.last };
 } else if (phase === "day") {
   // One more day after the dataset, as a nightly ingest brings: stage, replace, re-summarise.

@@ -6,8 +6,7 @@ import { stat } from "node:fs/promises";
 import { sql, type Kysely } from "kysely";
 import type { IsoDate } from "../domain/types.js";
 import { InputError } from "../errors.js";
-import { inBatches } from "../sources/batches.js";
-import { readRowsFile } from "../sources/rows-file.js";
+import { readRowsFileBlocks } from "../sources/rows-file.js";
 import type { Store } from "../store/database.js";
 import { copyRows, spanOf, type StagedRows } from "../store/downloads.js";
 import { unfinishedEarlierRun } from "../store/ingest-runs.js";
@@ -67,7 +66,7 @@ export async function stageRowsFile(store: Store, path: string, run: number, onP
   const staged = await store.writeTransaction(async (trx, copyIn) => {
     // Unlogged: a stage is made again after a crash, so it need not be written twice.
     await sql`create unlogged table ${sql.table(table)} (like bioc_web_downloads)`.execute(trx);
-    const rows = await copyRows(copyIn, table, inBatches(readRowsFile(path)), onProgress);
+    const rows = await copyRows(copyIn, table, readRowsFileBlocks(path), onProgress);
     await sql`create index on ${sql.table(table)} (date)`.execute(trx);
     const span = await spanOf(trx, table, rows);
     await trx.updateTable("webstats_ingest_runs").set({ first_date: span.first, last_date: span.last, rows_kept: rows }).where("id", "=", run).execute();

@@ -36,6 +36,9 @@ describe("download rows files", () => {
     ["2025-01-02\t1.2.3.4\t200\tbioc", /:3: 4 fields, want 5/],
     ["2025-01-02\t\t200\tbioc\taffy", /:3: empty c-ip/],
     [`2025-01-02\t1.2.3.4\t200\tbioc\t${"x".repeat(65)}`, /:3: package longer than 64 characters/],
+    [`2025-01-02\t${"1".repeat(41)}\t200\tbioc\taffy`, /:3: c-ip longer than 40 characters/],
+    ["2025-01-02\t1.2.3\r4\t200\tbioc\taffy", /:3: c-ip holds a tab or a line end/],
+    ["2025-13-02\t1.2.3.4\t200\tbioc\taffy", /:3: bad date "2025-13-02"/],
   ])("names the file, line and value of a bad row: %s", async (bad, message) => {
     const dir = tempDir();
     const path = join(dir, "bad.tsv");
