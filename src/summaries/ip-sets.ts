@@ -134,7 +134,9 @@ async function addFlips(trx: Kysely<Database>, level: Level, flips: string): Pro
     await sql`insert into ${sql.table(summary)} as s (${columns}, date, is_monthly, ip_count, download_count)
       select ${columns}, date, is_monthly, ${sql.raw(ips)}, ${sql.raw(downloads)} from ${sql.table(sums)}
       where ${sql.raw(ips)} <> 0 or ${sql.raw(downloads)} <> 0
-      on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(trx);
+      on conflict (${conflict}) do update set ip_count = s.ip_count + excluded.ip_count, download_count = s.download_count + excluded.download_count`.execute(
+      trx,
+    );
     await sql`delete from ${sql.table(summary)} s using ${sql.table(sums)} x where ${match} and s.download_count = 0`.execute(trx);
   }
 }
