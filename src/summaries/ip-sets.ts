@@ -21,6 +21,8 @@ export interface Level {
   readonly filtered: "webstats_filtered_stats" | "webstats_filtered_categorystats";
   /** True: only keys in `packages` reach the summary (package level: every key has sets). */
   readonly knownOnly: boolean;
+  /** True: the sets keep each row's last day seen (the deltas have a `last_date`; summaries/recent.ts). */
+  readonly lastSeen: boolean;
 }
 
 export const PACKAGE_LEVEL: Level = {
@@ -29,6 +31,7 @@ export const PACKAGE_LEVEL: Level = {
   summary: "stats",
   filtered: "webstats_filtered_stats",
   knownOnly: true,
+  lastSeen: true,
 };
 export const CATEGORY_LEVEL: Level = {
   sets: "webstats_category_year_ips",
@@ -36,7 +39,11 @@ export const CATEGORY_LEVEL: Level = {
   summary: "categorystats",
   filtered: "webstats_filtered_categorystats",
   knownOnly: false,
+  lastSeen: false,
 };
+
+/** The temporary table applyIpDeltas leaves: the level's changed rows, a row per month changed. */
+export const flipsOf = (level: Level): string => `${level.sets}_flips`;
 
 export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 
@@ -72,25 +79,30 @@ export async function insertSetMonths(trx: Kysely<Database>, level: Level, month
  * temporary table of the flips (the rows with their downloads before), for the next level to read.
  */
 export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: RawBuilder<unknown>): Promise<string> {
-  const flips = `${level.sets}_flips`;
+  const flips = flipsOf(level);
   const set = [...level.keys, "ip"];
   for (const t of ["ip_deltas", flips]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
   await sql`create temp table ip_deltas on commit drop as ${delta}`.execute(trx);
+  // With the last day seen: the row's before and after this change (previous_last_date, last_date).
+  const seen = level.lastSeen ? { columns: sql`, last_date`, values: sql`, last_date`, returned: sql`, m.previous_last_date, m.last_date` } : null;
   await sql`create temp table ${sql.table(flips)} on commit drop as
     select year, ${ids(set)}, month, delta, 0 as before, filtered_delta, 0 as filtered_before, 0 as months_after, 0 as filtered_months_after
+      ${seen ? sql`, last_date as previous_last_date, last_date` : sql``}
     from ip_deltas limit 0`.execute(trx);
   const { rows } = await sql<{ month: number }>`select distinct month from ip_deltas order by 1`.execute(trx);
   // A month at a time (a nightly has one): each key's row changes once per statement.
   for (const { month } of rows) {
     if (!MONTHS.includes(month as (typeof MONTHS)[number])) throw new Error(`no month ${month}`);
     const [d, f] = [sql.raw(`d${month}`), sql.raw(`f${month}`)];
-    await sql`with up as (insert into ${sql.table(level.sets)} as m (year, ${ids(set)}, ${d}, ${f}, last_delta, last_filtered_delta)
-        select year, ${ids(set)}, delta, filtered_delta, delta, filtered_delta from ip_deltas where month = ${month} order by year, ${ids(set)}
+    await sql`with up as (insert into ${sql.table(level.sets)} as m (year, ${ids(set)}, ${d}, ${f}, last_delta, last_filtered_delta ${seen?.columns ?? sql``})
+        select year, ${ids(set)}, delta, filtered_delta, delta, filtered_delta ${seen?.values ?? sql``} from ip_deltas where month = ${month} order by year, ${ids(set)}
         on conflict (year, ${ids(set)}) do update set ${d} = m.${d} + excluded.${d}, ${f} = m.${f} + excluded.${f},
           last_delta = excluded.${d}, last_filtered_delta = excluded.${f}
+          ${seen ? sql`, previous_last_date = m.last_date, last_date = greatest(m.last_date, excluded.last_date)` : sql``}
         returning m.year, ${ids(set, "m.")}, m.${d} - m.last_delta as before, m.last_delta, m.${f} - m.last_filtered_delta as filtered_before,
-          m.last_filtered_delta, ${monthsHeld("d")} as months_after, ${monthsHeld("f")} as filtered_months_after)
+          m.last_filtered_delta, ${monthsHeld("d")} as months_after, ${monthsHeld("f")} as filtered_months_after ${seen?.returned ?? sql``})
       insert into ${sql.table(flips)} select year, ${ids(set)}, ${month}, last_delta, before, last_filtered_delta, filtered_before, months_after, filtered_months_after
+        ${seen ? sql`, previous_last_date, last_date` : sql``}
       from up`.execute(trx);
   }
   // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.

@@ -56,7 +56,7 @@ export async function rebuildSummaries(
   const pending = state === "rebuilding" ? ((await getInfo(db, "SummarizeFrom")) as IsoDate | null) : null;
   if (!span) {
     await store.writeTransaction(async (trx) => {
-      for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"] as const) {
+      for (const t of [...SUMMARY_TABLES, "webstats_recent_days", "webstats_recent"] as const) {
         await sql`delete from ${sql.table(t)}`.execute(trx);
       }
       await markSummarized(trx);
@@ -115,7 +115,7 @@ export async function rebuildSummaries(
     if (validThru) await rebuildRecent(trx, validThru);
     // Fresh statistics for the planner: the next ingest's lookups must go by the keys' indexes,
     // not wait for autovacuum to find out how large the tables became.
-    for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"]) {
+    for (const t of [...SUMMARY_TABLES, "webstats_recent_days", "webstats_recent"]) {
       await sql`analyze ${sql.table(t)}`.execute(trx);
     }
     await markSummarized(trx);

@@ -1,16 +1,19 @@
 // The last 30 days (ValidThru-29 .. ValidThru) per package: downloads and distinct IPs, kept in
-// webstats_recent as the window moves. Distinct IPs come from the last day each (package,
-// category, IP) was seen in the window (webstats_recent_ips): when the window moves on, the pairs
-// last seen before its first day leave it, and a new day's pairs enter it or move their day on.
-// Days restated inside the window recount only their pairs, from the window's raw rows. Downloads
-// are the sum of webstats_daily over the window. A window that jumps 30 days or more, or that was
-// left behind, is made again from the raw rows.
-import { sql, type Kysely } from "kysely";
-import { addDays, lastThirtyDays } from "../domain/dates.js";
+// webstats_recent as the window moves. A pair's (package, category, IP) last day seen is kept in
+// its IP set rows (webstats_year_ips.last_date, by the upsert that adds its downloads; exact
+// whenever it falls in the window, any earlier day or none otherwise), and webstats_recent_days
+// counts per package and day of the window the pairs last seen that day. When the window moves on,
+// the days before its first day leave it with their pairs; a new day's pairs move their last day
+// on, or enter. Days restated inside the window recount only their pairs' last days, from the
+// window's raw rows. Downloads are the sum of webstats_daily over the window. A window that jumps
+// 30 days or more, or that was left behind, is made again from the raw rows.
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { addDays, dateParts, lastThirtyDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
 import { getInfo, setInfo } from "../store/info.js";
 import { COUNTED } from "./counted.js";
+import { flipsOf, PACKAGE_LEVEL } from "./ip-sets.js";
 
 const WINDOW_DAYS = 30;
 
@@ -24,56 +27,104 @@ export async function leaveRecentBehind(trx: Kysely<Database>): Promise<void> {
   await setInfo(trx, "RecentThru", "");
 }
 
+/** The years a window touches (one, or two in January). */
+const yearsOf = (from: IsoDate, to: IsoDate) => [...new Set([dateParts(from).year, dateParts(to).year])];
+
+/** Per (year, package, category, IP): the last day seen in the window's raw rows (of the pairs `pairs` selects, when given). */
+function windowLastDays(from: IsoDate, to: IsoDate, pairs: RawBuilder<unknown> | null): RawBuilder<unknown> {
+  const only = pairs ? sql`and (d.package, d.category, d."c-ip") in (select package, category, ip from ${pairs} k)` : sql``;
+  return sql`select extract(year from d.date)::smallint as year, d.package collate "C" as package, d.category collate "C" as category,
+      d."c-ip" collate "C" as ip, max(d.date) as last_date
+    from bioc_web_downloads d where d.date >= ${from} and d.date <= ${to} and d."sc-status" in (${COUNTED}) ${only} group by 1, 2, 3, 4`;
+}
+
 /**
- * After days first..last were replaced (their new rows in `new_day_ips`, their old ones in
- * `old_day_ips`, the raw rows and webstats_daily already replaced) and ValidThru moved from
- * `before` to `after`.
+ * After days first..last were replaced (the package level's flips in flipsOf(PACKAGE_LEVEL), the
+ * raw rows and webstats_daily already replaced) and ValidThru moved from `before` to `after`.
  */
 export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [IsoDate, IsoDate], before: IsoDate | null, after: IsoDate): Promise<void> {
   const current = before !== null && (await recentIsCurrent(trx, before)) && addDays(before, WINDOW_DAYS) > after;
   if (!current) return rebuildRecent(trx, after);
   const { from } = lastThirtyDays(after);
   const [first, last] = days;
-  await sql`drop table if exists recent_ip_changes`.execute(trx);
+  const flips = sql.table(flipsOf(PACKAGE_LEVEL));
+  const years = yearsOf(from, after);
+  for (const t of ["recent_ip_changes", "recent_moves", "recent_before"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
   await sql`create temp table recent_ip_changes (package varchar(64) collate "C", category varchar(16) collate "C", change integer) on commit drop`.execute(
     trx,
   );
 
-  // The pairs last seen before the window's first day leave it.
-  await sql`with gone as (delete from webstats_recent_ips where last_date < ${from} returning package, category)
-    insert into recent_ip_changes select package, category, -count(*) from gone group by 1, 2`.execute(trx);
+  // The days before the window's first leave it, with the pairs last seen on them.
+  await sql`with gone as (delete from webstats_recent_days where date < ${from} returning package, category, pairs)
+    insert into recent_ip_changes select package, category, -sum(pairs) from gone group by 1, 2`.execute(trx);
 
-  if (first <= before && last >= from) {
-    // Days inside the window restated: their pairs' last day is recounted from the window's raw rows.
-    await sql`drop table if exists recent_pairs`.execute(trx);
-    await sql`create temp table recent_pairs on commit drop as
+  // The pairs whose last day may have moved, with their last day before this change (the latest of
+  // their window years' rows: as this change found a row it changed, else as the row is) and after.
+  await sql`create temp table recent_moves (package varchar(64) collate "C", category varchar(16) collate "C", ip varchar(40) collate "C",
+    before date, after date) on commit drop`.execute(trx);
+  // Rows this change touched, as they were before it: the previous day of each row's first upsert (its first month).
+  await sql`create temp table recent_before on commit drop as
+    select distinct on (year, package, category, ip) year, package, category, ip, previous_last_date from ${flips}
+    where year = any(${years}) order by year, package, category, ip, month`.execute(trx);
+  const restated = first <= before && last >= from;
+  if (restated) {
+    // Days inside the window restated: their pairs' last days recounted from the window's raw rows.
+    await sql`drop table if exists recent_recount`.execute(trx);
+    await sql`create temp table recent_recount on commit drop as ${windowLastDays(
+      from,
+      after,
+      sql`(select package, category, ip from old_day_ips where date >= ${from} union select package, category, ip from new_day_ips where date >= ${from})`,
+    )}`.execute(trx);
+    await sql`insert into recent_moves (package, category, ip)
       select distinct package, category, ip from (select package, category, ip from old_day_ips where date >= ${from}
         union all select package, category, ip from new_day_ips where date >= ${from}) x`.execute(trx);
-    await sql`analyze recent_pairs`.execute(trx);
-    await sql`with gone as (delete from webstats_recent_ips r using recent_pairs k
-        where r.package = k.package and r.category = k.category and r.ip = k.ip returning r.package, r.category)
-      insert into recent_ip_changes select package, category, -count(*) from gone group by 1, 2`.execute(trx);
-    await sql`with seen as (insert into webstats_recent_ips (package, category, ip, last_date)
-        select d.package, d.category, d."c-ip", max(d.date) from bioc_web_downloads d
-        where d.date >= ${from} and d.date <= ${after} and d."sc-status" in (${COUNTED})
-          and exists (select 1 from recent_pairs k where k.package = d.package and k.category = d.category and k.ip = d."c-ip")
-        group by 1, 2, 3 returning package, category)
-      insert into recent_ip_changes select package, category, count(*) from seen group by 1, 2`.execute(trx);
   } else {
-    // New days only: their pairs enter the window, or were in it and were seen again later.
-    await sql`drop table if exists recent_pairs`.execute(trx);
-    await sql`create temp table recent_pairs on commit drop as
-      select n.package, n.category, n.ip, max(n.date) as last_date from new_day_ips n where n.date >= ${from} group by 1, 2, 3`.execute(trx);
-    await sql`analyze recent_pairs`.execute(trx);
-    await sql`with entered as (insert into webstats_recent_ips as r (package, category, ip, last_date)
-        select package, category, ip, last_date from recent_pairs order by package, category, ip
-        on conflict (package, category, ip) do update set last_date = greatest(r.last_date, excluded.last_date)
-        returning r.package, r.category, (xmax = 0) as inserted)
-      insert into recent_ip_changes select package, category, count(*) from entered where inserted group by 1, 2`.execute(trx);
+    // New days only (each pair they hold changed its row, and moved its last day to one of them),
+    // or old days only, before the window (no last day moves into it).
+    await sql`insert into recent_moves (package, category, ip, after)
+      select package, category, ip, max(last_date) from ${flips} where last_date >= ${from} and previous_last_date is distinct from last_date
+      group by 1, 2, 3`.execute(trx);
+  }
+  await sql`analyze recent_moves`.execute(trx);
+  // Untouched rows are looked up by their key (lateral: never a scan of the sets), in January only
+  // for the year before, as a new day's pairs all changed their row of this year.
+  await sql`update recent_moves r set before = b.before from (
+      select m.package, m.category, m.ip, max(coalesce(t.previous_last_date, y.last_date)) as before
+      from recent_moves m cross join unnest(${years}::smallint[]) w(year)
+        left join recent_before t on t.year = w.year and t.package = m.package and t.category = m.category and t.ip = m.ip
+        left join lateral (select y.last_date from webstats_year_ips y
+          where t.year is null and y.year = w.year and y.package = m.package and y.category = m.category and y.ip = m.ip) y on true
+      group by 1, 2, 3) b
+    where r.package = b.package and r.category = b.category and r.ip = b.ip and b.before is not null`.execute(trx);
+  if (restated) {
+    await sql`drop table if exists recent_rows`.execute(trx);
+    await sql`create temp table recent_rows on commit drop as
+      select w.year, m.package, m.category, m.ip, c.last_date from recent_moves m cross join unnest(${years}::smallint[]) w(year)
+        left join recent_recount c on c.year = w.year and c.package = m.package and c.category = m.category and c.ip = m.ip`.execute(trx);
+    // By key, as above: a few restated days' pairs, never a join over the whole sets.
+    await sql`set local enable_hashjoin = off`.execute(trx);
+    await sql`set local enable_mergejoin = off`.execute(trx);
+    await sql`update webstats_year_ips y set last_date = c.last_date from recent_rows c
+      where y.year = c.year and y.package = c.package and y.category = c.category and y.ip = c.ip and y.last_date is distinct from c.last_date`.execute(trx);
+    await sql`reset enable_hashjoin`.execute(trx);
+    await sql`reset enable_mergejoin`.execute(trx);
+    await sql`update recent_moves r set after = c.after from (select package, category, ip, max(last_date) as after from recent_recount group by 1, 2, 3) c
+      where r.package = c.package and r.category = c.category and r.ip = c.ip`.execute(trx);
   }
 
+  // A pair leaves its day before (when in the window) and joins its day after (when it has one).
+  await sql`insert into webstats_recent_days as h (package, category, date, pairs)
+    select package, category, date, sum(n) from (
+      select package, category, before as date, -1 as n from recent_moves where before >= ${from}
+      union all select package, category, after, 1 from recent_moves where after is not null) x
+    group by 1, 2, 3 having sum(n) <> 0
+    on conflict (package, category, date) do update set pairs = h.pairs + excluded.pairs`.execute(trx);
+  await sql`delete from webstats_recent_days where pairs = 0`.execute(trx);
+  await sql`insert into recent_ip_changes select package, category, sum((after is not null)::int - (before >= ${from} and before is not null)::int)
+    from recent_moves group by 1, 2`.execute(trx);
+
   await sql`insert into webstats_recent as w (package, category, downloads, ips)
-    select package, category, 0, sum(change) from recent_ip_changes group by 1, 2
+    select package, category, 0, sum(change) from recent_ip_changes group by 1, 2 having sum(change) <> 0
     on conflict (package, category) do update set ips = w.ips + excluded.ips`.execute(trx);
   await sql`delete from webstats_recent where ips = 0`.execute(trx);
   await setRecentDownloads(trx, from, after);
@@ -87,16 +138,26 @@ async function setRecentDownloads(trx: Kysely<Database>, from: IsoDate, to: IsoD
     where w.package = s.package and w.category = s.category and w.downloads <> s.downloads`.execute(trx);
 }
 
-/** The window of `validThru` from the raw rows (~30 days of them). Not TRUNCATE: a build's snapshot must still see the old one. */
+/**
+ * The window of `validThru` from the raw rows (~30 days of them): the last days of the window
+ * years' rows set anew (a day in the window not backed by its rows, left by a chunked run that
+ * did not keep the window, is cleared). Not TRUNCATE: a build's snapshot must still see the old one.
+ */
 export async function rebuildRecent(trx: Kysely<Database>, validThru: IsoDate): Promise<void> {
   const { from, to } = lastThirtyDays(validThru);
-  await sql`delete from webstats_recent_ips`.execute(trx);
+  const years = yearsOf(from, to);
+  await sql`drop table if exists recent_recount`.execute(trx);
+  await sql`create temp table recent_recount on commit drop as ${windowLastDays(from, to, null)}`.execute(trx);
+  await sql`update webstats_year_ips set last_date = null where year = any(${years}) and last_date >= ${from}`.execute(trx);
+  await sql`update webstats_year_ips y set last_date = c.last_date from recent_recount c
+    where y.year = c.year and y.package = c.package and y.category = c.category and y.ip = c.ip`.execute(trx);
+  await sql`delete from webstats_recent_days`.execute(trx);
   await sql`delete from webstats_recent`.execute(trx);
-  await sql`insert into webstats_recent_ips (package, category, ip, last_date)
-    select package, category, "c-ip", max(date) from bioc_web_downloads
-    where date >= ${from} and date <= ${to} and "sc-status" in (${COUNTED}) group by 1, 2, 3`.execute(trx);
+  await sql`insert into webstats_recent_days (package, category, date, pairs)
+    select package, category, last_date, count(*) from (select package, category, ip, max(last_date) as last_date from recent_recount group by 1, 2, 3) x
+    group by 1, 2, 3`.execute(trx);
   await sql`insert into webstats_recent (package, category, downloads, ips)
-    select package, category, 0, count(*) from webstats_recent_ips group by 1, 2`.execute(trx);
+    select package, category, 0, sum(pairs) from webstats_recent_days group by 1, 2`.execute(trx);
   await setRecentDownloads(trx, from, to);
   await setInfo(trx, "RecentThru", validThru);
 }
