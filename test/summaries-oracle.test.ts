@@ -144,6 +144,18 @@ const OPS: Record<string, Op> = {
     await ingestRows(store, inBatches(dayRows(rand, day)), { days: [day, day] });
     return `restated ${day}`;
   },
+  async thinRecentDays(store, rand) {
+    // Late corrections the other way: one of the last days loses some of its rows, so that pairs
+    // whose last day in the window it was leave it, or move their last day back.
+    const { last } = await span(store);
+    const day = addDays(last, -Math.floor(rand() * 3));
+    const { rows } = await sql<{ date: IsoDate; ip: string; status: number; category: string; package: string }>`
+      select to_char(date, 'YYYY-MM-DD') as date, "c-ip" as ip, "sc-status" as status, category, package from bioc_web_downloads
+      where date = ${day} order by "c-ip", package, category, "sc-status"`.execute(store.db);
+    const kept = rows.filter(() => rand() < 0.5);
+    await ingestRows(store, inBatches(kept), { days: [day, day] });
+    return `thinned ${day} (${rows.length} → ${kept.length} rows)`;
+  },
   async backfill(store, rand) {
     const { first } = await span(store);
     const from = addDays(first, -(2 + Math.floor(rand() * 20)));
@@ -217,7 +229,7 @@ for (const backend of BACKENDS) {
         await ingestRows(store, inBatches(rowsOf(rand, a, b)), { days: [a, b] });
         const done: string[] = [`${a}..${b}`];
         for (let step = 0; step < 14; step++) {
-          const name = step === 2 ? "restate" : pick(rand, names);
+          const name = step === 2 ? "restate" : step === 4 ? "thinRecentDays" : pick(rand, names);
           done.push(await OPS[name]!(store, rand));
           // A packages change shows once a writer follows it: the next ingest, a summarize, or the command itself.
           if (name.endsWith("Package")) {

@@ -66,51 +66,25 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
   await sql`create temp table recent_before on commit drop as
     select distinct on (year, package, category, ip) year, package, category, ip, previous_last_date from ${flips}
     where year = any(${years}) order by year, package, category, ip, month`.execute(trx);
-  const restated = first <= before && last >= from;
-  if (restated) {
-    // Days inside the window restated: their pairs' last days recounted from the window's raw rows.
-    await sql`drop table if exists recent_recount`.execute(trx);
-    await sql`create temp table recent_recount on commit drop as ${windowLastDays(
-      from,
-      after,
-      sql`(select package, category, ip from old_day_ips where date >= ${from} union select package, category, ip from new_day_ips where date >= ${from})`,
-    )}`.execute(trx);
-    await sql`insert into recent_moves (package, category, ip)
-      select distinct package, category, ip from (select package, category, ip from old_day_ips where date >= ${from}
-        union all select package, category, ip from new_day_ips where date >= ${from}) x`.execute(trx);
+  await sql`analyze recent_before`.execute(trx);
+  if (first <= before && last >= from) {
+    await restatedMoves(trx, from, [first, last], years);
   } else {
     // New days only (each pair they hold changed its row, and moved its last day to one of them),
     // or old days only, before the window (no last day moves into it).
-    await sql`insert into recent_moves (package, category, ip, after)
-      select package, category, ip, max(last_date) from ${flips} where last_date >= ${from} and previous_last_date is distinct from last_date
-      group by 1, 2, 3`.execute(trx);
+    await sql`insert into recent_moves (package, category, ip, before, after)
+      select f.package, f.category, f.ip, max(b.previous_last_date), max(f.last_date) from ${flips} f
+        join recent_before b on b.year = f.year and b.package = f.package and b.category = f.category and b.ip = f.ip
+      where f.last_date >= ${from} and f.previous_last_date is distinct from f.last_date group by 1, 2, 3`.execute(trx);
+    await sql`analyze recent_moves`.execute(trx);
+    // A window year's row this change did not touch, as it is: looked up by its key, one by one (in
+    // January, the year before: a new day's pairs all changed their row of this year).
+    for (const year of years) {
+      await sql`update recent_moves r set before = greatest(r.before, ${rowLastDay(sql`${year}`, "r")})
+        where not exists (select 1 from recent_before t where t.year = ${year} and ${sameKey("t", "r")})`.execute(trx);
+    }
   }
-  await sql`analyze recent_moves`.execute(trx);
-  // Untouched rows are looked up by their key (lateral: never a scan of the sets), in January only
-  // for the year before, as a new day's pairs all changed their row of this year.
-  await sql`update recent_moves r set before = b.before from (
-      select m.package, m.category, m.ip, max(coalesce(t.previous_last_date, y.last_date)) as before
-      from recent_moves m cross join unnest(${years}::smallint[]) w(year)
-        left join recent_before t on t.year = w.year and t.package = m.package and t.category = m.category and t.ip = m.ip
-        left join lateral (select y.last_date from webstats_year_ips y
-          where t.year is null and y.year = w.year and y.package = m.package and y.category = m.category and y.ip = m.ip) y on true
-      group by 1, 2, 3) b
-    where r.package = b.package and r.category = b.category and r.ip = b.ip and b.before is not null`.execute(trx);
-  if (restated) {
-    await sql`drop table if exists recent_rows`.execute(trx);
-    await sql`create temp table recent_rows on commit drop as
-      select w.year, m.package, m.category, m.ip, c.last_date from recent_moves m cross join unnest(${years}::smallint[]) w(year)
-        left join recent_recount c on c.year = w.year and c.package = m.package and c.category = m.category and c.ip = m.ip`.execute(trx);
-    // By key, as above: a few restated days' pairs, never a join over the whole sets.
-    await sql`set local enable_hashjoin = off`.execute(trx);
-    await sql`set local enable_mergejoin = off`.execute(trx);
-    await sql`update webstats_year_ips y set last_date = c.last_date from recent_rows c
-      where y.year = c.year and y.package = c.package and y.category = c.category and y.ip = c.ip and y.last_date is distinct from c.last_date`.execute(trx);
-    await sql`reset enable_hashjoin`.execute(trx);
-    await sql`reset enable_mergejoin`.execute(trx);
-    await sql`update recent_moves r set after = c.after from (select package, category, ip, max(last_date) as after from recent_recount group by 1, 2, 3) c
-      where r.package = c.package and r.category = c.category and r.ip = c.ip`.execute(trx);
-  }
+  await sql`delete from recent_moves where before is not distinct from after`.execute(trx);
 
   // A pair leaves its day before (when in the window) and joins its day after (when it has one).
   await sql`insert into webstats_recent_days as h (package, category, date, pairs)
@@ -129,6 +103,65 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
   await sql`delete from webstats_recent where ips = 0`.execute(trx);
   await setRecentDownloads(trx, from, after);
   await setInfo(trx, "RecentThru", after);
+}
+
+const sameKey = (a: string, b: string) => sql.raw(`${a}.package = ${b}.package and ${a}.category = ${b}.category and ${a}.ip = ${b}.ip`);
+/** The last day of the IP set row (year, the pair of alias `r`), by its key. */
+const rowLastDay = (year: RawBuilder<unknown>, r: string) => sql`(select y.last_date from webstats_year_ips y where y.year = ${year} and ${sameKey("y", r)})`;
+
+/**
+ * Days first..last, some of them inside the window, were restated: recent_moves gets the pairs
+ * whose last day may have moved, and their rows' last days are set anew. A row moves only if its
+ * last day among the days' old rows differs from that among their new rows (late rows added, the
+ * common case, move only the pairs they bring). Per row, with its last day before: a later day
+ * of its year outside first..last keeps it; else the new rows' last day is it; else (the pair
+ * left those days) it is recounted from the window's raw rows before `first`, the only raw rows
+ * read, and only when there is such a row.
+ */
+async function restatedMoves(trx: Kysely<Database>, from: IsoDate, [first, last]: readonly [IsoDate, IsoDate], years: readonly number[]): Promise<void> {
+  await sql`drop table if exists recent_rows`.execute(trx);
+  await sql`create temp table recent_rows on commit drop as
+    select year, package, category, ip, max(old) as old_last, max(new) as new_last, false as touched, null::date as before, null::date as after, false as recount
+    from (select extract(year from date)::smallint as year, package, category, ip, date as old, null::date as new from old_day_ips where date >= ${from}
+      union all select extract(year from date)::smallint, package, category, ip, null, date from new_day_ips where date >= ${from}) x
+    group by 1, 2, 3, 4 having max(old) is distinct from max(new)`.execute(trx);
+  await sql`analyze recent_rows`.execute(trx);
+  await sql`update recent_rows r set touched = true, before = t.previous_last_date from recent_before t where t.year = r.year and ${sameKey("t", "r")}`.execute(
+    trx,
+  );
+  await sql`update recent_rows r set before = ${rowLastDay(sql`r.year`, "r")} where not touched`.execute(trx);
+  const later = sql`coalesce(before > least(${last}::date, make_date(year, 12, 31)), false)`;
+  await sql`update recent_rows set after = case when ${later} then before else new_last end, recount = not ${later} and new_last is null`.execute(trx);
+  // Each a table of its own, counted and analyzed, so that the raw rows are read once, by a hash of the pairs.
+  await sql`drop table if exists recent_recount_pairs`.execute(trx);
+  await sql`create temp table recent_recount_pairs on commit drop as select distinct package, category, ip from recent_rows where recount`.execute(trx);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from recent_recount_pairs`.execute(trx);
+  if (rows[0]!.n > 0) {
+    await sql`analyze recent_recount_pairs`.execute(trx);
+    await sql`drop table if exists recent_recounted`.execute(trx);
+    await sql`create temp table recent_recounted on commit drop as ${windowLastDays(from, addDays(first, -1), sql`recent_recount_pairs`)}`.execute(trx);
+    await sql`analyze recent_recounted`.execute(trx);
+    await sql`update recent_rows r set after = c.last_date from recent_recounted c where r.recount and c.year = r.year and ${sameKey("c", "r")}`.execute(trx);
+  }
+  // By key: a few restated days' pairs, never a join over the whole sets.
+  await sql`set local enable_hashjoin = off`.execute(trx);
+  await sql`set local enable_mergejoin = off`.execute(trx);
+  await sql`update webstats_year_ips y set last_date = r.after from recent_rows r
+    where y.year = r.year and ${sameKey("y", "r")} and y.last_date is distinct from r.after`.execute(trx);
+  await sql`reset enable_hashjoin`.execute(trx);
+  await sql`reset enable_mergejoin`.execute(trx);
+
+  // Per pair, the latest of its window years' rows, before and after; a row this change left alone counts as it is.
+  await sql`insert into recent_moves (package, category, ip, before, after) select package, category, ip, max(before), max(after) from recent_rows group by 1, 2, 3`.execute(
+    trx,
+  );
+  await sql`analyze recent_moves`.execute(trx);
+  for (const year of years) {
+    await sql`update recent_moves m set before = greatest(m.before, o.last_date), after = greatest(m.after, o.last_date)
+      from (select m.package, m.category, m.ip, ${rowLastDay(sql`${year}`, "m")} as last_date from recent_moves m
+        where not exists (select 1 from recent_rows r where r.year = ${year} and ${sameKey("r", "m")})) o
+      where ${sameKey("o", "m")} and o.last_date is not null`.execute(trx);
+  }
 }
 
 /** Each package's downloads of the window, from webstats_daily (every package with one has an IP in the window). */
