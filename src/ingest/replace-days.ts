@@ -81,7 +81,7 @@ export async function ingestRows(store: Store, rows: RowBatches | StagedTable, o
     await replaceCategoryDays(trx, first, last);
     const { deleted } = await replaceDays(trx, first, last);
     const validThru = before && before > last ? before : last;
-    if (options.recentLater) await leaveRecentBehind(trx);
+    if (options.recentLater) await leaveRecentBehind(trx, deleted > 0);
     else await moveRecentWindow(trx, [first, last], before, validThru);
     await setValidThru(trx, validThru);
     const result = { rows: staged.rows, first, last, replaced: deleted, validThru };

@@ -22,9 +22,13 @@ export async function recentIsCurrent(db: Kysely<Database>, validThru: IsoDate):
   return (await getInfo(db, "RecentThru")) === validThru;
 }
 
-/** For a run of many chunks: the window is made once, at the end; until then it says it is behind. */
-export async function leaveRecentBehind(trx: Kysely<Database>): Promise<void> {
+/**
+ * For a run of many chunks: the window is made once, at the end; until then it says it is behind.
+ * `replaced`: the chunk replaced stored rows, which may leave last days seen that no row backs.
+ */
+export async function leaveRecentBehind(trx: Kysely<Database>, replaced: boolean): Promise<void> {
   await setInfo(trx, "RecentThru", "");
+  if (replaced) await setInfo(trx, "LastDaysStale", "yes");
 }
 
 /** The years a window touches (one, or two in January). */
@@ -173,17 +177,23 @@ async function setRecentDownloads(trx: Kysely<Database>, from: IsoDate, to: IsoD
 
 /**
  * The window of `validThru` from the raw rows (~30 days of them): the last days of the window
- * years' rows set anew (a day in the window not backed by its rows, left by a chunked run that
- * did not keep the window, is cleared). Not TRUNCATE: a build's snapshot must still see the old one.
+ * years' rows set anew where they differ. Not TRUNCATE: a build's snapshot must still see the old one.
  */
 export async function rebuildRecent(trx: Kysely<Database>, validThru: IsoDate): Promise<void> {
   const { from, to } = lastThirtyDays(validThru);
   const years = yearsOf(from, to);
   await sql`drop table if exists recent_recount`.execute(trx);
   await sql`create temp table recent_recount on commit drop as ${windowLastDays(from, to, null)}`.execute(trx);
-  await sql`update webstats_year_ips set last_date = null where year = any(${years}) and last_date >= ${from}`.execute(trx);
+  await sql`analyze recent_recount`.execute(trx);
   await sql`update webstats_year_ips y set last_date = c.last_date from recent_recount c
-    where y.year = c.year and y.package = c.package and y.category = c.category and y.ip = c.ip`.execute(trx);
+    where y.year = c.year and ${sameKey("y", "c")} and y.last_date is distinct from c.last_date`.execute(trx);
+  // A day in the window no raw row backs: only a chunked run that replaced stored rows leaves
+  // those (a scan of the window years' sets, so only then).
+  if ((await getInfo(trx, "LastDaysStale")) === "yes") {
+    await sql`update webstats_year_ips y set last_date = null where y.year = any(${years}) and y.last_date >= ${from}
+      and not exists (select 1 from recent_recount c where c.year = y.year and ${sameKey("c", "y")})`.execute(trx);
+    await setInfo(trx, "LastDaysStale", null);
+  }
   await sql`delete from webstats_recent_days`.execute(trx);
   await sql`delete from webstats_recent`.execute(trx);
   await sql`insert into webstats_recent_days (package, category, date, pairs)
