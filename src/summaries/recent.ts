@@ -144,7 +144,9 @@ async function restatedMoves(trx: Kysely<Database>, from: IsoDate, [first, last]
     await sql`analyze recent_recount_pairs`.execute(trx);
     await sql`drop table if exists recent_recounted`.execute(trx);
     await sql`create temp table recent_recounted on commit drop as ${windowLastDays(from, addDays(first, -1), sql`recent_recount_pairs`)}`.execute(trx);
+    // Both as they are now (recount was all false when recent_rows was first analyzed).
     await sql`analyze recent_recounted`.execute(trx);
+    await sql`analyze recent_rows`.execute(trx);
     await sql`update recent_rows r set after = c.last_date from recent_recounted c where r.recount and c.year = r.year and ${sameKey("c", "r")}`.execute(trx);
   }
   // By key: a few restated days' pairs, never a join over the whole sets.
