@@ -105,6 +105,7 @@ export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: 
         ${seen ? sql`, previous_last_date, last_date` : sql``}
       from up`.execute(trx);
   }
+  await sql`analyze ${sql.table(flips)}`.execute(trx);
   // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
   const empty = sql.raw(MONTHS.map((n) => `m.d${n} = 0`).join(" and "));
   await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f

@@ -82,8 +82,9 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
       where f.last_date >= ${from} and f.previous_last_date is distinct from f.last_date group by 1, 2, 3`.execute(trx);
     await sql`analyze recent_moves`.execute(trx);
     // A window year's row this change did not touch, as it is: looked up by its key, one by one (in
-    // January, the year before: a new day's pairs all changed their row of this year).
-    for (const year of years) {
+    // January, the year before). New days of one year changed every pair's row of that year.
+    const newDaysYear = dateParts(first).year === dateParts(last).year ? dateParts(first).year : null;
+    for (const year of years.filter((y) => y !== newDaysYear)) {
       await sql`update recent_moves r set before = greatest(r.before, ${rowLastDay(sql`${year}`, "r")})
         where not exists (select 1 from recent_before t where t.year = ${year} and ${sameKey("t", "r")})`.execute(trx);
     }
