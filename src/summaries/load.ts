@@ -10,6 +10,7 @@ import type { Database } from "../store/schema.js";
 import { NeedsSummarize } from "../errors.js";
 import { countedDownloads } from "./counted.js";
 import { getCrawlerPackages } from "./crawlers.js";
+import { IntListReader } from "./int-list.js";
 import { summaryTablesState, type SummaryTablesState } from "./rebuild.js";
 import { recentIsCurrent } from "./recent.js";
 
@@ -24,10 +25,6 @@ const packedRows = sql<string>`string_agg(concat_ws(',', extract(year from date)
 const packedDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',')`;
 const packedFilteredCategoryDays = sql<string>`string_agg(concat_ws(',', date - date '1970-01-01', filtered_downloads, filtered_ips), ',')
   filter (where filtered_downloads > 0)`;
-
-function ints(text: string): number[] {
-  return text.split(",").map(Number);
-}
 
 export interface LoadOptions {
   /** Called between two of the loader's reads (tests: a write committed there must not show). */
@@ -75,6 +72,7 @@ async function readSiteData(
 ): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
+  const ints = new IntListReader();
   // A whole summarize empties the daily tables first and fills them a year per transaction: a
   // tree rendered meanwhile would serve (and publish) empty daily series and no daily export.
   const state = await summaryTablesState(db);
@@ -136,19 +134,19 @@ async function readSiteData(
   const packer = new SitePacker();
   for (const row of stats) {
     const c = categoryOfDb(row.category ?? "");
-    if (c) packer.packageRows(c.db, row.package, ints(row.rows));
+    if (c) packer.packageRows(c.db, row.package, ints.read(row.rows));
   }
   for (const row of combined) {
     const c = categoryOfDb(row.category);
-    if (c) packer.combinedRows(c.db, ints(row.rows));
+    if (c) packer.combinedRows(c.db, ints.read(row.rows));
   }
   for (const row of filtered?.stats ?? []) {
     const c = categoryOfDb(row.category ?? "");
-    if (c) packer.packageRows(c.db, row.package, ints(row.rows), "filtered");
+    if (c) packer.packageRows(c.db, row.package, ints.read(row.rows), "filtered");
   }
   for (const row of filtered?.combined ?? []) {
     const c = categoryOfDb(row.category);
-    if (c) packer.combinedRows(c.db, ints(row.rows), "filtered");
+    if (c) packer.combinedRows(c.db, ints.read(row.rows), "filtered");
   }
   for (const row of last30.rows) {
     const c = categoryOfDb(row.category);
@@ -166,8 +164,8 @@ async function readSiteData(
     if (crawlerPackages !== null) packer.reserveCombinedDays(categoryOfDb(row.category)!.db, row.filtered_n, "filtered");
   }
   for (const row of combinedRows) {
-    packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.days));
-    if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints(row.filtered), "filtered");
+    packer.combinedDays(categoryOfDb(row.category)!.db, ints.read(row.days));
+    if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints.read(row.filtered), "filtered");
   }
   for (const month of readMonths) {
     const filtered = crawlerPackages !== null && inWindow(month) ? sql`d.filtered` : sql`''`;
@@ -176,8 +174,8 @@ async function readSiteData(
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
       if (!c) continue;
-      packer.packageDays(c.db, row.package, ints(row.days));
-      if (row.filtered) packer.packageDays(c.db, row.package, ints(row.filtered), "filtered");
+      packer.packageDays(c.db, row.package, ints.read(row.days));
+      if (row.filtered) packer.packageDays(c.db, row.package, ints.read(row.filtered), "filtered");
     }
   }
   return packer.finish(
