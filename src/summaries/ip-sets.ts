@@ -48,6 +48,8 @@ export const flipsOf = (level: Level): string => `${level.sets}_flips`;
 export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 
 const ids = (names: readonly string[], prefix = "") => sql.raw(names.map((n) => `${prefix}${n}`).join(", "));
+/** `a.n = b.n and …` for each of `names`. */
+export const matches = (a: string, b: string, names: readonly string[]) => sql.raw(names.map((n) => `${a}.${n} = ${b}.${n}`).join(" and "));
 const KNOWN = sql.raw("join packages p on p.package = f.package and p.category = f.category");
 /** +1: the row appears (its count goes from 0 to more); -1: it leaves; 0: neither. */
 const flip = (before: string, delta: string) => sql.raw(`((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int)`);
@@ -109,7 +111,7 @@ export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: 
   // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
   const empty = sql.raw(MONTHS.map((n) => `m.d${n} = 0`).join(" and "));
   await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f
-    where f.months_after = 0 and ${sql.raw(["year", ...set].map((n) => `m.${n} = f.${n}`).join(" and "))} and ${empty}`.execute(trx);
+    where f.months_after = 0 and ${matches("m", "f", ["year", ...set])} and ${empty}`.execute(trx);
   await addFlips(trx, level, flips);
   return flips;
 }
@@ -139,7 +141,7 @@ async function addFlips(trx: Kysely<Database>, level: Level, flips: string): Pro
   const byPackage = level.keys.includes("package");
   const columns = byPackage ? sql`category, package` : sql`category`;
   const conflict = byPackage ? sql`package, date` : sql`category, date`;
-  const match = byPackage ? sql`s.package = x.package and s.date = x.date` : sql`s.category = x.category and s.date = x.date`;
+  const match = matches("s", "x", [byPackage ? "package" : "category", "date"]);
   for (const [summary, ips, downloads] of [
     [level.summary, "ips", "downloads"],
     [level.filtered, "filtered_ips", "filtered_downloads"],

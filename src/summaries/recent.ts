@@ -13,7 +13,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { Database } from "../store/schema.js";
 import { getInfo, setInfo } from "../store/info.js";
 import { COUNTED } from "./counted.js";
-import { flipsOf, PACKAGE_LEVEL } from "./ip-sets.js";
+import { flipsOf, matches, PACKAGE_LEVEL } from "./ip-sets.js";
 
 const WINDOW_DAYS = 30;
 
@@ -78,7 +78,7 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
     // or old days only, before the window (no last day moves into it).
     await sql`insert into recent_moves (package, category, ip, before, after)
       select f.package, f.category, f.ip, max(b.previous_last_date), max(f.last_date) from ${flips} f
-        join recent_before b on b.year = f.year and b.package = f.package and b.category = f.category and b.ip = f.ip
+        join recent_before b on b.year = f.year and ${sameKey("b", "f")}
       where f.last_date >= ${from} and f.previous_last_date is distinct from f.last_date group by 1, 2, 3`.execute(trx);
     await sql`analyze recent_moves`.execute(trx);
     // A window year's row this change did not touch, as it is: looked up by its key, one by one (in
@@ -110,7 +110,7 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
   await setInfo(trx, "RecentThru", after);
 }
 
-const sameKey = (a: string, b: string) => sql.raw(`${a}.package = ${b}.package and ${a}.category = ${b}.category and ${a}.ip = ${b}.ip`);
+const sameKey = (a: string, b: string) => matches(a, b, ["package", "category", "ip"]);
 /** The last day of the IP set row (year, the pair of alias `r`), by its key. */
 const rowLastDay = (year: RawBuilder<unknown>, r: string) => sql`(select y.last_date from webstats_year_ips y where y.year = ${year} and ${sameKey("y", r)})`;
 
