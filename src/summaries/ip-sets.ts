@@ -64,17 +64,6 @@ export function setMonths(level: Level, where: RawBuilder<unknown> = sql`true`):
     where m.downloads > 0 and ${where}`;
 }
 
-/** Inserts month rows (year, KEYS…, ip, month, downloads, filtered_days; one per key and month) into the level's sets, as rows of a year. */
-export async function insertSetMonths(trx: Kysely<Database>, level: Level, months: RawBuilder<unknown>, ordered: boolean): Promise<void> {
-  const set = ["year", ...level.keys, "ip"];
-  const sums = (column: string, kind: "d" | "f", type: string) =>
-    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${type} as ${kind}${n}`).join(", "));
-  const columns = ids([...set, ...MONTHS.map((n) => `d${n}`), ...MONTHS.map((n) => `f${n}`)]);
-  await sql`insert into ${sql.table(level.sets)} (${columns})
-    select ${ids(set)}, ${sums("downloads", "d", "int")}, ${sums("filtered_days", "f", "smallint")}
-    from (${months}) x group by ${ids(set)} ${ordered ? sql`order by ${ids(set)}` : sql``}`.execute(trx);
-}
-
 /**
  * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta, filtered_delta; one
  * row per key+ip+month, not both zero) to the level's IP sets and summaries. Returns the name of a

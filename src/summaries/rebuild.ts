@@ -12,7 +12,8 @@ import { insertCategoryDays } from "./category-daily.js";
 import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
-import { CATEGORY_LEVEL, insertSetMonths, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
+import { PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
+import { insertYearCounts, pivotMonths, sumYearRows, YEAR_COUNTS } from "./year-rows.js";
 import { rebuildRecent } from "./recent.js";
 
 export interface RebuildResult {
@@ -172,16 +173,11 @@ async function rebuildYear(
     trx,
     "year_ips",
     sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
-    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean`,
-  );
-  await createIpParts(
-    trx,
-    "year_category_ips",
-    sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer`,
+    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean, last_date date`,
   );
   if (!whole) {
     // The year's sets are written again whole: their months before firstMonth join the rebuilt ones.
-    await sql`insert into year_ips select s.*, p.package is not null
+    await sql`insert into year_ips select s.*, p.package is not null, null
       from (${setMonths(PACKAGE_LEVEL, sql`y.year = ${year} and m.month < ${firstMonth}`)}) s
       left join packages p on p.package = s.package and p.category = s.category`.execute(trx);
     for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year}`.execute(trx);
@@ -195,8 +191,10 @@ async function rebuildYear(
     await sql`drop table if exists month_day_ips`.execute(trx);
     await sql`create temp table month_day_ips on commit drop as
       ${countedDayIps(sql`(select * from bioc_web_downloads where date >= ${a} and date < ${b})`, k)}`.execute(trx);
-    await sql`insert into year_ips (year, package, category, ip, month, downloads, filtered_days, known)
-      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), p.package is not null
+    // Its statistics: without them the planner expects a few hundred rows and sorts where it should hash.
+    await sql`analyze month_day_ips`.execute(trx);
+    await sql`insert into year_ips (year, package, category, ip, month, downloads, filtered_days, known, last_date)
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), p.package is not null, max(d.date)
       from month_day_ips d left join packages p on p.package = d.package and p.category = d.category
       group by d.package, d.category, d.ip, p.package`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
@@ -206,38 +204,43 @@ async function rebuildYear(
     await sql`drop table month_day_ips`.execute(trx);
   }
   await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
-  // In key order where there is an index to grow at its end.
-  await insertSetMonths(trx, PACKAGE_LEVEL, sql`select year, package, category, ip, month, downloads, filtered_days from year_ips`, !whole);
-  await sql`insert into year_category_ips select year, category, ip, month, sum(downloads), sum(filtered_days) from year_ips where known group by year, category, ip, month`.execute(
+  // The year's rows, pivoted once, then copied into the sets (in key order where there is an index
+  // to grow at its end) and counted.
+  const counts = sql.raw(YEAR_COUNTS.join(", "));
+  const countTypes = sql.raw(YEAR_COUNTS.map((c) => `${c} ${c.startsWith("d") ? "integer" : "smallint"}`).join(", "));
+  await createIpParts(
     trx,
+    "year_rows",
+    sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C", ip varchar(40) collate "C", known boolean, ${countTypes}, last_date date`,
   );
-  await insertSetMonths(trx, CATEGORY_LEVEL, sql`select * from year_category_ips`, !whole);
+  await sql`insert into year_rows ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from year_ips`)}`.execute(trx);
+  await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from year_rows
+    ${whole ? sql`` : sql`order by year, package, category, ip`}`.execute(trx);
+  await createIpParts(trx, "year_category_rows", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", ${countTypes}`);
+  await sql`insert into year_category_rows ${sumYearRows(["year", "category", "ip"], sql`select * from year_rows where known`)}`.execute(trx);
+  await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from year_category_rows
+    ${whole ? sql`` : sql`order by year, category, ip`}`.execute(trx);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
   const yearEnd = isoDate(year, 12, 31);
-  for (const [stats, categorystats, count] of [
-    ["stats", "categorystats", "downloads"],
-    ["webstats_filtered_stats", "webstats_filtered_categorystats", "filtered_days"],
-  ] as const) {
-    const n = sql.raw(count);
-    await sql`delete from ${sql.table(stats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
-    await sql`insert into ${sql.table(stats)} (category, package, date, is_monthly, ip_count, download_count)
-      select category, package, make_date(year, month, 1), true, count(*), sum(${n})
-        from year_ips where known and ${n} > 0 and month >= ${firstMonth} group by category, package, year, month
-      union all
-      select category, package, ${yearEnd}::date, false, count(*), sum(n)
-        from (select category, package, ip, sum(${n}) as n from year_ips where known and ${n} > 0 group by category, package, ip) y group by 1, 2`.execute(trx);
-    await sql`delete from ${sql.table(categorystats)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(
-      trx,
-    );
-    await sql`insert into ${sql.table(categorystats)} (category, date, is_monthly, ip_count, download_count)
-      select category, make_date(year, month, 1), true, count(*), sum(${n})
-        from year_category_ips where ${n} > 0 and month >= ${firstMonth} group by category, year, month
-      union all
-      select category, ${yearEnd}::date, false, count(*), sum(n)
-        from (select category, ip, sum(${n}) as n from year_category_ips where ${n} > 0 group by category, ip) y group by 1`.execute(trx);
+  for (const t of ["stats", "webstats_filtered_stats", "categorystats", "webstats_filtered_categorystats"] as const) {
+    await sql`delete from ${sql.table(t)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
   }
-  for (const t of ["year_ips", "year_category_ips"]) await sql`drop table ${sql.table(t)}`.execute(trx);
+  await insertYearCounts(
+    trx,
+    { summary: "stats", filtered: "webstats_filtered_stats", keys: ["category", "package"] },
+    year,
+    firstMonth,
+    sql`select * from year_rows where known`,
+  );
+  await insertYearCounts(
+    trx,
+    { summary: "categorystats", filtered: "webstats_filtered_categorystats", keys: ["category"] },
+    year,
+    firstMonth,
+    sql`select * from year_category_rows`,
+  );
+  for (const t of ["year_ips", "year_rows", "year_category_rows"]) await sql`drop table ${sql.table(t)}`.execute(trx);
 }
 
 const IP_PARTS = 32;
