@@ -106,7 +106,7 @@ describe("webstats CLI", () => {
     expect(summary).toMatchObject({ first: "2025-03-30", last: "2025-04-01", log: { files: 72, badLines: 0 } });
     expect(summary.rows).toBe(readFileSync(join(data, "flat.expected.tsv"), "utf8").trim().split("\n").length - 1);
     const status = await webstats(["status"], cwd);
-    expect(status.stdout).toMatch(/ValidThru: 2025-04-01/);
+    expect(status.stdout).toMatch(/ValidThru: 2025-04-01\nsummaries: up to date with the stored rows\n/);
     expect(status.stdout).toMatch(/#1 ok +2025-03-30\.\.2025-04-01 .*flat — 72 files, 4500 lines/);
   });
 

@@ -267,7 +267,7 @@ function globalsFor(created: { url: string | undefined; dataDir: string }) {
 describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed part-way (issue 11: resumable backfill)", () => {
   const current = freshStorePerTest(BACKENDS[1]!, PACKAGES);
 
-  it("kill -9 after its first month: the same command goes on from the next month, nothing counted twice", async () => {
+  it("kill -9 after its first month: the same command goes on from the next month and makes the summaries, nothing counted twice", async () => {
     const { url, dataDir } = current();
     const dir = tempDir();
     const lines: string[] = [];
@@ -290,6 +290,9 @@ describe.skipIf(!BACKENDS[1]!.available)("a rows file of many months, killed par
     const after = await current().store.db.selectFrom("webstats_ingest_runs").select(["id", "done_through", "outcome"]).execute();
     expect(after).toEqual([{ id: 1, done_through: "2024-11-30", outcome: "running" }]);
     expect(await counts(current().store)).toMatchObject({ downloads: 80_000 });
+    // A run of three months into a new database stores rows only, and makes the summaries at its end.
+    expect((await cliHere(["status"], dir, url)).stdout).toMatch(/\nsummaries: being made again from 2024-11-01 /);
+    expect((await cliHere(["build", "--no-ingest", "--out", join(dir, "site")], dir, url)).code).toBe(2);
 
     const again = await cliHere(["ingest", "--rows", path], dir, url);
     expect(again.code).toBe(0);

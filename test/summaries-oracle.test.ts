@@ -1,5 +1,6 @@
 // The incremental summaries against an independent oracle: random sequences of what happens to
-// a real database (new days, restated old days, backfills of older ranges, year boundaries,
+// a real database (new days, restated old days, backfills of older ranges, runs of more than a
+// month past ValidThru (their summaries made by one summarize at the end), year boundaries,
 // packages added, removed or moved to another category, summarize from some date, a window
 // left behind by a chunked run, a jump of more than 30 days), each followed by a recount from
 // the raw rows with the legacy views' rule, written here in plain SQL: stats as v_stats,
@@ -7,19 +8,24 @@
 // 200/301/302/307/308, distinct IPs per month and per year), and the daily and last-30-days
 // tables as their definitions say (test/helpers/oracle.ts); and the counts without crawlers and
 // repeats by their rules, with a K small enough that the random IPs are crawlers on some days.
+import { writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { addDays, lastThirtyDays } from "../src/domain/dates.js";
 import type { DownloadRow, IsoDate } from "../src/domain/types.js";
+import { runIngest } from "../src/commands/ingest.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { inBatches } from "../src/sources/batches.js";
 import { seededRandom } from "../src/sources/synthetic-downloads.js";
 import type { Store } from "../src/store/database.js";
-import { getValidThru } from "../src/store/info.js";
+import { getInfo, getValidThru } from "../src/store/info.js";
 import { loadPackedSiteData } from "../src/summaries/load.js";
 import { summariesFollowPackages } from "../src/summaries/package-changes.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
+import { tempDir } from "./helpers/temp.js";
 import { filteredOracle, filteredOutsideCounted, filteredSummaries, oracle, summaries } from "./helpers/oracle.js";
 
 /** The last 30 days per known package, recounted, as the build's loader gives them: [name, downloads, ips] per category. */
@@ -142,7 +148,28 @@ async function thinOneOfLastDays(store: Store, rand: () => number, recentLater: 
   return `thinned ${day} (${rows.length} → ${kept.length} rows)`;
 }
 
+async function counts(store: Store): Promise<{ rows: number; summaryTables: string | null }> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from bioc_web_downloads`.execute(store.db);
+  return { rows: rows[0]!.n, summaryTables: await getInfo(store.db, "SummaryTables") };
+}
+
+/** `rows` as a rows file (the format `ingest --rows` reads), in a new temporary folder. */
+function writeRowsFile(rows: readonly DownloadRow[]): string {
+  const path = join(tempDir(), "rows.tsv");
+  const lines = rows.map((r) => `${r.date}\t${r.ip}\t${r.status}\t${r.category}\t${r.package}`);
+  writeFileSync(path, ["date\tc-ip\tsc-status\tcategory\tpackage", ...lines].join("\n") + "\n");
+  return path;
+}
+
 const OPS: Record<string, Op> = {
+  async longRunPastValidThru(store, rand) {
+    // More than a month after ValidThru, by the command: its chunks store rows only, then one summarize makes the summaries.
+    const { last } = await span(store);
+    const to = addDays(last, 32 + Math.floor(rand() * 40));
+    const path = writeRowsFile(rowsOf(rand, addDays(last, 1), to));
+    await runIngest(store, { databaseUrl: undefined, dataDir: tempDir(), quiet: true, cwd: tempDir(), home: homedir(), rows: path });
+    return `long run ..${to}`;
+  },
   async newDays(store, rand) {
     const { last } = await span(store);
     const to = addDays(last, 1 + Math.floor(rand() * 3));
@@ -245,6 +272,32 @@ for (const backend of BACKENDS) {
       expect(last30).toContain("bioc/affy=1/1");
     });
 
+    it("a long run stopped in its summarize: the same command goes on with the summarize alone", async () => {
+      const { store } = current();
+      const rand = seededRandom(7);
+      crawlerK = 2;
+      await rebuildSummaries(store, null, undefined, crawlerK);
+      const [first, last] = ["2024-11-20" as IsoDate, "2025-01-10" as IsoDate];
+      const rows = rowsOf(rand, first, last);
+      const options = { databaseUrl: undefined, dataDir: tempDir(), quiet: true, cwd: tempDir(), home: homedir(), rows: writeRowsFile(rows) };
+      // Once its last chunk is stored (ValidThru moved to its last day), the next transaction is the summarize's: it fails, as a kill would stop it.
+      const stopping: Store = {
+        ...store,
+        writeTransaction: async (work) => ((await getValidThru(store.db)) === last ? Promise.reject(new Error("stopped")) : store.writeTransaction(work)),
+      };
+      await expect(runIngest(stopping, options)).rejects.toThrow("stopped");
+      expect(await counts(store)).toEqual({ rows: rows.length, summaryTables: "rebuilding" });
+      const again = await runIngest(store, options);
+      // No chunk stored again (none replaced its own rows).
+      expect(again?.replaced).toBe(0);
+      expect(await counts(store)).toEqual({ rows: rows.length, summaryTables: "complete" });
+      expect(await summaries(store)).toEqual(await oracle(store));
+      expect(await filteredSummaries(store)).toEqual(await filteredOracle(store, crawlerK));
+      const loaded = (await loadPackedSiteData(store))!;
+      const last30 = loaded.categories.flatMap((c) => c.last30.map(([name, downloads, ips]) => `${c.db}/${name}=${downloads}/${ips}`)).sort();
+      expect(last30).toEqual(await lastThirtyOracle(store, last));
+    });
+
     for (const seed of backend.name === "PGlite" ? [1, 2] : [1, 2, 3, 4]) {
       it(`random sequence ${seed}`, async () => {
         const { store } = current();
@@ -257,7 +310,8 @@ for (const backend of BACKENDS) {
         await ingestRows(store, inBatches(rowsOf(rand, a, b)), { days: [a, b] });
         const done: string[] = [`${a}..${b}`];
         for (let step = 0; step < 14; step++) {
-          const name = step === 2 ? "restate" : step === 4 ? "thinRecentDays" : step === 6 ? "thinInChunk" : pick(rand, names);
+          const name =
+            step === 2 ? "restate" : step === 4 ? "thinRecentDays" : step === 6 ? "thinInChunk" : step === 8 ? "longRunPastValidThru" : pick(rand, names);
           done.push(await OPS[name]!(store, rand));
           // A packages change shows once a writer follows it: the next ingest, a summarize, or the command itself.
           if (name.endsWith("Package")) {

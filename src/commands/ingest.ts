@@ -17,6 +17,7 @@ import { withStore } from "./with-store.js";
 import { SOURCE_FLAGS, sourceFromFlags, sourcesGiven, type SourceFlags } from "./source.js";
 import { unknownPackagesWarning } from "./packages-first.js";
 import { getValidThru } from "../store/info.js";
+import { rebuildSummaries, summaryTablesState } from "../summaries/rebuild.js";
 import { abandonRuns, finishRun, recordDoneThrough, startRun, unfinishedEarlierRun } from "../store/ingest-runs.js";
 
 export interface IngestCommandOptions extends GlobalOptions, SourceFlags {
@@ -128,16 +129,24 @@ async function ingestRowsFile(store: Store, path: string, run: number, onProgres
   }
   // The whole file's days are known now: checked before its first month is stored.
   if (!stage.resumes) checkSpan(stage.first, stage.last, await getValidThru(store.db), common);
-  const from = resumeFrom(stage.doneThrough, [stage.first, stage.last]);
-  if (stage.resumes) onProgress(`ingest: going on with ${path} from ${from}, after run #${stage.resumes} stopped`);
-  const result = await ingestMonths(store, run, [stage.first, stage.last], monthChunks(from, stage.last), onProgress, common, () => stage);
+  const days = [stage.first, stage.last] as const;
+  const from = resumeFrom(stage.doneThrough, days);
+  if (stage.resumes) onProgress(`ingest: going on with ${path} from ${from ?? "its summarize"}, after run #${stage.resumes} stopped`);
+  const result = await ingestMonths(store, run, days, chunksFrom(from, days), onProgress, common, () => stage);
   await dropStagesOf(store, path);
   return { ...result, rows: stage.rows };
 }
 
-/** The first day a run of `days` stores: the day after what an earlier run of them committed. */
-const resumeFrom = (doneThrough: IsoDate | null, days: readonly [IsoDate, IsoDate]): IsoDate =>
-  doneThrough && doneThrough < days[1] ? addDays(doneThrough, 1) : days[0];
+/** The first day a run of `days` stores: the day after what an earlier run of them committed (null: it committed them all). */
+const resumeFrom = (doneThrough: IsoDate | null, days: readonly [IsoDate, IsoDate]): IsoDate | null =>
+  doneThrough === null ? days[0] : doneThrough < days[1] ? addDays(doneThrough, 1) : null;
+
+const noChunkLeft = (): never => {
+  throw new Error("no chunk of this run is left to read");
+};
+
+/** The run's days from `from` on, a month per chunk (none when an earlier run committed them all). */
+const chunksFrom = (from: IsoDate | null, days: readonly [IsoDate, IsoDate]): Chunk[] => (from === null ? [] : monthChunks(from, days[1]));
 
 /** The run's days, `chunks` of them a transaction each; each chunk's rows from `rowsOf`. */
 async function ingestMonths(
@@ -151,7 +160,8 @@ async function ingestMonths(
   counted: boolean = false,
 ): Promise<IngestResult> {
   const started = Date.now();
-  let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: null };
+  const summarizeAfter = await summarizesAfter(store, days, chunks);
+  let total: IngestResult = { rows: 0, first: days[0], last: days[1], replaced: 0, validThru: await getValidThru(store.db) };
   for (const [i, chunk] of chunks.entries()) {
     const eta = i === 0 ? "" : `, ETA ${Math.round((((Date.now() - started) / i) * (chunks.length - i)) / 1000)} s`;
     const where = chunks.length > 1 ? `month ${i + 1}/${chunks.length} (${chunk[0]}..${chunk[1]})${eta}: ` : "";
@@ -159,13 +169,29 @@ async function ingestMonths(
       ...common,
       days: chunk,
       recentLater: i < chunks.length - 1,
+      summarizeAfter,
       onProgress: counted ? (n) => onProgress(`ingest: ${where}${rate(n, "rows", started)}`) : undefined,
       beforeCommit: (trx) => recordDoneThrough(trx, run, chunk[1]),
     });
     if (chunks.length > 1) onProgress(`ingest: ${where}stored`);
     total = { ...total, rows: total.rows + r.rows, replaced: total.replaced + r.replaced, validThru: r.validThru };
   }
+  if (summarizeAfter) await rebuildSummaries(store, null, (text) => onProgress(`ingest: ${text}, ${Math.round((Date.now() - started) / 1000)} s`));
   return total;
+}
+
+/**
+ * True: the run's chunks store rows only, and one summarize after the last makes the summaries
+ * (deferSummaries). So goes a run of more than a month into days after ValidThru (a backfill,
+ * or a catch-up after weeks without ingests), and the same run going on after it stopped, even
+ * in its summarize (no chunks left). Any other run updates the summaries chunk by chunk.
+ */
+async function summarizesAfter(store: Store, days: readonly [IsoDate, IsoDate], chunks: readonly Chunk[]): Promise<boolean> {
+  if (monthChunks(days[0], days[1]).length < 2) return false;
+  const [next] = chunks;
+  if (!next) return (await summaryTablesState(store.db)) === "rebuilding";
+  const validThru = await getValidThru(store.db);
+  return validThru === null || next[0] > validThru;
 }
 
 /**
@@ -182,7 +208,9 @@ async function ingestChunks(
 ): Promise<IngestResult> {
   const resume = await unfinishedEarlierRun(store.db, common.source, run, { days });
   const from = resumeFrom((resume?.done_through ?? null) as IsoDate | null, days);
-  if (resume?.done_through) onProgress(`ingest: going on from ${from}, after run #${resume.id} stopped`);
+  if (resume?.done_through) onProgress(`ingest: going on from ${from ?? "its summarize"}, after run #${resume.id} stopped`);
+  // Every chunk was stored: only what comes after them (a deferred run's summarize) is left.
+  if (from === null) return ingestMonths(store, run, days, [], onProgress, common, noChunkLeft);
   const chunks = monthChunks(from, days[1]);
   // Every day's logs are there before the first month is stored, not found missing hours later.
   const opened = await reading.open([from, days[1]], Date.now());

@@ -14,7 +14,7 @@ import type { Database } from "../store/schema.js";
 import { replaceCategoryDays } from "../summaries/category-daily.js";
 import { applyDayChanges } from "../summaries/day-changes.js";
 import { followPackagesTable } from "../summaries/package-changes.js";
-import { summaryTablesState } from "../summaries/rebuild.js";
+import { deferSummaries, summaryTablesState } from "../summaries/rebuild.js";
 import { leaveRecentBehind, moveRecentWindow } from "../summaries/recent.js";
 
 export interface IngestResult {
@@ -39,6 +39,11 @@ export interface IngestOptions {
   readonly source?: string;
   /** A chunk of a longer run that is not its last: the last-30-days window is made once, at the end. */
   readonly recentLater?: boolean;
+  /**
+   * A chunk of a long run into days after ValidThru: its rows stored, the summaries left to one
+   * summarize after the last chunk (summaries/rebuild.ts deferSummaries).
+   */
+  readonly summarizeAfter?: boolean;
   /** Runs in the transaction just before it commits (a chunked run records its progress). */
   readonly beforeCommit?: (trx: Kysely<Database>, result: IngestResult) => Promise<void>;
 }
@@ -62,14 +67,14 @@ export async function ingestRows(store: Store, rows: RowBatches | StagedTable, o
     // A month of a backfill groups millions of (package, IP) pairs: in memory, not in temporary files.
     await sql`set local work_mem = '256MB'`.execute(trx);
     const state = await summaryTablesState(trx);
-    if (state !== "complete") {
+    if (state !== "complete" && !options.summarizeAfter) {
       throw new NeedsSummarize(
         state === "rebuilding"
           ? "a summarize was interrupted; run `webstats summarize` to finish it before ingesting"
           : "webstats' summary tables are not filled yet for the downloads stored in this database; run `webstats summarize` once first",
       );
     }
-    await followPackagesTable(trx);
+    if (!options.summarizeAfter) await followPackagesTable(trx);
     const staged = await stageRows(trx, copyIn, rows, options.onProgress, options.days);
     const before = await getValidThru(trx);
     const [first, last] = options.days ?? [staged.first, staged.last];
@@ -77,12 +82,17 @@ export async function ingestRows(store: Store, rows: RowBatches | StagedTable, o
     if (!options.days) checkSpan(first, last, before, options);
     const outside = (staged.first !== null && staged.first < first) || (staged.last !== null && staged.last > last);
     if (outside) throw new Error(`rows dated ${staged.first}..${staged.last} fall outside the days ${first}..${last} of this run`);
-    await applyDayChanges(trx, STAGE, first, last);
-    await replaceCategoryDays(trx, first, last);
+    if (options.summarizeAfter) {
+      await deferSummaries(trx, first);
+    } else {
+      await applyDayChanges(trx, STAGE, first, last);
+      await replaceCategoryDays(trx, first, last);
+    }
     const { deleted } = await replaceDays(trx, first, last);
     const validThru = before && before > last ? before : last;
-    if (options.recentLater) await leaveRecentBehind(trx, deleted > 0);
-    else await moveRecentWindow(trx, [first, last], before, validThru);
+    // A deferred run's window is made by its summarize.
+    if (options.recentLater && !options.summarizeAfter) await leaveRecentBehind(trx, deleted > 0);
+    else if (!options.summarizeAfter) await moveRecentWindow(trx, [first, last], before, validThru);
     await setValidThru(trx, validThru);
     const result = { rows: staged.rows, first, last, replaced: deleted, validThru };
     await options.beforeCommit?.(trx, result);

@@ -80,18 +80,8 @@ export async function rebuildSummaries(
   await store.writeTransaction(async (trx) => {
     // Years before `from` keep their sets: they only need the packages table's changes.
     if (state === "complete" && !whole) await followPackagesTable(trx);
-    if (whole && !pending) {
-      // Not read by a build (stats, categorystats and webstats_recent, which are, keep MVCC deletes).
-      for (const t of SETS) {
-        await sql`truncate ${sql.table(t.table)}`.execute(trx);
-        await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
-      }
-      await sql`truncate webstats_daily, webstats_category_daily, webstats_daily_months, webstats_daily_packed`.execute(trx);
-    }
-    await setInfo(trx, "SummaryTables", "rebuilding");
-    await setInfo(trx, "CrawlerPackages", String(k));
-    await setInfo(trx, "SummarizeFrom", from);
-    await setInfo(trx, "SummarizeWhole", whole ? "yes" : null);
+    if (whole && !pending) await emptyForWhole(trx);
+    await markRebuilding(trx, from, whole, k);
   });
   const lastYear = dateParts(span.last).year;
   for (let year = dateParts(from).year; year <= lastYear; year++) {
@@ -125,6 +115,49 @@ export async function rebuildSummaries(
     await setInfo(trx, "SummarizeWhole", null);
   });
   return { from, last: span.last, resumed: pending !== null };
+}
+
+/** Everything is made again: the tables a build does not read are emptied, and the IP sets lose their keys' indexes. */
+async function emptyForWhole(trx: Kysely<Database>): Promise<void> {
+  // Not read by a build (stats, categorystats and webstats_recent, which are, keep MVCC deletes).
+  for (const t of SETS) {
+    await sql`truncate ${sql.table(t.table)}`.execute(trx);
+    await sql`alter table ${sql.table(t.table)} drop constraint if exists ${sql.raw(t.table + "_pkey")}`.execute(trx);
+  }
+  await sql`truncate webstats_daily, webstats_category_daily, webstats_daily_months, webstats_daily_packed`.execute(trx);
+}
+
+/** The summaries are being made again from `from` on (whole: everything): until a summarize ends, ingest and build refuse to run. */
+async function markRebuilding(trx: Kysely<Database>, from: IsoDate, whole: boolean, k: number): Promise<void> {
+  await setInfo(trx, "SummaryTables", "rebuilding");
+  await setInfo(trx, "CrawlerPackages", String(k));
+  await setInfo(trx, "SummarizeFrom", from);
+  await setInfo(trx, "SummarizeWhole", whole ? "yes" : null);
+}
+
+/**
+ * A long ingest into days after ValidThru stores its rows only, and leaves the summaries to one
+ * summarize after its last chunk (from the month of `first` on; everything when nothing is
+ * stored before it, or the summaries were never made): one pass over the new rows, instead of
+ * each chunk's pairs looked up in the IP sets one by one. In the chunk's transaction, before its
+ * rows are stored; a chunk of a run that already did so only moves SummarizeFrom back if need be.
+ */
+export async function deferSummaries(trx: Kysely<Database>, first: IsoDate): Promise<void> {
+  const state = await summaryTablesState(trx);
+  if (state === "rebuilding") {
+    const pending = await getInfo(trx, "SummarizeFrom");
+    if (!pending || monthStart(first) < pending) await setInfo(trx, "SummarizeFrom", monthStart(first));
+    return;
+  }
+  const { rows } = await sql<{ earliest: IsoDate | null }>`select min(date) as earliest from bioc_web_downloads where date < ${monthStart(first)}`.execute(trx);
+  const earliest = rows[0]?.earliest ?? null;
+  if (earliest === null || state === "missing") {
+    await emptyForWhole(trx);
+    await markRebuilding(trx, monthStart(earliest ?? first), true, await getCrawlerPackages(trx));
+  } else {
+    await followPackagesTable(trx);
+    await markRebuilding(trx, monthStart(first), false, await getCrawlerPackages(trx));
+  }
 }
 
 /** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
