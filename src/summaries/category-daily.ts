@@ -10,19 +10,17 @@ import type { Database } from "../store/schema.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { refreshDailyMonthsOf } from "./daily-months.js";
 
-const KNOWN = sql`join packages p on p.package = d.package and p.category = d.category`;
-
 const COLUMNS = sql`(date, category, downloads, ips, filtered_downloads, filtered_ips)`;
 
 /**
- * Per day and category: downloads and distinct IPs of `dayIps` (date, package, category, ip,
- * downloads, kept), known packages only; and without crawlers and repeats: the kept pairs, and
- * the IPs with one.
+ * Per day and category: downloads and distinct IPs of `dayIps` (as countedDayIps gives them),
+ * known packages only; and without crawlers and repeats: the kept pairs, and the IPs with one
+ * (an IP is kept or not for the whole day).
  */
 function perCategory(dayIps: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`select date, category, sum(downloads)::int, count(*)::int, sum(kept)::int, count(*) filter (where kept > 0)::int from (
-      select d.date, d.category, d.ip, sum(d.downloads) as downloads, sum(d.kept) as kept from (${dayIps}) d ${KNOWN} group by 1, 2, 3) x
-    group by 1, 2`;
+  return sql`select date, category, sum(downloads)::int, (count(*) filter (where category_first))::int, sum(kept)::int,
+      (count(*) filter (where category_first and kept > 0))::int
+    from (${dayIps}) d where d.known group by 1, 2`;
 }
 
 /** Raw rows that count, as countedDayIps gives them, of the whole days `where` selects. */

@@ -27,15 +27,23 @@ export async function getCrawlerPackages(db: Kysely<Database>): Promise<number> 
 
 /**
  * Per day, package, category and IP of `rows` (a table or subquery of raw rows): the downloads
- * that count, and `kept` (1, or 0 when the IP is a crawler that day: more than `k` pairs).
+ * that count, and `kept` (1, or 0 when the IP is a crawler that day: more than `k` pairs); `known`
+ * (the pair is in `packages`), and `category_first`, true on one known row of each day, category
+ * and IP, so that a category's distinct IPs of a day are a count of rows (category-daily.ts).
  * Its text columns collate "C", as webstats' own tables do, whatever the database's default:
  * every temporary table made from it then sorts and joins by bytes, several times faster than a
  * libc locale (even C.UTF-8 goes through strcoll on PostgreSQL 15).
  */
 export function countedDayIps(rows: RawBuilder<unknown>, k: number): RawBuilder<unknown> {
-  return sql`with pairs as (select date, package collate "C" as package, category collate "C" as category, "c-ip" collate "C" as ip, count(*)::int as downloads
-      from ${rows} r where r."sc-status" in (${COUNTED}) group by 1, 2, 3, 4),
-    crawlers as (select date, ip from pairs group by 1, 2 having count(*) > ${sql.lit(k)})
-    select p.date, p.package, p.category, p.ip, p.downloads, (c.ip is null)::int as kept
-    from pairs p left join crawlers c on c.date = p.date and c.ip = p.ip`;
+  // Grouped by day, IP and category first: each IP's pairs of a day come out together, and both
+  // its number of pairs and its first row of a category are windows over them, where a second
+  // and a third grouping (a production month's 8 M pairs into 6.5 M day-IPs, which spilled to
+  // disk) took as long again as the first.
+  return sql`with pairs as (select r.date, r."c-ip" collate "C" as ip, r.category collate "C" as category, p.package is not null as known,
+        r.package collate "C" as package, count(*)::int as downloads
+      from ${rows} r left join packages p on p.package = r.package and p.category = r.category
+      where r."sc-status" in (${COUNTED}) group by 1, 2, 3, 4, 5)
+    select date, package, category, ip, downloads, (count(*) over (partition by date, ip) <= ${sql.lit(k)})::int as kept, known,
+      known and row_number() over (partition by date, ip, category, known) = 1 as category_first
+    from pairs`;
 }

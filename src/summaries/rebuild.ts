@@ -227,9 +227,8 @@ async function rebuildYear(
     // Its statistics: without them the planner expects a few hundred rows and sorts where it should hash.
     await sql`analyze month_day_ips`.execute(trx);
     await sql`insert into year_ips (year, package, category, ip, month, downloads, filtered_days, known, last_date)
-      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), p.package is not null, max(d.date)
-      from month_day_ips d left join packages p on p.package = d.package and p.category = d.category
-      group by d.package, d.category, d.ip, p.package`.execute(trx);
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), d.known, max(d.date)
+      from month_day_ips d group by d.package, d.category, d.ip, d.known`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)
       select date, package, category, sum(downloads), count(*), sum(kept) from month_day_ips group by 1, 2, 3`.execute(trx);
