@@ -166,7 +166,9 @@ The days a run covers replace what was stored for them (for a rows file, the fir
 last date in it; for Athena and logs, --since through --until), so running it twice changes
 nothing. A run of up to a month is one transaction; a longer one commits a calendar month at a
 time, with progress and an ETA, and the same command run again after a failure or a kill goes
-on from the first month not committed. A failure (a bad row, an unreadable file, too many
+on from the first month not committed. A longer run past ValidThru (a backfill) stores the
+rows of each month only, then makes the summaries once, as summarize does; until then build
+refuses, and status says so. A failure (a bad row, an unreadable file, too many
 malformed lines) writes nothing of the month it is in; a rows file is read whole and checked
 before its first month is stored, and stops at the first bad row, named as FILE:LINE: reason.
 Every run is recorded (see \`webstats status\`). Exit 2 while another command writes to the
