@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { withStore } from "../src/commands/with-store.js";
+import { addDays } from "../src/domain/dates.js";
+import type { IsoDate } from "../src/domain/types.js";
 import { ExitError, GapAfterValidThru, InputError } from "../src/errors.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
 import { takeLock } from "../src/nightly/run-lock.js";
@@ -349,6 +351,28 @@ describe.skipIf(!BACKENDS[1]!.available)(
       expect(await summaries(store)).toEqual(await oracle(store));
       expect((await cliHere(["ingest", "--rows", day], dir, url)).code).toBe(0);
       expect(await summaries(store)).toEqual(await oracle(store));
+    });
+
+    it("a backfill of more than a month past ValidThru on such a database makes every summary at its end, the legacy rows' too", async () => {
+      const { url, store } = current();
+      await sql`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package)
+      select d::date, '10.0.' || (i % 50) || '.' || (i % 7), 200, 'bioc', case when i % 3 = 0 then 'GO.db' else 'affy' end
+      from generate_series('2023-11-01'::date, '2024-12-31'::date, '1 day') d, generate_series(1, 40) i`.execute(store.db);
+      await sql`update webstats_info set value = 'missing' where key = 'SummaryTables'`.execute(store.db);
+      await sql`insert into webstats_info (key, value) values ('ValidThru', '2024-12-31')`.execute(store.db);
+      const dir = tempDir();
+      const lines: string[] = [];
+      for (let d = 0; d < 45; d++) {
+        const date = addDays("2025-01-01" as IsoDate, d);
+        for (let i = 0; i < 20; i++) lines.push(`${date}\t10.1.${i % 9}.${d % 5}\t200\t${i % 2 ? "bioc" : "annotation"}\t${i % 2 ? "affy" : "GO.db"}`);
+      }
+      const r = await cliHere(["ingest", "--rows", rowsFile(dir, lines)], dir, url);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect((await cliHere(["status"], dir, url)).stdout).toMatch(/\nsummaries: up to date with the stored rows\n/);
+      const got = await summaries(store);
+      expect(got.stats.some((s) => (s as { date: string }).date === "2023-11-01")).toBe(true);
+      expect(got).toEqual(await oracle(store));
     });
   },
 );
