@@ -12,8 +12,8 @@ import { insertCategoryDays } from "./category-daily.js";
 import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
-import { PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
-import { insertYearCounts, pivotMonths, sumYearRows, YEAR_COUNTS } from "./year-rows.js";
+import { CATEGORY_LEVEL, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
+import { pivotMonths, replaceYearCounts, sumYearRows, YEAR_COUNT_COLUMNS, YEAR_COUNTS } from "./year-rows.js";
 import { rebuildRecent } from "./recent.js";
 
 export interface RebuildResult {
@@ -143,21 +143,19 @@ async function markRebuilding(trx: Kysely<Database>, from: IsoDate, whole: boole
  * rows are stored; a chunk of a run that already did so only moves SummarizeFrom back if need be.
  */
 export async function deferSummaries(trx: Kysely<Database>, first: IsoDate): Promise<void> {
+  const from = monthStart(first);
   const state = await summaryTablesState(trx);
   if (state === "rebuilding") {
     const pending = await getInfo(trx, "SummarizeFrom");
-    if (!pending || monthStart(first) < pending) await setInfo(trx, "SummarizeFrom", monthStart(first));
+    if (!pending || from < pending) await setInfo(trx, "SummarizeFrom", from);
     return;
   }
-  const { rows } = await sql<{ earliest: IsoDate | null }>`select min(date) as earliest from bioc_web_downloads where date < ${monthStart(first)}`.execute(trx);
+  const { rows } = await sql<{ earliest: IsoDate | null }>`select min(date) as earliest from bioc_web_downloads where date < ${from}`.execute(trx);
   const earliest = rows[0]?.earliest ?? null;
-  if (earliest === null || state === "missing") {
-    await emptyForWhole(trx);
-    await markRebuilding(trx, monthStart(earliest ?? first), true, await getCrawlerPackages(trx));
-  } else {
-    await followPackagesTable(trx);
-    await markRebuilding(trx, monthStart(first), false, await getCrawlerPackages(trx));
-  }
+  const whole = earliest === null || state === "missing";
+  if (whole) await emptyForWhole(trx);
+  else await followPackagesTable(trx);
+  await markRebuilding(trx, whole && earliest ? monthStart(earliest) : from, whole, await getCrawlerPackages(trx));
 }
 
 /** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
@@ -239,39 +237,22 @@ async function rebuildYear(
   // The year's rows, pivoted once, then copied into the sets (in key order where there is an index
   // to grow at its end) and counted.
   const counts = sql.raw(YEAR_COUNTS.join(", "));
-  const countTypes = sql.raw(YEAR_COUNTS.map((c) => `${c} ${c.startsWith("d") ? "integer" : "smallint"}`).join(", "));
   await createIpParts(
     trx,
     "year_rows",
-    sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C", ip varchar(40) collate "C", known boolean, ${countTypes}, last_date date`,
+    sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C", ip varchar(40) collate "C", known boolean, ${YEAR_COUNT_COLUMNS}, last_date date`,
   );
   await sql`insert into year_rows ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from year_ips`)}`.execute(trx);
   await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from year_rows
     ${whole ? sql`` : sql`order by year, package, category, ip`}`.execute(trx);
-  await createIpParts(trx, "year_category_rows", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", ${countTypes}`);
+  await createIpParts(trx, "year_category_rows", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", ${YEAR_COUNT_COLUMNS}`);
   await sql`insert into year_category_rows ${sumYearRows(["year", "category", "ip"], sql`select * from year_rows where known`)}`.execute(trx);
   await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from year_category_rows
     ${whole ? sql`` : sql`order by year, category, ip`}`.execute(trx);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
-  const yearEnd = isoDate(year, 12, 31);
-  for (const t of ["stats", "webstats_filtered_stats", "categorystats", "webstats_filtered_categorystats"] as const) {
-    await sql`delete from ${sql.table(t)} where (is_monthly and date >= ${start} and date < ${end}) or (not is_monthly and date = ${yearEnd})`.execute(trx);
-  }
-  await insertYearCounts(
-    trx,
-    { summary: "stats", filtered: "webstats_filtered_stats", keys: ["category", "package"] },
-    year,
-    firstMonth,
-    sql`select * from year_rows where known`,
-  );
-  await insertYearCounts(
-    trx,
-    { summary: "categorystats", filtered: "webstats_filtered_categorystats", keys: ["category"] },
-    year,
-    firstMonth,
-    sql`select * from year_category_rows`,
-  );
+  await replaceYearCounts(trx, PACKAGE_LEVEL, year, firstMonth, sql`select * from year_rows where known`);
+  await replaceYearCounts(trx, CATEGORY_LEVEL, year, firstMonth, sql`select * from year_category_rows`);
   for (const t of ["year_ips", "year_rows", "year_category_rows"]) await sql`drop table ${sql.table(t)}`.execute(trx);
 }
 

@@ -4,45 +4,50 @@
 // year, where counting from the month rows read a row per month, four times over (legacy and
 // filtered, months and year).
 import { sql, type Kysely, type RawBuilder } from "kysely";
+import { isoDate } from "../domain/dates.js";
 import type { Database } from "../store/schema.js";
-import { MONTHS } from "./ip-sets.js";
+import { MONTHS, type Level } from "./ip-sets.js";
 
 const list = (names: readonly string[]) => sql.raw(names.join(", "));
 const monthly = (kind: "d" | "f") => MONTHS.map((n) => `${kind}${n}`);
+/** As the sets declare them (sql/011_year_ips.sql): a month's downloads, and its filtered days (at most 31 a pair). */
+const TYPE = { d: "integer", f: "smallint" } as const;
+const typeOf = (column: string) => TYPE[column[0] as keyof typeof TYPE];
 /** The columns of a year row after its keys. */
 export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
+/** Their declarations, for a table of year rows. */
+export const YEAR_COUNT_COLUMNS = sql.raw(YEAR_COUNTS.map((c) => `${c} ${typeOf(c)}`).join(", "));
 
 /**
  * Month rows (KEYS…, month, downloads, filtered_days, last_date) as one row per `keys`, their
  * months side by side, and the last of their last days seen (the sets' last_date: summaries/recent.ts).
  */
 export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>): RawBuilder<unknown> {
-  const sums = (column: string, kind: "d" | "f", type: string) =>
-    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${type} as ${kind}${n}`).join(", "));
-  return sql`select ${list(keys)}, ${sums("downloads", "d", "int")}, ${sums("filtered_days", "f", "smallint")}, max(last_date) as last_date
+  const sums = (column: string, kind: "d" | "f") =>
+    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${TYPE[kind]} as ${kind}${n}`).join(", "));
+  return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")}, max(last_date) as last_date
     from (${months}) x group by ${list(keys)}`;
 }
 
 /** Year rows (KEYS…, d1..d12, f1..f12) summed over the keys left out: the category level's rows from the package level's. */
 export function sumYearRows(keys: readonly string[], rows: RawBuilder<unknown>): RawBuilder<unknown> {
-  const sums = sql.raw([...monthly("d").map((c) => `sum(${c})::int as ${c}`), ...monthly("f").map((c) => `sum(${c})::smallint as ${c}`)].join(", "));
+  const sums = sql.raw(YEAR_COUNTS.map((c) => `sum(${c})::${typeOf(c)} as ${c}`).join(", "));
   return sql`select ${list(keys)}, ${sums} from (${rows}) x group by ${list(keys)}`;
 }
 
-export interface YearCounts {
-  /** stats or categorystats, and its filtered twin. */
-  readonly summary: "stats" | "categorystats";
-  readonly filtered: "webstats_filtered_stats" | "webstats_filtered_categorystats";
-  /** The summary's key columns: category, package; or category. */
-  readonly keys: readonly ("category" | "package")[];
-}
-
 /**
- * The summary rows of `year` from its year rows (`rows`: KEYS…, d1..d12, f1..f12): per key and
- * month from `firstMonth` on, and for the year (dated Dec 31), the pairs holding downloads (or
- * filtered days) and their sum; a period without any gets no row, as in the legacy tables.
+ * The level's summary rows of `year` (and their filtered twins) made again from its year rows
+ * (`rows`: KEYS…, d1..d12, f1..f12): per key and month from `firstMonth` on, and for the year
+ * (dated Dec 31), the pairs holding downloads (or filtered days) and their sum; a period without
+ * any gets no row, as in the legacy tables. The months before `firstMonth` keep their rows.
  */
-export async function insertYearCounts(trx: Kysely<Database>, level: YearCounts, year: number, firstMonth: number, rows: RawBuilder<unknown>): Promise<void> {
+export async function replaceYearCounts(trx: Kysely<Database>, level: Level, year: number, firstMonth: number, rows: RawBuilder<unknown>): Promise<void> {
+  const [start, yearEnd] = [isoDate(year, firstMonth, 1), isoDate(year, 12, 31)];
+  for (const t of [level.summary, level.filtered]) {
+    await sql`delete from ${sql.table(t)} where (is_monthly and date >= ${start} and date <= ${yearEnd}) or (not is_monthly and date = ${yearEnd})`.execute(
+      trx,
+    );
+  }
   const totals = `${level.summary}_year_totals`;
   const keys = list(level.keys);
   const per = (kind: "d" | "f") => {
