@@ -1,6 +1,8 @@
-// The daily export month by month: a build reads and renders only the months whose days (or
-// known packages) changed since the slot it writes was made, and gives the same bytes as a build
-// from nothing. On small-s1, with a past day restated, a new day, and a package removed.
+// The daily export month by month: a build renders only the months whose days (or known
+// packages) changed since the slot it writes was made, and gives the same bytes as a build from
+// nothing. The model holds the days of the daily series' year only; the export's other months are
+// read apart, and only those that changed. On small-s1 (2021-01..2025-06), with past days
+// restated (one inside the year, one before), a new day, and a package removed.
 import { readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -8,8 +10,6 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import { ingestRows } from "../src/ingest/replace-days.js";
-import { holdsDailyMonth } from "../src/site/api/daily-export.js";
-import { idleSlotKeys } from "../src/site/tree-slots.js";
 import { inBatches } from "../src/sources/batches.js";
 import { readPackagesCsv } from "../src/sources/packages-csv.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
@@ -24,6 +24,22 @@ import { FIXTURES, outLimits, suiteDir } from "./helpers/temp.js";
 const FIXTURE = join(FIXTURES, "small-s1");
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const RESTATED = "2025-03-14"; // a past day of the fixture, in a month the new day is not
+const RESTATED_OLD = "2023-03-14"; // a day before the daily series' year (2024-06-18..2025-06-17)
+const SERIES_MONTHS = [
+  "2024-06",
+  "2024-07",
+  "2024-08",
+  "2024-09",
+  "2024-10",
+  "2024-11",
+  "2024-12",
+  "2025-01",
+  "2025-02",
+  "2025-03",
+  "2025-04",
+  "2025-05",
+  "2025-06",
+].map((m) => `${m}-01`);
 const NEXT = "2025-06-18"; // the day after the fixture's ValidThru
 
 function fixtureRows(): string[][] {
@@ -71,23 +87,39 @@ for (const backend of BACKENDS) {
       const rows = fixtureRows();
       const known = rows.find((r) => r[0] === RESTATED && r[2] === "200" && r[3] === "bioc")!;
       const dist = join(work, "dist");
-      await buildSite(created.store, dist, outLimits(created.dataDir)); // slot a
+      const fromNothing = await buildSite(created.store, dist, outLimits(created.dataDir)); // slot a
       const first = dailyFiles(dist);
+      const monthsBefore = [...first.keys()]
+        .filter((f) => f.startsWith("daily/"))
+        .map((f) => `${f.slice(6, 13)}-01`)
+        .filter((m) => m < SERIES_MONTHS[0]!);
+      expect(monthsBefore.length).toBe(41); // 2021-01..2024-05
+      expect(fromNothing.monthsApart).toEqual(monthsBefore);
       await buildSite(created.store, dist, outLimits(created.dataDir)); // slot b
       expect(readdirSync(join(work, "dist.slots")).sort()).toEqual(["a", "a.keys", "a.md5", "b", "b.keys", "b.md5"]);
 
-      // A late delivery restates a day of March (one more IP fetching a known package), and a new day comes in.
+      // Late deliveries restate a day of March and one of March 2023 (one more IP fetching a known package each), and a new day comes in.
+      const old = rows.find((r) => r[0] === RESTATED_OLD && r[2] === "200" && r[3] === "bioc")!;
       await ingest("restated.tsv", [...rows.filter((r) => r[0] === RESTATED).map((r) => r.join("\t")), `${RESTATED}\t10.77.0.1\t200\tbioc\t${known[4]}`]);
+      await ingest("restated-old.tsv", [
+        ...rows.filter((r) => r[0] === RESTATED_OLD).map((r) => r.join("\t")),
+        `${RESTATED_OLD}\t10.77.0.1\t200\tbioc\t${old[4]}`,
+      ]);
       await ingest("next.tsv", [`${NEXT}\t10.77.0.2\t200\tbioc\t${known[4]}`]);
 
-      // Slot a was made before both: of all months, only March and June are read.
-      const keys = await idleSlotKeys(dist);
-      const packed = (await loadPackedSiteData(created.store, { heldMonth: (m, r) => holdsDailyMonth(keys, m, r) }))!;
-      expect(packed.dailyMonths.filter((m) => m.loaded).map((m) => m.month)).toEqual(["2025-03-01", "2025-06-01"]);
-      expect(packed.dailyMonths.length).toBeGreaterThan(12);
+      // The model holds the days of the daily series' months, and none before them.
+      const packed = (await loadPackedSiteData(created.store))!;
+      expect(packed.dailyMonths.filter((m) => m.loaded).map((m) => m.month)).toEqual(SERIES_MONTHS);
+      expect(packed.dailyMonths.length).toBe(41 + 13);
+      const firstDay = Date.UTC(2024, 5, 1) / 86_400_000;
+      let earliest = Infinity;
+      for (let i = 0; i < packed.days.length; i += 3) earliest = Math.min(earliest, packed.days[i]!);
+      expect(earliest).toBeGreaterThanOrEqual(firstDay);
 
       const mtimes = new Map([...first.keys()].map((f) => [f, statSync(join(work, "dist.slots/a/api/v1/export", f)).mtimeMs]));
+      // Slot a was made before all three: of the months before the series' year, only March 2023 is read.
       const built = await buildSite(created.store, dist, outLimits(created.dataDir)); // slot a again
+      expect(built.monthsApart).toEqual(["2023-03-01"]);
       expect(readdirSync(join(work, "dist.slots/a/api/v1/export/daily")).length).toBe(first.size - 1);
       const fresh = join(work, "fresh");
       await buildSite(created.store, fresh, outLimits(created.dataDir));
@@ -97,7 +129,7 @@ for (const backend of BACKENDS) {
 
       // What changed was written; the rest kept its bytes and its file (not even rewritten).
       for (const [f, bytes] of first) {
-        const changed = f === "daily/2025-03.ndjson.gz" || f === "daily/2025-06.ndjson.gz" || f === "index.json";
+        const changed = ["daily/2023-03.ndjson.gz", "daily/2025-03.ndjson.gz", "daily/2025-06.ndjson.gz", "index.json"].includes(f);
         expect(Buffer.compare(incremental.get(f)!, bytes) !== 0, f).toBe(changed);
         if (!changed) expect(statSync(join(work, "dist.slots/a/api/v1/export", f)).mtimeMs, f).toBe(mtimes.get(f));
       }
@@ -120,11 +152,10 @@ for (const backend of BACKENDS) {
       await buildSite(created.store, dist, outLimits(created.dataDir)); // both slots now hold the current data
       await sql`delete from packages where package = ${gone[4]!} and category = 'bioc'`.execute(created.store.db);
       await ingest("next-again.tsv", [`${NEXT}\t10.77.0.2\t200\tbioc\t${fixtureRows()[0]![4]}`]); // a writer follows the packages table
-      const keys = await idleSlotKeys(dist);
-      const packed = (await loadPackedSiteData(created.store, { heldMonth: (m, r) => holdsDailyMonth(keys, m, r) }))!;
-      const loaded = packed.dailyMonths.filter((m) => m.loaded).map((m) => m.month);
-      expect(new Set(loaded)).toEqual(new Set([...monthsOf, "2025-06-01"]));
-      await buildSite(created.store, dist, outLimits(created.dataDir));
+      const built = await buildSite(created.store, dist, outLimits(created.dataDir));
+      const before = [...monthsOf].filter((m) => m < SERIES_MONTHS[0]!).sort();
+      expect(before.length).toBeGreaterThan(0);
+      expect(built.monthsApart).toEqual(before);
       const fresh = join(work, "fresh-2");
       await buildSite(created.store, fresh, outLimits(created.dataDir));
       for (const [f, bytes] of dailyFiles(fresh)) expect(Buffer.compare(dailyFiles(dist).get(f)!, bytes), f).toBe(0);

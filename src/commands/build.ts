@@ -13,13 +13,13 @@ import { ForeignOutDir, UnsafeOutDir, type OutDirLimits } from "../site/out-dir.
 import type { PackedSiteData } from "../site/model.js";
 import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
-import { checkOutDir, idleSlotKeys, replaceTree } from "../site/tree-slots.js";
-import { holdsDailyMonth } from "../site/api/daily-export.js";
+import { checkOutDir, replaceTree } from "../site/tree-slots.js";
+import { makeMonthsApart } from "../site/api/daily-export-apart.js";
 import { collectGarbage } from "../collect-garbage.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
 import { PACKAGES_FIRST } from "./packages-first.js";
-import { loadPackedSiteData } from "../summaries/load.js";
+import { withSiteSnapshot } from "../summaries/load.js";
 import { describeIngest, ingestFrom } from "./ingest.js";
 import { SOURCE_FLAGS, sourceFromConfig, sourceFromFlags, sourcesGiven, type SourceFlags } from "./source.js";
 
@@ -30,6 +30,8 @@ export interface BuildResult extends RenderResult {
   readonly seconds: number;
   /** The last day of the data the tree shows. */
   readonly validThru: IsoDate;
+  /** The daily export's months read apart from the model (site/api/daily-export-apart.ts), first days. */
+  readonly monthsApart: readonly IsoDate[];
 }
 
 /** `limits`: the folders the site must never replace (GlobalOptions has them). */
@@ -44,12 +46,26 @@ export async function buildSite(
   const started = performance.now();
   const pool = startRenderPool(plan);
   try {
-    // The daily export's past months the slot to write holds are not read (daily-export.ts).
-    const held = await idleSlotKeys(outDir);
-    const packed = await loadPacked(store, warn, (month, revision) => holdsDailyMonth(held, month, revision));
-    collectGarbage(); // the query results' text, before this thread renders its share
-    const { result, removed } = await replaceTree(outDir, limits, (slot) => pool.render(packed, staticAssets(), slot, onProgress));
-    return { ...result, removed, seconds: (performance.now() - started) / 1000, validThru: packed.validThru };
+    // One snapshot from the first read to the last: the daily export's months outside the
+    // model are read (apart, a month at a time) once the slot to write is known and locked.
+    return await withSiteSnapshot(store, { warn }, async (data, readMonth) => {
+      const packed = checkBuildable(data, store);
+      collectGarbage(); // the query results' text, before this thread renders its share
+      const { result, removed } = await replaceTree(outDir, limits, async (slot) => {
+        const apart = await makeMonthsApart(packed, slot, readMonth);
+        const rendered = await pool.render(packed, staticAssets(), slot, onProgress);
+        return {
+          ...rendered,
+          files: rendered.files + apart.hashes.size,
+          written: rendered.written + apart.written,
+          bytes: rendered.bytes + apart.bytes,
+          hashes: new Map([...rendered.hashes, ...apart.hashes]),
+          keys: new Map([...rendered.keys, ...apart.keys]),
+          monthsApart: apart.read,
+        };
+      });
+      return { ...result, removed, seconds: (performance.now() - started) / 1000, validThru: packed.validThru };
+    });
   } catch (e) {
     throw asExitError(e, outDir);
   } finally {
@@ -83,8 +99,7 @@ function asExitError(e: unknown, outDir: string): unknown {
   return e;
 }
 
-async function loadPacked(store: Store, warn: (line: string) => void, heldMonth: (month: IsoDate, revision: string) => boolean): Promise<PackedSiteData> {
-  const data = await loadPackedSiteData(store, { warn, heldMonth });
+function checkBuildable(data: PackedSiteData | null, store: Store): PackedSiteData {
   if (!data) throw new ExitError(`nothing to build: no data ingested yet in ${store.description} (run \`webstats ingest\` first)`, 1);
   if (data.packages.length === 0) throw new ExitError(`nothing to build: the packages table of ${store.description} is empty; ${PACKAGES_FIRST}`, 1);
   if (data.categories.every((c) => c.packages.length === 0)) {

@@ -21,8 +21,7 @@ export interface CategoryData {
   readonly last30: ReadonlyMap<PackageName, Counts>;
   /**
    * webstats_daily per package, the days with downloads of the months lastYearDays touches
-   * (whole months) and of the daily export's months that are `loaded`: DailyRows. Absent =
-   * none of those days.
+   * (whole months, the months `loaded`): DailyRows. Absent = none of those days.
    */
   readonly daily: ReadonlyMap<PackageName, DailyRows>;
   /** webstats_category_daily over lastYearDays (known packages combined, distinct IPs of the category): DailyRows. */
@@ -61,8 +60,24 @@ export interface DailyMonth {
   readonly revision: string;
   /** Its package-days of known packages. */
   readonly records: number;
-  /** Whether `daily` holds its days; else the slot being written holds its file, made from this revision. */
+  /**
+   * Whether `daily` holds its days (a month lastYearDays touches); else its export file is made
+   * apart, from a read of that month alone (site/api/daily-export-apart.ts).
+   */
   readonly loaded: boolean;
+}
+
+/** One month of webstats_daily, known packages: per category and name, the days (DailyRows). */
+export type MonthDays = ReadonlyMap<DbCategory, ReadonlyMap<string, DailyRows>>;
+
+/** A month's days (its first day), read from the same snapshot as the model. */
+export type ReadMonthDays = (month: IsoDate) => Promise<MonthDays>;
+
+/** Days given as flat integers (day number, downloads, distinct IPs) in any order, as DailyRows. */
+export function dailyRows(flat: ArrayLike<number>): DailyRows {
+  const rows = Int32Array.from(flat);
+  sortRows(rows, 3);
+  return rows;
 }
 
 export interface SiteData {

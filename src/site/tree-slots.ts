@@ -99,18 +99,6 @@ const SLOTS_ENTRY = /^(?:[ab](?:\.(?:md5|keys)(?:\.tmp)?)?|build\.lock|link-\d+)
 const idleOf = (served: Served): (typeof SLOTS)[number] => (served === SLOTS[0] ? SLOTS[1] : SLOTS[0]);
 
 /**
- * The keys of what the slot the next build writes holds, read before that build takes the lock,
- * so that its data can leave out what those files were made from. A build finishing meanwhile
- * changes them: the files left out then fail to render (MissingInput), and nothing is served.
- */
-export async function idleSlotKeys(outDir: string): Promise<TreeKeys> {
-  const target = resolve(outDir);
-  const idle = `${target}${idleOf(await servedSlot(target))}`;
-  const holds = await readManifest(`${idle}.md5`);
-  return holds.size > 0 ? readManifest(`${idle}.keys`) : new Map();
-}
-
-/**
  * Whether a build may replace what is at DIR (issue 10): nothing, an empty folder, a symlink to
  * one of our slots, or a plain folder an older webstats built. Anything else is left alone.
  */

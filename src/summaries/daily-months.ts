@@ -1,7 +1,8 @@
 // webstats_daily_months (sql/009_daily_export_months.sql): per month of webstats_daily, the
 // revision a build compares with the one its daily export file was made from, and the file's
 // records; and webstats_daily_packed (sql/010_daily_packed.sql), the month's days of each
-// package as the build reads them. Called in the transaction that changed the month's days, after the change.
+// package as the build reads them, in day order (the build sorts them otherwise: rows written
+// before they were ordered). Called in the transaction that changed the month's days, after the change.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { monthStart, nextMonthStart } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
@@ -16,9 +17,9 @@ export async function refreshDailyMonths(trx: Kysely<Database>, first: IsoDate, 
   await sql`delete from webstats_daily_packed where month >= ${from} and month < ${next}`.execute(trx);
   await sql`insert into webstats_daily_packed (month, package, category, days, packed, filtered_days, filtered)
     select date_trunc('month', date)::date, package, category, count(*),
-      string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ','),
+      string_agg(concat_ws(',', date - date '1970-01-01', downloads, ips), ',' order by date),
       count(*) filter (where filtered_ips > 0),
-      coalesce(string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',') filter (where filtered_ips > 0), '')
+      coalesce(string_agg(concat_ws(',', date - date '1970-01-01', filtered_ips, filtered_ips), ',' order by date) filter (where filtered_ips > 0), '')
     from webstats_daily where date >= ${from} and date < ${next} group by 1, 2, 3`.execute(trx);
 }
 

@@ -3,7 +3,7 @@ import { sql, type Transaction } from "kysely";
 import { categoryOfDb, type DbCategory } from "../domain/categories.js";
 import { lastThirtyDays, lastYearDays, monthStart, nextMonthStart } from "../domain/dates.js";
 import type { IsoDate, PackageName } from "../domain/types.js";
-import { SitePacker, type PackedSiteData } from "../site/model.js";
+import { dailyRows, SitePacker, type DailyRows, type MonthDays, type PackedSiteData, type ReadMonthDays } from "../site/model.js";
 import { getValidThru } from "../store/info.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
@@ -31,11 +31,6 @@ export interface LoadOptions {
   readonly betweenReads?: (read: string) => Promise<void>;
   /** One line for the operator: a summary that had to be made from raw rows. */
   readonly warn?: (line: string) => void;
-  /**
-   * Months (first day) of webstats_daily whose days need not be read beyond lastYearDays: the
-   * slot being written holds their daily export file made from this revision. Default: none.
-   */
-  readonly heldMonth?: (month: IsoDate, revision: string) => boolean;
 }
 
 /**
@@ -44,9 +39,38 @@ export interface LoadOptions {
  * whose "Data as of" and numbers come from two states.
  */
 export async function loadPackedSiteData(store: Pick<Store, "readSnapshot">, options: LoadOptions = {}): Promise<PackedSiteData | null> {
-  return store.readSnapshot((trx) =>
-    readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {}), options.heldMonth ?? (() => false)),
-  );
+  return withSiteSnapshot(store, options, async (packed) => packed);
+}
+
+/**
+ * Runs `use` on the site model (null before the first ingest) and a reader of the months of
+ * webstats_daily it holds no days of, in the model's snapshot (held until `use` has finished).
+ */
+export async function withSiteSnapshot<T>(
+  store: Pick<Store, "readSnapshot">,
+  options: LoadOptions,
+  use: (packed: PackedSiteData | null, readMonth: ReadMonthDays) => Promise<T>,
+): Promise<T> {
+  return store.readSnapshot(async (trx) => {
+    const packed = await readSiteData(trx, options.betweenReads ?? (async () => {}), options.warn ?? (() => {}));
+    return use(packed, (month) => readMonthDays(trx, month));
+  });
+}
+
+/** A month of webstats_daily (its first day), known packages. */
+async function readMonthDays(db: Transaction<Database>, month: IsoDate): Promise<MonthDays> {
+  const ints = new IntListReader();
+  const { rows } = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, d.packed as days
+    from webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category where d.month = ${month}`.execute(db);
+  const out = new Map<DbCategory, Map<string, DailyRows>>();
+  for (const row of rows) {
+    const c = categoryOfDb(row.category);
+    if (!c) continue;
+    let byName = out.get(c.db);
+    if (!byName) out.set(c.db, (byName = new Map()));
+    byName.set(row.package, dailyRows(ints.read(row.days)));
+  }
+  return out;
 }
 
 /** Downloads and distinct IPs of the last 30 days per known package: webstats_recent, or (left behind by an interrupted run) the raw rows. */
@@ -68,7 +92,6 @@ async function readSiteData(
   db: Transaction<Database>,
   betweenReads: (read: string) => Promise<void>,
   warn: (line: string) => void,
-  heldMonth: (month: IsoDate, revision: string) => boolean,
 ): Promise<PackedSiteData | null> {
   const validThru = await getValidThru(db);
   if (!validThru) return null;
@@ -104,22 +127,19 @@ async function readSiteData(
   const year = lastYearDays(validThru);
   const months = await sql<{ month: IsoDate; revision: string; records: number }>`select month, revision::text as revision, records
     from webstats_daily_months`.execute(db);
-  const dailyMonths = months.rows
-    .map((m) => ({ ...m, loaded: !heldMonth(m.month, m.revision) }))
-    .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-  // Known packages only, as stats: the months of the year of the daily series, and the export's
-  // months to make, whole (webstats_daily_packed: a month of a package's days is one string).
+  // Known packages only, as stats: the months of the year of the daily series, whole
+  // (webstats_daily_packed: a month of a package's days is one string). The daily export's other
+  // months are read apart, a month at a time (readMonthDays), so that the model stays one year.
   const windowMonths = monthsFrom(monthStart(year.from), monthStart(year.to));
-  const readMonths = [...new Set([...windowMonths, ...dailyMonths.filter((m) => m.loaded).map((m) => m.month)])].sort();
-  const [firstInWindow, lastInWindow] = [windowMonths[0]!, windowMonths[windowMonths.length - 1]!];
-  const inWindow = (month: IsoDate) => month >= firstInWindow && month <= lastInWindow;
+  const dailyMonths = months.rows
+    .map((m) => ({ ...m, loaded: windowMonths.includes(m.month) }))
+    .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
   const known = sql`webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category`;
   // Counted first, so that the packer reserves exactly the memory they need, then read a month
-  // at a time: the days are never held twice, nor more than a month of them as text. The
-  // filtered days only of the year's months (the API's `daily`).
+  // at a time: the days are never held twice, nor more than a month of them as text.
   const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
-    sum(d.days)::int as days, sum(case when d.month >= ${firstInWindow} and d.month <= ${lastInWindow} then d.filtered_days else 0 end)::int as filtered_days
-    from ${known} where d.month = any(${readMonths}::date[]) group by 1, 2`.execute(db);
+    sum(d.days)::int as days, sum(d.filtered_days)::int as filtered_days
+    from ${known} where d.month = any(${windowMonths}::date[]) group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
@@ -167,8 +187,8 @@ async function readSiteData(
     packer.combinedDays(categoryOfDb(row.category)!.db, ints.read(row.days));
     if (crawlerPackages !== null && row.filtered) packer.combinedDays(categoryOfDb(row.category)!.db, ints.read(row.filtered), "filtered");
   }
-  for (const month of readMonths) {
-    const filtered = crawlerPackages !== null && inWindow(month) ? sql`d.filtered` : sql`''`;
+  for (const month of windowMonths) {
+    const filtered = crawlerPackages !== null ? sql`d.filtered` : sql`''`;
     const days = await sql<{ category: string; package: string; days: string; filtered: string }>`select d.category, d.package,
       d.packed as days, ${filtered} as filtered from ${known} where d.month = ${month}`.execute(db);
     for (const row of days.rows) {

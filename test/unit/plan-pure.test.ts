@@ -7,12 +7,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CATEGORIES } from "../../src/domain/categories.js";
+import { CATEGORIES, type DbCategory } from "../../src/domain/categories.js";
 import { dayNumber } from "../../src/domain/dates.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import type { SiteData } from "../../src/site/model.js";
 import { renderPlanned, type SiteFile, type SitePlan } from "../../src/site/site-file.js";
-import { runRenderJob, type RenderMessage } from "../../src/site/render-worker.js";
+import { makeMonthsApart } from "../../src/site/api/daily-export-apart.js";
 import { packSiteData } from "../../src/site/model.js";
 import { planSite } from "../../src/site/tree.js";
 
@@ -107,50 +107,73 @@ describe("the planned files", () => {
   });
 });
 
-describe("a daily export month whose days the model left out", () => {
-  const plan = planSite(siteData(["2024-12"]));
-  const file = (path: string) => plan.files.find((f) => "path" in f && f.path === path) as SiteFile;
-  const held = "api/v1/export/daily/2024-12.ndjson.gz";
+describe("a daily export month whose days the model holds not", () => {
+  const month = "2024-12-01" as IsoDate;
+  const path = "api/v1/export/daily/2024-12.ndjson.gz";
+  // Its packages in no order: the export's is the API's (collation, then category).
+  const leftOut = siteData(["2024-12"]);
+  const packed = packSiteData({ ...leftOut, packages: [...leftOut.packages].reverse() });
+  /** The month's days as the loader reads them apart: from the whole model's, that month only. */
+  const readMonth = (read: IsoDate[]) => async (m: IsoDate) => {
+    read.push(m);
+    const [from, to] = [dayNumber(m), dayNumber("2025-01-01" as IsoDate)];
+    const out = new Map<DbCategory, Map<string, Int32Array>>();
+    for (const c of siteData().categories) {
+      const byName = new Map<string, Int32Array>();
+      for (const [name, rows] of c.daily) {
+        const days: number[][] = [];
+        for (let i = 0; i < rows.length; i += 3) if (rows[i]! >= from && rows[i]! < to) days.push([rows[i]!, rows[i + 1]!, rows[i + 2]!]);
+        if (days.length > 0) byName.set(name, Int32Array.from(days.flat()));
+      }
+      out.set(c.category.db, byName);
+    }
+    return out;
+  };
+  const slotWith = (root: string, keys: Map<string, string>) => ({ dir: root, holds: new Map([[path, "0123456789abcdef0123456789abcdef"]]), keys });
 
-  it("is planned with its month's revision as its key, as every month is", () => {
-    expect(file(held).key).toBe("daily-export-1:101");
-    expect(file("api/v1/export/daily/2025-01.ndjson.gz").key).toBe("daily-export-1:102");
-    expect(file("api/v1/export/index.json").key).toBeUndefined();
+  it("is left out of the render's plan, and listed in the export index", () => {
+    const plan = planSite(siteData(["2024-12"]));
+    const paths = plan.files.flatMap((f) => ("paths" in f ? f.paths : [f.path]));
+    expect(paths).not.toContain(path);
+    expect(paths).toContain("api/v1/export/daily/2025-01.ndjson.gz");
+    const index = plan.files.find((f) => "path" in f && f.path === "api/v1/export/index.json") as SiteFile;
+    expect((JSON.parse(index.render() as string) as { daily: Array<{ month: string }> }).daily.map((d) => d.month)).toEqual(MONTHS);
   });
 
-  it("refuses to render (its days are not there) and says to build again", () => {
-    expect(() => file(held).render()).toThrow(/2024-12\.ndjson\.gz: its days were not read.*build again/);
-  });
-
-  it("is not rendered by a worker whose slot holds it made from the same key, and keeps the slot's hash", () => {
-    const root = mkdtempSync(join(tmpdir(), "webstats-keys-"));
+  it("is made apart from its month's days alone, with the bytes the model's days give", async () => {
+    const root = mkdtempSync(join(tmpdir(), "webstats-apart-"));
     try {
-      const messages: RenderMessage[] = [];
-      const job = (keys: Map<string, string>) => ({
-        packed: packSiteData(siteData(["2024-12"])),
-        root,
-        holds: new Map([[held, "0123456789abcdef0123456789abcdef"]]),
-        keys,
-        shard: 0,
-        shards: 1,
-        plan: { api: true },
-      });
+      const inModel = planSite(siteData()).files.find((f) => "path" in f && f.path === path) as SiteFile;
+      const expected = inModel.render() as Uint8Array;
+      const read: IsoDate[] = [];
+      const made = await makeMonthsApart(packed, slotWith(root, new Map([[path, "daily-export-1:99"]])), readMonth(read));
+      expect(read).toEqual([month]);
+      expect(made.written).toBe(1);
+      expect(Buffer.compare(readFileSync(join(root, path)), Buffer.from(expected))).toBe(0);
+      expect(made.hashes.get(path)).toBe(hash(expected));
+      expect(made.keys.get(path)).toBe("daily-export-1:101");
+      expect([...made.hashes.keys()]).toEqual([path]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("is not read when the slot holds it made from the same key, and keeps the slot's hash", async () => {
+    const root = mkdtempSync(join(tmpdir(), "webstats-apart-"));
+    try {
       mkdirSync(join(root, "api/v1/export/daily"), { recursive: true });
-      writeFileSync(join(root, held), "made by an earlier build");
-      runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
-      const done = messages.find((m) => m.kind === "done");
-      expect(done && new Map(done.hashes).get(held)).toBe("0123456789abcdef0123456789abcdef");
-      expect(done && new Map(done.keys).get(held)).toBe("daily-export-1:101");
-      expect(readFileSync(join(root, held), "utf8")).toBe("made by an earlier build");
-      // The slot's file was made from another revision: the worker must render it, and cannot.
-      messages.length = 0;
-      runRenderJob(job(new Map([[held, "daily-export-1:99"]])), (m) => messages.push(m));
-      expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
+      writeFileSync(join(root, path), "made by an earlier build");
+      const read: IsoDate[] = [];
+      const made = await makeMonthsApart(packed, slotWith(root, new Map([[path, "daily-export-1:101"]])), readMonth(read));
+      expect(read).toEqual([]);
+      expect(made.written).toBe(0);
+      expect(made.hashes.get(path)).toBe("0123456789abcdef0123456789abcdef");
+      expect(readFileSync(join(root, path), "utf8")).toBe("made by an earlier build");
       // The same key, but the file is gone behind the manifest's back: made again, not assumed.
-      rmSync(join(root, held));
-      messages.length = 0;
-      runRenderJob(job(new Map([[held, "daily-export-1:101"]])), (m) => messages.push(m));
-      expect(messages.at(-1)).toMatchObject({ kind: "failed", message: expect.stringMatching(/its days were not read/) });
+      rmSync(join(root, path));
+      const again = await makeMonthsApart(packed, slotWith(root, new Map([[path, "daily-export-1:101"]])), readMonth(read));
+      expect(read).toEqual([month]);
+      expect(again.written).toBe(1);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -3,13 +3,15 @@
 // first month with downloads through ValidThru's month. Each month is rendered from the model
 // alone and gzipped deterministically (gzip.ts), so a past month's file keeps its bytes and a
 // nightly build writes, and publish uploads, only the months whose days changed. Nor does it
-// read or render the others: each file's key is its month's revision (webstats_daily_months),
-// and a month whose file the slot holds made from that revision is left out of the model.
+// render the others: each file's key is its month's revision (webstats_daily_months), and a
+// slot holding a month's file made from that revision keeps it. The model holds the days of
+// the months the daily series show (DailyMonth.loaded); the others are read and made apart, a
+// month at a time (daily-export-apart.ts).
 import { dateParts } from "../../domain/dates.js";
 import type { IsoDate } from "../../domain/types.js";
-import type { DailyMonth } from "../model.js";
+import type { CategoryKey } from "../../domain/categories.js";
+import type { DailyMonth, DailyRows } from "../model.js";
 import { monthIndex } from "../scores.js";
-import type { TreeKeys } from "../tree-slots.js";
 import { firstRowFrom } from "./daily.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { monthLabel } from "./series.js";
@@ -43,10 +45,8 @@ export const dailyExportSitePath = (month: number): string => `${API_ROOT}/expor
 
 const monthIndexOfDate = (day: IsoDate): number => monthIndex(dateParts(day).year, dateParts(day).month);
 
-/** Whether a slot whose files have `keys` holds a month's file (its first day) made from `revision`: its days need not be read. */
-export function holdsDailyMonth(keys: TreeKeys, month: IsoDate, revision: string): boolean {
-  return keys.get(dailyExportSitePath(monthIndexOfDate(month))) === dailyExportKey(revision);
-}
+/** A month index's first day. */
+export const monthOfIndex = (month: number): IsoDate => `${monthLabel(month)}-01` as IsoDate;
 
 /** The day number (days since 1970-01-01) a month index starts on. */
 function monthStart(month: number): number {
@@ -74,11 +74,20 @@ export function dailyExportMonths(months: readonly DailyMonth[], validThru: IsoD
   return out;
 }
 
-/** One month's file. */
-export function renderDailyMonth(ctx: ApiContext, month: number): Uint8Array {
+/** A package of the export, with its days (at least the month's), ascending. */
+export interface ExportPackage {
+  readonly name: string;
+  readonly key: CategoryKey;
+  readonly daily: DailyRows;
+}
+
+/** The context's packages as the export takes them, in its order. */
+export const exportPackages = (ctx: ApiContext): ExportPackage[] => ctx.packages.map((p) => ({ name: p.summary.name, key: p.category.key, daily: p.daily }));
+
+/** One month's file; `packages` in the API's order (compareApiOrder). */
+export function renderDailyMonth(packages: readonly ExportPackage[], month: number): Uint8Array {
   const start = monthStart(month);
   const end = monthStart(month + 1);
-  const { packages } = ctx;
   const n = packages.length;
   // Sort keys `(day - start) * n + package index`: day first, then the context's order (collation, category).
   const cursor = new Int32Array(n);
@@ -100,7 +109,7 @@ export function renderDailyMonth(ctx: ApiContext, month: number): Uint8Array {
     const p = packages[j]!;
     const o = cursor[j]!;
     cursor[j] = o + 3;
-    const prefix = (prefixes[j] ??= `{"package":${JSON.stringify(p.summary.name)},"category":"${p.category.key}","day":"`);
+    const prefix = (prefixes[j] ??= `{"package":${JSON.stringify(p.name)},"category":"${p.key}","day":"`);
     const day = (days[dayOfMonth] ??= `${monthLabel(month)}-${String(dayOfMonth + 1).padStart(2, "0")}`);
     text += `${prefix}${day}","downloads":${p.daily[o + 1]!}}\n`;
     if (++lines === LINES_PER_PIECE) {

@@ -21,7 +21,7 @@ import {
   type ExportTable,
   type PageRange,
 } from "./exports.js";
-import { dailyExportMonths, dailyExportSitePath, renderDailyMonth } from "./daily-export.js";
+import { dailyExportMonths, dailyExportSitePath, exportPackages, renderDailyMonth, type ExportPackage } from "./daily-export.js";
 import { GZIP_LEVEL, GzipBuilder } from "./gzip.js";
 import { NO_FILTERED } from "./filtered.js";
 import { renderPackageJson, renderPackagesIndex } from "./package-json.js";
@@ -65,20 +65,16 @@ export function planApi(data: SiteData, scores: ReadonlyMap<CategoryKey, readonl
   files.push(ndjsonExport(exported, pages));
   add("export/stats.csv.gz", () => renderCsvGz(exported()));
   const dailyMonths = dailyExportMonths(data.dailyMonths, data.validThru);
+  // The months the model has no days of are made apart (daily-export-apart.ts), not here.
+  let ordered: ExportPackage[] | undefined;
   for (const m of dailyMonths) {
-    const path = dailyExportSitePath(m.month);
-    files.push({ path, key: m.key, render: () => (m.loaded ? renderDailyMonth(ctx, m.month) : leftOut(path)) });
+    if (m.loaded) files.push({ path: dailyExportSitePath(m.month), key: m.key, render: () => renderDailyMonth((ordered ??= exportPackages(ctx)), m.month) });
   }
   add("export/index.json", () => renderExportIndex(ctx, records, pages, dailyMonths));
   for (const p of ctx.packages) files.push({ path: p.summary.json, render: () => renderPackageJson(ctx, p) });
   for (const name of API_SCHEMAS) add(`schemas/${name}`, () => readFileSync(SCHEMA_DIR + name));
   files.push(...planBadges(ctx)); // beside api/v1/, in badges/: the package files list their paths
   return files;
-}
-
-/** A file whose days the model left out, as the slot held it made from the same key, yet the slot's file differs. */
-function leftOut(path: string): never {
-  throw new Error(`${path}: its days were not read, as the slot being written held it; another build replaced that slot meanwhile: build again`);
 }
 
 /**

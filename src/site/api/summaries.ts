@@ -61,6 +61,13 @@ export interface ApiContext {
   readonly crawlerPackages: number | null;
 }
 
+const KEY_ORDER = new Map(CATEGORIES.map((c, i) => [c.key, i]));
+
+/** The order of the API's packages (ApiContext.packages, the daily export): collation order of the name, then the categories' order. */
+export function compareApiOrder(name: string, key: CategoryKey, otherName: string, otherKey: CategoryKey): number {
+  return compareCollation(name, otherName) || KEY_ORDER.get(key)! - KEY_ORDER.get(otherKey)!;
+}
+
 const NO_DAYS: DailyRows = new Int32Array(0);
 
 export const packageJsonPath = (key: CategoryKey, name: string): string => `${API_ROOT}/packages/${key}/${name}.json`;
@@ -117,8 +124,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
       },
     });
   }
-  const keyOrder = new Map(CATEGORIES.map((c, i) => [c.key, i]));
-  packages.sort((a, b) => compareCollation(a.summary.name, b.summary.name) || keyOrder.get(a.category.key)! - keyOrder.get(b.category.key)!);
+  packages.sort((a, b) => compareApiOrder(a.summary.name, a.category.key, b.summary.name, b.category.key));
   return {
     lastUpdatedOn: data.validThru,
     validThru: data.validThru,
