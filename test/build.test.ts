@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
-import { packSiteData, type SiteData } from "../src/site/model.js";
+import { periodRows, packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { ForeignOutDir, UnsafeOutDir } from "../src/site/out-dir.js";
 import { replaceTree, type Slot } from "../src/site/tree-slots.js";
@@ -139,10 +139,10 @@ describe("the render workers", () => {
           ? [
               [
                 "affy" as PackageName,
-                [
+                periodRows([
                   { year: 2025, month: 1, ips: 2, downloads: 3 },
                   { year: 2025, month: null, ips: 2, downloads: 3 },
-                ],
+                ]),
               ],
             ]
           : [],

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { CATEGORIES } from "../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../src/domain/types.js";
 import { emptyLogReport, logRows } from "../src/ingest/log-rows.js";
-import { packSiteData, type SiteData } from "../src/site/model.js";
+import { periodRows, packSiteData, type SiteData } from "../src/site/model.js";
 import { startRenderPool } from "../src/site/render-site.js";
 import { listLocalLogs } from "../src/sources/log-files.js";
 import { tempDir } from "./helpers/temp.js";
@@ -41,7 +41,7 @@ describe("the worker pools run the source under test", () => {
       categories: CATEGORIES.map((category) => ({
         category,
         combined: category.db === "bioc" ? counts : [],
-        packages: new Map(category.db === "bioc" ? [["affy" as PackageName, counts]] : []),
+        packages: new Map(category.db === "bioc" ? [["affy" as PackageName, periodRows(counts)]] : []),
         last30: new Map(category.db === "bioc" ? [["affy" as PackageName, { ips: 1, downloads: 1 }]] : []),
         daily: new Map(),
         combinedDaily: new Int32Array(0),

@@ -15,8 +15,12 @@ export interface CategoryData {
   readonly category: Category;
   /** categorystats rows of the category. */
   readonly combined: readonly PeriodCounts[];
-  /** stats rows per package (unordered: every consumer sorts in TypeScript). */
-  readonly packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>;
+  /**
+   * stats rows per package, packed (unordered: every consumer sorts in TypeScript): made into
+   * PeriodCounts only while one file of the package renders (periodCounts, periodCountsOfYear),
+   * since 6,000 packages × 17 years of rows as objects would be ~80 MB in every render thread.
+   */
+  readonly packages: ReadonlyMap<PackageName, PeriodRows>;
   /** Downloads and distinct IPs of the last 30 days (lastThirtyDays) per package; absent = none. */
   readonly last30: ReadonlyMap<PackageName, Counts>;
   /**
@@ -327,11 +331,28 @@ export function flatRows(rows: readonly PeriodCounts[]): number[] {
   return rows.flatMap((r) => [r.year, r.month ?? 0, r.ips, r.downloads]);
 }
 
+/** PeriodCounts as PeriodRows. */
+export const periodRows = (rows: readonly PeriodCounts[]): PeriodRows => Int32Array.from(flatRows(rows));
+
 /** PeriodRows as PeriodCounts, for a moment (one package's file): the model keeps them packed. */
 export function periodCounts(rows: PeriodRows): PeriodCounts[] {
   const out: PeriodCounts[] = new Array(rows.length / 4);
   for (let i = 0, o = 0; o < rows.length; i++, o += 4) out[i] = { year: rows[o]!, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! };
   return out;
+}
+
+/** The rows of one year of PeriodRows, as PeriodCounts. */
+export function periodCountsOfYear(rows: PeriodRows, year: number): PeriodCounts[] {
+  const out: PeriodCounts[] = [];
+  for (let o = 0; o < rows.length; o += 4) if (rows[o] === year) out.push({ year, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! });
+  return out;
+}
+
+/** The years that have at least one row, newest first. */
+export function yearsOfRows(rows: PeriodRows): number[] {
+  const years = new Set<number>();
+  for (let o = 0; o < rows.length; o += 4) years.add(rows[o]!);
+  return [...years].sort((a, b) => b - a);
 }
 
 export function packSiteData(data: SiteData): PackedSiteData {
@@ -346,7 +367,7 @@ export function packSiteData(data: SiteData): PackedSiteData {
   };
   for (const c of data.categories) {
     const db = c.category.db;
-    for (const [name, rows] of c.packages) packer.packageRows(db, name, flatRows(rows));
+    for (const [name, rows] of c.packages) packer.packageRows(db, name, rows);
     packer.combinedRows(db, flatRows(c.combined));
     for (const [name, counts] of c.last30) packer.lastThirtyDays(db, name, counts);
     days(db, c, "legacy", false);
@@ -380,7 +401,7 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
     categories: packed.categories.map((c) => ({
       category: CATEGORIES.find((x) => x.db === c.db)!,
       combined: take(c.combined),
-      packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, take([start, count])])),
+      packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, rowsOf([start, count])])),
       last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
       daily: new Map(c.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
       combinedDaily: daysOf(c.combinedDaily),

@@ -1,6 +1,7 @@
 import { dateParts } from "../domain/dates.js";
 import { compareCollation, sortByCollation } from "../domain/order.js";
-import type { IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
+import type { IsoDate, PackageName } from "../domain/types.js";
+import type { PeriodRows } from "./model.js";
 
 export interface Score {
   readonly name: PackageName;
@@ -29,17 +30,17 @@ export function scoreWindow(validThru: IsoDate): ScoreWindow {
  * Download scores of one category's packages, in collation order. Only packages with at least
  * one monthly row inside the window are scored (a score may be 0).
  */
-export function computeScores(packages: ReadonlyMap<PackageName, readonly PeriodCounts[]>, validThru: IsoDate): Score[] {
+export function computeScores(packages: ReadonlyMap<PackageName, PeriodRows>, validThru: IsoDate): Score[] {
   const { first, last } = scoreWindow(validThru);
   const sums: Array<{ name: PackageName; sum: number }> = [];
   for (const [name, rows] of packages) {
     let sum = 0;
     let seen = false;
-    for (const r of rows) {
-      if (r.month === null) continue;
-      const m = monthIndex(r.year, r.month);
+    for (let o = 0; o < rows.length; o += 4) {
+      if (rows[o + 1] === 0) continue; // a yearly row
+      const m = monthIndex(rows[o]!, rows[o + 1]!);
       if (m >= first && m <= last) {
-        sum += r.ips;
+        sum += rows[o + 2]!;
         seen = true;
       }
     }

@@ -24,7 +24,7 @@ export function renderYearStatsTab(rows: readonly PeriodCounts[], year: Year): s
 }
 
 /** `PREFIX_pkg_stats.tab`: every package of a category, given in collation order. */
-export function renderPackagesStatsTab(packages: ReadonlyArray<readonly [PackageName, readonly PeriodCounts[]]>): string {
+export function renderPackagesStatsTab(packages: Iterable<readonly [PackageName, readonly PeriodCounts[]]>): string {
   const parts = [`Package\t${HEADER}\n`];
   for (const [name, rows] of packages) parts.push(blockText(rows, `${name}\t`));
   return parts.join("").slice(0, -1);

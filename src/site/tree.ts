@@ -3,14 +3,13 @@
 import type { Category, CategoryKey } from "../domain/categories.js";
 import { combinedStems, PACKAGE_LIST, packagesStatsTab, scoresTab, statsTab, SUBJECT_PAGE, yearStatsTab } from "../domain/category-folder.js";
 import { sortByCollation } from "../domain/order.js";
-import type { PackageName, PeriodCounts } from "../domain/types.js";
+import type { PackageName, PeriodCounts, Year } from "../domain/types.js";
 import { planApi } from "./api/plan-api.js";
-import { yearsWithRows } from "./blocks.js";
 import { EXPLORE_PAGE, explorePageView } from "./explore.js";
 import { renderCategoryPage, renderExplorePage, renderStatsPage } from "./render.js";
 import { computeScores, type Score } from "./scores.js";
 import { renderPackageList, renderPackagesStatsTab, renderScoresTab, renderStatsTab, renderYearStatsTab } from "./tabfiles.js";
-import type { CategoryData, SiteData } from "./model.js";
+import { periodCounts, periodRows, periodCountsOfYear, yearsOfRows, type CategoryData, type PeriodRows, type SiteData } from "./model.js";
 import type { PlannedFile, SitePlan } from "./site-file.js";
 import { withoutUnusableNames } from "./usable-names.js";
 import { categoryPageView, statsPageView } from "./views.js";
@@ -37,17 +36,16 @@ export function planSite(all: SiteData, options: PlanOptions = { api: true }): S
     add(category.indexPage, page);
     if (category.key === "bioc") add("bioc.html", page);
 
-    addSubjectFiles(add, category, category.key, cd.combined, () =>
-      renderStatsPage(statsPageView(category, { kind: "combined" }, cd.combined, data.validThru)),
-    );
-    for (const stem of combinedStems(category)) if (stem !== category.key) addSubjectTabs(add, category, stem, cd.combined);
+    const combined = periodRows(cd.combined);
+    addSubjectFiles(add, category, category.key, combined, (rows) => renderStatsPage(statsPageView(category, { kind: "combined" }, rows, data.validThru)));
+    for (const stem of combinedStems(category)) if (stem !== category.key) addSubjectTabs(add, category, stem, combined);
 
     const packages = sortedPackages(cd);
-    if (packages.length > 0) add(`${category.key}/${packagesStatsTab(category.prefix)}`, () => renderPackagesStatsTab(packages));
+    if (packages.length > 0) add(`${category.key}/${packagesStatsTab(category.prefix)}`, () => renderPackagesStatsTab(eachUnpacked(packages)));
     add(`${category.key}/${scoresTab(category.prefix)}`, () => renderScoresTab(scores));
 
-    for (const [name, rows] of packages) {
-      addSubjectFiles(add, category, `${name}/${name}`, rows, () =>
+    for (const [name, packed] of packages) {
+      addSubjectFiles(add, category, `${name}/${name}`, packed, (rows) =>
         renderStatsPage(statsPageView(category, { kind: "package", name, lastVersion: lastVersion.get(name) ?? null }, rows, data.validThru)),
       );
     }
@@ -59,19 +57,25 @@ export function planSite(all: SiteData, options: PlanOptions = { api: true }): S
 type Add = (path: string, render: () => string) => void;
 
 /** `STEM_stats.tab` and one `STEM_YEAR_stats.tab` per year with rows, beside the subject's page. */
-function addSubjectTabs(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[]): void {
+function addSubjectTabs(add: Add, category: Category, stem: string, rows: PeriodRows): void {
   if (rows.length === 0) return;
-  add(`${category.key}/${statsTab(stem)}`, () => renderStatsTab(rows));
-  for (const year of yearsWithRows(rows)) add(`${category.key}/${yearStatsTab(stem, year)}`, () => renderYearStatsTab(rows, year));
+  add(`${category.key}/${statsTab(stem)}`, () => renderStatsTab(periodCounts(rows)));
+  for (const year of yearsOfRows(rows))
+    add(`${category.key}/${yearStatsTab(stem, year as Year)}`, () => renderYearStatsTab(periodCountsOfYear(rows, year), year as Year));
 }
 
-function addSubjectFiles(add: Add, category: Category, stem: string, rows: readonly PeriodCounts[], page: () => string): void {
+function addSubjectFiles(add: Add, category: Category, stem: string, rows: PeriodRows, page: (rows: readonly PeriodCounts[]) => string): void {
   if (rows.length === 0) return; // the live server answers 404 for a subject without rows
   const dir = stem.includes("/") ? stem.slice(0, stem.lastIndexOf("/") + 1) : "";
-  add(`${category.key}/${dir}${SUBJECT_PAGE}`, page);
+  add(`${category.key}/${dir}${SUBJECT_PAGE}`, () => page(periodCounts(rows)));
   addSubjectTabs(add, category, stem, rows);
 }
 
-function sortedPackages(cd: CategoryData): Array<[PackageName, readonly PeriodCounts[]]> {
+function sortedPackages(cd: CategoryData): Array<[PackageName, PeriodRows]> {
   return sortByCollation([...cd.packages], ([name]) => name);
+}
+
+/** Each package's rows as PeriodCounts, one package at a time. */
+function* eachUnpacked(packages: ReadonlyArray<readonly [PackageName, PeriodRows]>): Iterable<readonly [PackageName, readonly PeriodCounts[]]> {
+  for (const [name, rows] of packages) yield [name, periodCounts(rows)];
 }

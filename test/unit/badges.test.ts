@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import type { PackageRecord } from "../../src/sources/packages-csv.js";
-import type { SiteData } from "../../src/site/model.js";
+import { periodRows, type SiteData } from "../../src/site/model.js";
 import { badgeMessage, formatCount, renderBadge } from "../../src/site/badges.js";
 import { releaseRanks } from "../../src/site/release-ranks.js";
 
@@ -94,7 +94,7 @@ describe("rank in the current release", () => {
     categories: CATEGORIES.map((category) => ({
       category,
       combined: [],
-      packages: category.key === "bioc" ? bioc : new Map([[p("Other"), [month(2024, 1, 1)]]]),
+      packages: new Map([...(category.key === "bioc" ? bioc : new Map([[p("Other"), [month(2024, 1, 1)]]]))].map(([n, r]) => [n, periodRows(r)])),
       last30: new Map(),
       daily: new Map(),
       combinedDaily: new Int32Array(0),

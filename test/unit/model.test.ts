@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CATEGORIES } from "../../src/domain/categories.js";
 import type { IsoDate, PackageName } from "../../src/domain/types.js";
-import { packSiteData, SitePacker, unpackSiteData, type SiteData } from "../../src/site/model.js";
+import { periodRows, packSiteData, SitePacker, unpackSiteData, type SiteData } from "../../src/site/model.js";
 
 const data: SiteData = {
   validThru: "2025-02-10" as IsoDate,
@@ -14,10 +14,10 @@ const data: SiteData = {
     packages: new Map([
       [
         `p${i}` as PackageName,
-        [
+        periodRows([
           { year: 2024, month: null, ips: 1, downloads: 3 },
           { year: 2025, month: 2, ips: 4, downloads: 5 },
-        ],
+        ]),
       ],
     ]),
     last30: new Map([[`p${i}` as PackageName, { ips: 1, downloads: i }]]),

@@ -6,7 +6,7 @@ import { isCategoryFolderFile } from "../../src/domain/category-folder.js";
 import { unsafeNameReason } from "../../src/domain/package-names.js";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
 import { planSite } from "../../src/site/tree.js";
-import type { SiteData } from "../../src/site/model.js";
+import { periodRows, type SiteData } from "../../src/site/model.js";
 import { plannedPaths } from "../../src/site/site-file.js";
 
 const rows: PeriodCounts[] = [2019, 2025].flatMap((year) => [
@@ -26,7 +26,7 @@ function siteData(extra: readonly string[] = []): SiteData {
     categories: CATEGORIES.map((category, i) => ({
       category,
       combined: rows,
-      packages: new Map([[names[i]!, rows], ...(i === 0 ? extra.map((n) => [n as PackageName, rows] as const) : [])]),
+      packages: new Map([[names[i]!, periodRows(rows)], ...(i === 0 ? extra.map((n) => [n as PackageName, periodRows(rows)] as const) : [])]),
       last30: new Map([[names[i]!, { ips: 1, downloads: 1 }]]),
       daily: new Map(),
       combinedDaily: new Int32Array(0),

@@ -13,7 +13,7 @@ import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.
 import type { SiteData } from "../../src/site/model.js";
 import { renderPlanned, type SiteFile, type SitePlan } from "../../src/site/site-file.js";
 import { makeMonthsApart } from "../../src/site/api/daily-export-apart.js";
-import { packSiteData } from "../../src/site/model.js";
+import { packSiteData, periodRows } from "../../src/site/model.js";
 import { planSite } from "../../src/site/tree.js";
 
 const YEARS = [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025];
@@ -51,7 +51,7 @@ function siteData(held: readonly string[] = []): SiteData {
     categories: CATEGORIES.map((category) => ({
       category,
       combined: rowsOf(category.key.length),
-      packages: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, rowsOf(i)] as const] : []))),
+      packages: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, periodRows(rowsOf(i))] as const] : []))),
       last30: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, { downloads: i + 3, ips: i + 1 }] as const] : []))),
       daily: new Map(names.flatMap((name, i) => (categoryOf(i) === category ? [[name, daysOf(i, 1 + (i % 4))] as const] : []))),
       combinedDaily: daysOf(category.key.length, 1),

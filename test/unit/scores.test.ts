@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IsoDate, PackageName, PeriodCounts } from "../../src/domain/types.js";
+import { periodRows } from "../../src/site/model.js";
 import { computeScores, monthIndex, scoreWindow, topByRank } from "../../src/site/scores.js";
 import { renderScoresTab } from "../../src/site/tabfiles.js";
 
@@ -30,7 +31,7 @@ describe("download scores", () => {
     [p("outside"), [month(2023, 12, 50)]],
     [p("Tie"), [month(2024, 2, 25)]],
   ]);
-  const scores = computeScores(packages, d("2025-01-03"));
+  const scores = computeScores(new Map([...packages].map(([n, r]) => [n, periodRows(r)])), d("2025-01-03"));
 
   it("sums monthly distinct IPs inside the window only, divides by 12 and floors", () => {
     expect(Object.fromEntries(scores.map((s) => [s.name, s.score]))).toEqual({ inside: 2, edges: 2, zero: 0, Tie: 2 });

@@ -37,7 +37,7 @@ export interface ExportEntry {
 /** Records in the export: the monthly stats rows of the API's packages. Cheap (no sorting). */
 export function countRecords(ctx: ApiContext): number {
   let n = 0;
-  for (const p of ctx.packages) for (const r of p.rows) if (r.month !== null) n++;
+  for (const p of ctx.packages) for (let o = 1; o < p.rows.length; o += 4) if (p.rows[o] !== 0) n++;
   return n;
 }
 
@@ -45,23 +45,22 @@ const ROW_BITS = 1024; // rows of one package, more than a century of months
 
 export function exportEntries(ctx: ApiContext): ExportEntry[] {
   return ctx.packages.map((p) => {
-    const { rows } = p;
+    const { rows } = p; // PeriodRows: year, month or 0, ips, downloads
+    const count = rows.length / 4;
     // sort keys `month index * ROW_BITS + row`: one numeric typed-array sort, no objects
     let n = 0;
-    for (const r of rows) if (r.month !== null) n++;
+    for (let i = 0; i < count; i++) if (rows[i * 4 + 1] !== 0) n++;
     const keys = new Int32Array(n);
     n = 0;
-    rows.forEach((r, i) => {
-      if (r.month !== null) keys[n++] = monthIndex(r.year, r.month) * ROW_BITS + i;
-    });
-    if (rows.length >= ROW_BITS) throw new RangeError(`${p.summary.name}: ${rows.length} rows`);
+    for (let i = 0; i < count; i++) if (rows[i * 4 + 1] !== 0) keys[n++] = monthIndex(rows[i * 4]!, rows[i * 4 + 1]!) * ROW_BITS + i;
+    if (count >= ROW_BITS) throw new RangeError(`${p.summary.name}: ${count} rows`);
     keys.sort();
     const months = new Int32Array(n * 3);
     keys.forEach((key, j) => {
-      const r = rows[key % ROW_BITS]!;
+      const o = (key % ROW_BITS) * 4;
       months[j * 3] = Math.floor(key / ROW_BITS);
-      months[j * 3 + 1] = r.downloads;
-      months[j * 3 + 2] = r.ips;
+      months[j * 3 + 1] = rows[o + 3]!;
+      months[j * 3 + 2] = rows[o + 2]!;
     });
     return { name: p.summary.name, category: p.category.key, months };
   });

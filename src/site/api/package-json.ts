@@ -2,6 +2,7 @@
 // package with its rank in the release, its badges, its zero-filled monthly, yearly and daily
 // series, and the same without crawlers and repeats).
 import { badgePaths } from "../badge-files.js";
+import { periodCounts } from "../model.js";
 import { monthlySeries, seriesJson, yearlySeries } from "./series.js";
 import type { ApiContext, ApiPackage } from "./summaries.js";
 import { SCHEMA_VERSION, SUBJECT_SCHEMA_VERSION } from "./summaries.js";
@@ -26,5 +27,6 @@ export function renderPackageJson(ctx: ApiContext, p: ApiPackage): string {
     releaseRank: p.releaseRank,
     badges: badgePaths(p.category.key, p.summary.name),
   });
-  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(p.rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(p.rows, ctx.validThru))},"daily":${dailySeriesJson(p.daily, ctx.validThru)},"filtered":${filteredJson(ctx.crawlerPackages, ctx.validThru, p.rows, p.filtered)}}`;
+  const rows = periodCounts(p.rows);
+  return `${head.slice(0, -1)},"monthly":${seriesJson(monthlySeries(rows, ctx.validThru))},"yearly":${seriesJson(yearlySeries(rows, ctx.validThru))},"daily":${dailySeriesJson(p.daily, ctx.validThru)},"filtered":${filteredJson(ctx.crawlerPackages, ctx.validThru, rows, p.filtered)}}`;
 }

@@ -2,9 +2,9 @@
 // collation order, with the category pages' scores and ranks.
 import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../../domain/categories.js";
 import { compareCollation } from "../../domain/order.js";
-import type { IsoDate, PackageName, PeriodCounts } from "../../domain/types.js";
+import type { IsoDate, PackageName } from "../../domain/types.js";
 import { lastThirtyDays } from "../../domain/dates.js";
-import type { DailyRows, SiteData } from "../model.js";
+import { periodCounts, type DailyRows, type PeriodRows, type SiteData } from "../model.js";
 import { downloadsOfLastDays } from "./daily.js";
 import { NO_FILTERED, type FilteredSeries } from "./filtered.js";
 import { scoreWindow, type Score } from "../scores.js";
@@ -40,8 +40,8 @@ export interface PackageSummary {
 export interface ApiPackage {
   readonly summary: PackageSummary;
   readonly category: Category;
-  /** Its stats rows, unordered; empty when it has none. */
-  readonly rows: readonly PeriodCounts[];
+  /** Its stats rows, packed and unordered; empty when it has none. */
+  readonly rows: PeriodRows;
   /** Its rank badge's rank; null when it is not in the current release. */
   readonly releaseRank: ReleaseRank | null;
   /** Its days with downloads; empty when it has none. */
@@ -69,6 +69,7 @@ export function compareApiOrder(name: string, key: CategoryKey, otherName: strin
 }
 
 const NO_DAYS: DailyRows = new Int32Array(0);
+const NO_ROWS: PeriodRows = new Int32Array(0);
 
 export const packageJsonPath = (key: CategoryKey, name: string): string => `${API_ROOT}/packages/${key}/${name}.json`;
 
@@ -92,7 +93,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     const category = categoryOfDb(p.category);
     if (!category) continue;
     const cd = byCategory.get(category.key);
-    const rows = cd?.packages.get(p.name) ?? [];
+    const rows = cd?.packages.get(p.name) ?? NO_ROWS;
     const n = cd?.last30.get(p.name as PackageName);
     const daily = cd?.daily.get(p.name as PackageName) ?? NO_DAYS;
     const filtered = cd?.filtered;
@@ -114,7 +115,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
         inCurrentRelease: lastVersion === null,
         score: s?.score ?? null,
         rank: s?.rank ?? null,
-        totalDownloads: totalDownloads(rows),
+        totalDownloads: totalDownloads(periodCounts(rows)),
         last30Days: { downloads: n?.downloads ?? 0, distinctIPs: n?.ips ?? 0 },
         lastDay: downloadsOfLastDays(daily, data.validThru, 1),
         lastWeek: downloadsOfLastDays(daily, data.validThru, 7),
