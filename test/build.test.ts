@@ -175,6 +175,22 @@ describe("the render workers", () => {
     }
   });
 
+  it("render this thread's share once the work it waits for is done, and fail with that work's error", async () => {
+    const pool = startRenderPool();
+    try {
+      let done = false;
+      const after = new Promise<void>((resolve) => setTimeout(() => resolve(void (done = true)), 50));
+      const result = await pool.render(packSiteData(data), [], { dir: tempDir(), holds: new Map(), keys: new Map() }, () => expect(done).toBe(true), after);
+      expect(result.files).toBe(18 + 17 + 3);
+      const failed = Promise.reject(new Error("reading a month failed"));
+      await expect(pool.render(packSiteData(data), [], { dir: tempDir(), holds: new Map(), keys: new Map() }, undefined, failed)).rejects.toThrow(
+        "reading a month failed",
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("write only the files whose content differs from what the slot holds", async () => {
     const root = tempDir();
     const renderOnce = async (holds: ReadonlyMap<string, string>) => {

@@ -52,8 +52,11 @@ export async function buildSite(
       const packed = checkBuildable(data, store);
       collectGarbage(); // the query results' text, before this thread renders its share
       const { result, removed } = await replaceTree(outDir, limits, async (slot) => {
-        const apart = await makeMonthsApart(packed, slot, readMonth);
-        const rendered = await pool.render(packed, staticAssets(), slot, onProgress);
+        // The worker renders its share meanwhile; this thread's share waits for the months.
+        const months = makeMonthsApart(packed, slot, readMonth);
+        months.catch(() => {}); // its failure fails the render below
+        const rendered = await pool.render(packed, staticAssets(), slot, onProgress, months);
+        const apart = await months;
         return {
           ...rendered,
           files: rendered.files + apart.hashes.size,

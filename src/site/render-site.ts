@@ -47,14 +47,21 @@ export interface RenderResult {
 }
 
 export interface RenderPool {
-  render(packed: PackedSiteData, assets: readonly StaticAsset[], slot: Slot, onProgress?: (files: number, bytes: number) => void): Promise<RenderResult>;
+  /** `thisThreadAfter`: this thread's share starts once it settles (the worker threads' at once), so that other work of this thread overlaps theirs. */
+  render(
+    packed: PackedSiteData,
+    assets: readonly StaticAsset[],
+    slot: Slot,
+    onProgress?: (files: number, bytes: number) => void,
+    thisThreadAfter?: Promise<unknown>,
+  ): Promise<RenderResult>;
   close(): Promise<void>;
 }
 
 /** Where one shard runs: a worker thread, or (run from the source) this thread. */
 interface RenderThread {
-  /** Posts the job; `onMessage` gets the shard's messages, `onError` whatever else ends it. */
-  run(job: RenderJob, onMessage: (m: RenderMessage) => void, onError: (e: Error) => void): void;
+  /** Posts the job (in this thread: once `after` resolves); `onMessage` gets the shard's messages, `onError` whatever else ends it. */
+  run(job: RenderJob, onMessage: (m: RenderMessage) => void, onError: (e: Error) => void, after: Promise<unknown>): void;
   terminate(): Promise<unknown>;
 }
 
@@ -81,9 +88,9 @@ function thisThread(asThread: boolean): RenderThread {
   worker.catch(() => {}); // reported to the job, if one comes
   const cross = asThread ? <T>(value: T): T => structuredClone(value) : <T>(value: T): T => value;
   return {
-    run(job, onMessage, onError) {
-      // A microtask later: after the workers were handed their jobs.
-      worker.then((w) => w.runRenderJob(cross(job), (m) => onMessage(cross(m))), onError);
+    run(job, onMessage, onError, after) {
+      // A microtask later at the earliest: after the workers were handed their jobs.
+      Promise.all([worker, after]).then(([w]) => w.runRenderJob(cross(job), (m) => onMessage(cross(m))), onError);
     },
     terminate: async () => {},
   };
@@ -96,7 +103,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
   // cores, one worker beside it instead of two; ~100 MB of a build's peak memory).
   const workers = Array.from({ length: shards }, (_, i) => (FROM_SOURCE ? thisThread(true) : i < shards - 1 ? workerThread() : thisThread(false)));
   return {
-    async render(packed, assets, slot, onProgress) {
+    async render(packed, assets, slot, onProgress, thisThreadAfter = Promise.resolve()) {
       const progress = new Array<[number, number]>(shards).fill([0, 0]);
       const report = () =>
         onProgress?.(
@@ -116,6 +123,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
                   if (m.kind === "done") resolve(m);
                 },
                 reject,
+                thisThreadAfter,
               );
             }),
         ),
