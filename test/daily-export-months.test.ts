@@ -25,21 +25,8 @@ const FIXTURE = join(FIXTURES, "small-s1");
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";
 const RESTATED = "2025-03-14"; // a past day of the fixture, in a month the new day is not
 const RESTATED_OLD = "2023-03-14"; // a day before the daily series' year (2024-06-18..2025-06-17)
-const SERIES_MONTHS = [
-  "2024-06",
-  "2024-07",
-  "2024-08",
-  "2024-09",
-  "2024-10",
-  "2024-11",
-  "2024-12",
-  "2025-01",
-  "2025-02",
-  "2025-03",
-  "2025-04",
-  "2025-05",
-  "2025-06",
-].map((m) => `${m}-01`);
+// The daily series' 13 months, 2024-06..2025-06 (first days).
+const SERIES_MONTHS = Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2024, 5 + i, 1)).toISOString().slice(0, 10));
 const NEXT = "2025-06-18"; // the day after the fixture's ValidThru
 
 function fixtureRows(): string[][] {

@@ -224,6 +224,55 @@ export async function backfillLogsPhase(ctx: Context): Promise<void> {
   }
 }
 
+/** The years of history the history phase builds (Bioconductor's tree holds 2009 on). */
+const HISTORY_YEARS = 15;
+/** Left out of the history's copy: a build reads none of them. */
+const NOT_BUILT_FROM = ["bioc_web_downloads", "webstats_*year_ips", "webstats_daily", "scale_bench_*"];
+
+/** Resolves when `child` exits 0; rejects naming `what` otherwise. */
+async function succeeded(child: ReturnType<typeof spawn>, what: string): Promise<void> {
+  const [code] = (await once(child, "close")) as [number | null];
+  if (code !== 0) throw new Error(`${what} exited with ${code}`);
+}
+
+/** The summaries of `first` copied into `to` (a new database) for `years` years ending with it (scripts/history-copy.sql). */
+async function copyHistory(from: string, to: string, first: number, years: number): Promise<void> {
+  const dump = spawn("pg_dump", ["--no-owner", ...NOT_BUILT_FROM.flatMap((t) => ["--exclude-table-data", t]), "-d", from], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const load = spawn("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", to], { stdio: [dump.stdout!, "ignore", "inherit"] });
+  await Promise.all([succeeded(dump, "pg_dump"), succeeded(load, "psql (loading the dump)")]);
+  const copy = spawn("psql", ["-X", "-q", "-v", `years=${years}`, "-v", `first=${first}`, "-f", `${ROOT}scripts/history-copy.sql`, "-d", to], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await succeeded(copy, "psql -f scripts/history-copy.sql");
+}
+
+/**
+ * A build at 15 years of history, as Bioconductor's: the first year's summaries copied to the
+ * years before it in a scratch database (no raw rows: a build reads none), built into empty
+ * slots twice (both slots), then with nothing changed.
+ */
+export async function historyPhase(ctx: Context): Promise<void> {
+  const { model, results } = ctx;
+  const group = "6. history";
+  const first = Number(model.from.slice(0, 4));
+  const site = `${ctx.workDir}/history-site`;
+  await withScratchDatabase(ctx, "history", async (copy) => {
+    const [, s] = await timed(() => copyHistory(ctx.db, copy, first, HISTORY_YEARS));
+    results.add({ group, phase: `copy ${first}'s summaries to ${first - HISTORY_YEARS + 1}..${first} (pg_dump, history-copy.sql)`, seconds: s });
+    try {
+      for (const phase of ["build, full (empty slots)", "build, full (the other slot)", "build, nothing changed"]) {
+        const m = await runCli(copy, ["build", "--no-ingest", "--max-lag", "none", "--out", site]);
+        results.add({ group, phase: `${phase}, ${HISTORY_YEARS} years`, ...measured(m), ...parseBuild(m) });
+        ctx.peakTempBytes = Math.max(ctx.peakTempBytes, sizeOf(`${site}.slots`));
+      }
+    } finally {
+      for (const x of ["", ".slots", ".lock"]) rmSync(site + x, { recursive: true, force: true });
+    }
+  });
+}
+
 export async function sizesPhase(ctx: Context): Promise<Sizes> {
   const client = new pg.Client({ connectionString: ctx.db });
   await client.connect();

@@ -1,7 +1,8 @@
 // npm run bench:scale [-- --years N --per-day N --regenerate --jobs N --skip PHASES]
 // A production-scale benchmark (not in CI): generates (once, cached in a database named after
 // the parameters) Bioconductor's real volume of download rows inside PostgreSQL, then measures
-// webstats through its CLI only: summarize, the nightly, re-ingests, backfills, database size.
+// webstats through its CLI only: summarize, the nightly, re-ingests, backfills, a build at 15
+// years of history, database size.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -9,10 +10,10 @@ import { parseArgs } from "node:util";
 import { ensureScaleDatabase } from "./generate.js";
 import { measuredBy, requirePsql, ROOT } from "./measure.js";
 import { scaleModel } from "./model.js";
-import { backfillLogsPhase, backfillRowsPhase, nightlyPhase, reingestPhase, sizesPhase, summarizePhase, type Context } from "./phases.js";
+import { backfillLogsPhase, backfillRowsPhase, historyPhase, nightlyPhase, reingestPhase, sizesPhase, summarizePhase, type Context } from "./phases.js";
 import { printReport, Results, writeReport } from "./report.js";
 
-const PHASES = ["summarize", "nightly", "reingest", "backfill-rows", "backfill-logs", "sizes"];
+const PHASES = ["summarize", "nightly", "reingest", "backfill-rows", "backfill-logs", "history", "sizes"];
 const USAGE = `usage: npm run bench:scale -- [--years N] [--per-day N] [--regenerate] [--jobs N] [--skip PHASES]
   --years N      years of rows ending 2025-12-31 (default 1)
   --per-day N    rows on a weekday (default 300000; weekends about half)
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
     await phase("reingest", reingestPhase);
     await phase("backfill-rows", backfillRowsPhase);
     await phase("backfill-logs", backfillLogsPhase);
+    await phase("history", historyPhase);
     const sizes = await phase("sizes", sizesPhase);
     const report = {
       parameters: { years, perDay, from: model.from, to: model.to, database: scale.name, jobs, measuredBy, machine, startedAt },
