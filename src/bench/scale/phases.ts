@@ -229,9 +229,9 @@ const HISTORY_YEARS = 15;
 /** Left out of the history's copy: a build reads none of them. */
 const NOT_BUILT_FROM = ["bioc_web_downloads", "webstats_*year_ips", "webstats_daily", "scale_bench_*"];
 
-/** Resolves when `child` exits 0; rejects naming `what` otherwise. */
+/** Resolves when `child` exits 0; rejects naming `what` otherwise. ("exit": a child whose output another child reads never "close"s.) */
 async function succeeded(child: ReturnType<typeof spawn>, what: string): Promise<void> {
-  const [code] = (await once(child, "close")) as [number | null];
+  const [code] = (await once(child, "exit")) as [number | null];
   if (code !== 0) throw new Error(`${what} exited with ${code}`);
 }
 
