@@ -8,7 +8,7 @@
 // since only the API reads them, a package at a time.
 import type { Category, DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
-import type { Counts, IsoDate, PackageName, PeriodCounts } from "../domain/types.js";
+import type { Counts, IsoDate, PackageName, PeriodCounts, Year } from "../domain/types.js";
 import type { PackageRecord } from "../sources/packages-csv.js";
 
 export interface CategoryData {
@@ -342,15 +342,15 @@ export function periodCounts(rows: PeriodRows): PeriodCounts[] {
 }
 
 /** The rows of one year of PeriodRows, as PeriodCounts. */
-export function periodCountsOfYear(rows: PeriodRows, year: number): PeriodCounts[] {
+export function periodCountsOfYear(rows: PeriodRows, year: Year): PeriodCounts[] {
   const out: PeriodCounts[] = [];
   for (let o = 0; o < rows.length; o += 4) if (rows[o] === year) out.push({ year, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! });
   return out;
 }
 
 /** The years that have at least one row, newest first. */
-export function yearsOfRows(rows: PeriodRows): number[] {
-  const years = new Set<number>();
+export function yearsOfRows(rows: PeriodRows): Year[] {
+  const years = new Set<Year>();
   for (let o = 0; o < rows.length; o += 4) years.add(rows[o]!);
   return [...years].sort((a, b) => b - a);
 }

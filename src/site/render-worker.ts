@@ -2,12 +2,11 @@
 // (every n-th planned entry; a set of files that share work is one entry) and writes those whose content differs
 // from what the slot holds, synchronously: on this job a worker is CPU-bound, and plain sync
 // writes cost less than a promise per file.
-import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { unpackSiteData, type PackedSiteData } from "./model.js";
 import { renderPlanned } from "./site-file.js";
 import { planSite, type PlanOptions } from "./tree.js";
-import { heldSize, writeSlotFile } from "./slot-files.js";
+import { heldFromKey, writeUnlessHeld } from "./slot-files.js";
 import { md5 } from "./tree-slots.js";
 import { collectGarbage } from "../collect-garbage.js";
 
@@ -65,10 +64,9 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
     const file = files[i]!;
     if ("key" in file && file.key !== undefined) {
       keys.push([file.path, file.key]);
-      const held = job.holds.get(file.path);
-      const size = held !== undefined && job.keys.get(file.path) === file.key ? heldSize(join(job.root, file.path)) : null;
+      const size = heldFromKey(job.root, job.holds, job.keys, file.path, file.key);
       if (size !== null) {
-        hashes.push([file.path, held!]);
+        hashes.push([file.path, job.holds.get(file.path)!]);
         bytes += size;
         continue;
       }
@@ -83,10 +81,7 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
       if (hashes.length % 1000 === 0) report({ kind: "progress", files: hashes.length, bytes });
       const size = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
       bytes += size;
-      if (job.holds.get(path) !== hash) {
-        writeSlotFile(job.root, path, body, size, job.holds.has(path), made);
-        written++;
-      }
+      if (writeUnlessHeld(job.root, job.holds, path, body, hash, size, made)) written++;
       r0 = performance.now();
     }
   }

@@ -3,7 +3,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { FileBody } from "./site-file.js";
-import { naming } from "./tree-slots.js";
+import { naming, type TreeHashes, type TreeKeys } from "./tree-slots.js";
 
 /**
  * Rewrites a file the slot holds in place, then cuts it to size. Truncating it first, as a
@@ -29,7 +29,7 @@ function overwrite(path: string, body: FileBody, size: number): boolean {
 }
 
 /** A held file's size; null when it is gone behind the manifest's back (then it is made again). */
-export function heldSize(path: string): number | null {
+function heldSize(path: string): number | null {
   try {
     return statSync(path).size;
   } catch (e) {
@@ -38,8 +38,24 @@ export function heldSize(path: string): number | null {
   }
 }
 
+/**
+ * The size of the file a slot (at `root`, holding `holds` made from `keys`) holds at `path` made
+ * from `key`: its bytes are those `key` gives. Null when it must be made: not held, held made
+ * from another key, or gone behind the manifest's back.
+ */
+export function heldFromKey(root: string, holds: TreeHashes, keys: TreeKeys, path: string, key: string): number | null {
+  return holds.has(path) && keys.get(path) === key ? heldSize(join(root, path)) : null;
+}
+
+/** Writes `body` (MD5 `hash`, `size` bytes) unless the slot holds the same bytes; true when it wrote. `made`: the folders made so far. */
+export function writeUnlessHeld(root: string, holds: TreeHashes, path: string, body: FileBody, hash: string, size: number, made: Set<string>): boolean {
+  if (holds.get(path) === hash) return false;
+  writeSlotFile(root, path, body, size, holds.has(path), made);
+  return true;
+}
+
 /** Writes a file of the slot: in place when the slot holds it, else new (its folder made once). */
-export function writeSlotFile(root: string, file: string, body: FileBody, size: number, held: boolean, made: Set<string>): void {
+function writeSlotFile(root: string, file: string, body: FileBody, size: number, held: boolean, made: Set<string>): void {
   const path = join(root, file);
   try {
     if (held && overwrite(path, body, size)) return;

@@ -3,7 +3,7 @@
 import type { Category, CategoryKey } from "../domain/categories.js";
 import { combinedStems, PACKAGE_LIST, packagesStatsTab, scoresTab, statsTab, SUBJECT_PAGE, yearStatsTab } from "../domain/category-folder.js";
 import { sortByCollation } from "../domain/order.js";
-import type { PackageName, PeriodCounts, Year } from "../domain/types.js";
+import type { PackageName, PeriodCounts } from "../domain/types.js";
 import { planApi } from "./api/plan-api.js";
 import { EXPLORE_PAGE, explorePageView } from "./explore.js";
 import { renderCategoryPage, renderExplorePage, renderStatsPage } from "./render.js";
@@ -60,8 +60,7 @@ type Add = (path: string, render: () => string) => void;
 function addSubjectTabs(add: Add, category: Category, stem: string, rows: PeriodRows): void {
   if (rows.length === 0) return;
   add(`${category.key}/${statsTab(stem)}`, () => renderStatsTab(periodCounts(rows)));
-  for (const year of yearsOfRows(rows))
-    add(`${category.key}/${yearStatsTab(stem, year as Year)}`, () => renderYearStatsTab(periodCountsOfYear(rows, year), year as Year));
+  for (const year of yearsOfRows(rows)) add(`${category.key}/${yearStatsTab(stem, year)}`, () => renderYearStatsTab(periodCountsOfYear(rows, year), year));
 }
 
 function addSubjectFiles(add: Add, category: Category, stem: string, rows: PeriodRows, page: (rows: readonly PeriodCounts[]) => string): void {

@@ -57,11 +57,14 @@ export async function withSiteSnapshot<T>(
   });
 }
 
+/** webstats_daily_packed (alias `d`) of the packages in `packages`, as stats counts them. */
+const KNOWN_PACKED = sql`webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category`;
+
 /** A month of webstats_daily (its first day), known packages. */
 async function readMonthDays(db: Transaction<Database>, month: IsoDate): Promise<MonthDays> {
   const ints = new IntListReader();
   const { rows } = await sql<{ category: string; package: string; days: string }>`select d.category, d.package, d.packed as days
-    from webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category where d.month = ${month}`.execute(db);
+    from ${KNOWN_PACKED} where d.month = ${month}`.execute(db);
   const out = new Map<DbCategory, Map<string, DailyRows>>();
   for (const row of rows) {
     const c = categoryOfDb(row.category);
@@ -134,12 +137,11 @@ async function readSiteData(
   const dailyMonths = months.rows
     .map((m) => ({ ...m, loaded: windowMonths.includes(m.month) }))
     .sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-  const known = sql`webstats_daily_packed d join packages p on p.package = d.package and p.category = d.category`;
   // Counted first, so that the packer reserves exactly the memory they need, then read a month
   // at a time: the days are never held twice, nor more than a month of them as text.
   const dayCounts = await sql<{ category: string; package: string; days: number; filtered_days: number }>`select d.category, d.package,
     sum(d.days)::int as days, sum(d.filtered_days)::int as filtered_days
-    from ${known} where d.month = any(${windowMonths}::date[]) group by 1, 2`.execute(db);
+    from ${KNOWN_PACKED} where d.month = any(${windowMonths}::date[]) group by 1, 2`.execute(db);
   await betweenReads("daily");
   const combinedDaily = await sql<{
     category: string;
@@ -190,7 +192,7 @@ async function readSiteData(
   for (const month of windowMonths) {
     const filtered = crawlerPackages !== null ? sql`d.filtered` : sql`''`;
     const days = await sql<{ category: string; package: string; days: string; filtered: string }>`select d.category, d.package,
-      d.packed as days, ${filtered} as filtered from ${known} where d.month = ${month}`.execute(db);
+      d.packed as days, ${filtered} as filtered from ${KNOWN_PACKED} where d.month = ${month}`.execute(db);
     for (const row of days.rows) {
       const c = categoryOfDb(row.category);
       if (!c) continue;

@@ -3,12 +3,11 @@
 // from its own read. A build then holds at most one such month in memory, whatever the years of
 // history: a first build of 15 years would otherwise hold 15 years of package-days (~400 MB).
 // The render's plan leaves these months out; their files join the tree's manifest from here.
-import { join } from "node:path";
 import { categoryOfDb, type CategoryKey, type DbCategory } from "../../domain/categories.js";
 import { unsafeNameReason } from "../../domain/package-names.js";
 import type { IsoDate } from "../../domain/types.js";
 import type { PackedSiteData, ReadMonthDays } from "../model.js";
-import { heldSize, writeSlotFile } from "../slot-files.js";
+import { heldFromKey, writeUnlessHeld } from "../slot-files.js";
 import { md5, type Slot, type TreeHashes, type TreeKeys } from "../tree-slots.js";
 import { dailyExportMonths, dailyExportSitePath, monthOfIndex, renderDailyMonth, type ExportPackage } from "./daily-export.js";
 import { compareApiOrder } from "./summaries.js";
@@ -39,10 +38,9 @@ export async function makeMonthsApart(packed: PackedSiteData, slot: Slot, readMo
     if (m.loaded) continue;
     const path = dailyExportSitePath(m.month);
     keys.set(path, m.key);
-    const held = slot.holds.get(path);
-    const size = held !== undefined && slot.keys.get(path) === m.key ? heldSize(join(slot.dir, path)) : null;
+    const size = heldFromKey(slot.dir, slot.holds, slot.keys, path, m.key);
     if (size !== null) {
-      hashes.set(path, held!);
+      hashes.set(path, slot.holds.get(path)!);
       bytes += size;
       continue;
     }
@@ -61,10 +59,7 @@ export async function makeMonthsApart(packed: PackedSiteData, slot: Slot, readMo
     const hash = md5(body);
     hashes.set(path, hash);
     bytes += body.length;
-    if (held !== hash) {
-      writeSlotFile(slot.dir, path, body, body.length, held !== undefined, made);
-      written++;
-    }
+    if (writeUnlessHeld(slot.dir, slot.holds, path, body, hash, body.length, made)) written++;
   }
   return { hashes, keys, read, written, bytes };
 }
