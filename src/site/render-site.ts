@@ -5,7 +5,6 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { boundHeapGrowth } from "../collect-garbage.js";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./model.js";
 import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
@@ -97,7 +96,6 @@ function thisThread(asThread: boolean): RenderThread {
 }
 
 export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
-  boundHeapGrowth(); // before the workers start: they take the process's flags
   const shards = Math.max(1, Math.min(4, availableParallelism()));
   // The last shard runs in this thread, which would only wait otherwise: a V8 heap less (on two
   // cores, one worker beside it instead of two; ~100 MB of a build's peak memory).
