@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { collectGarbage } from "../collect-garbage.js";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./model.js";
 import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
@@ -89,7 +90,12 @@ function thisThread(asThread: boolean): RenderThread {
   return {
     run(job, onMessage, onError, after) {
       // A microtask later at the earliest: after the workers were handed their jobs.
-      Promise.all([worker, after]).then(([w]) => w.runRenderJob(cross(job), (m) => onMessage(cross(m))), onError);
+      Promise.all([worker, after]).then(([w]) => {
+        w.runRenderJob(cross(job), (m) => onMessage(cross(m)));
+        // The share's plan and the files' text are garbage now, while the worker may go on
+        // for seconds: V8 would keep this heap at its peak until then.
+        collectGarbage();
+      }, onError);
     },
     terminate: async () => {},
   };
