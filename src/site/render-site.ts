@@ -114,12 +114,13 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
           progress.reduce((s, p) => s + p[0], 0),
           progress.reduce((s, p) => s + p[1], 0),
         );
+      const next = new Int32Array(new SharedArrayBuffer(4));
       const results = await Promise.all(
         workers.map(
           (worker, shard) =>
             new Promise<Done>((resolve, reject) => {
               worker.run(
-                { packed, root: slot.dir, holds: slot.holds, keys: slot.keys, shard, shards, plan },
+                { packed, root: slot.dir, holds: slot.holds, keys: slot.keys, shard, next, plan },
                 (m) => {
                   if (m.kind === "failed") return reject(new RenderFailed(m.message, m.code, m.path));
                   progress[shard] = [m.files, m.bytes];
@@ -132,8 +133,10 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
             }),
         ),
       );
-      const hashes = new Map(results.flatMap((r) => r.hashes));
-      const keys = new Map(results.flatMap((r) => r.keys));
+      // In path order: which thread rendered a file differs from build to build, the manifest does not.
+      const inOrder = (entries: Array<readonly [string, string]>) => new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const hashes = inOrder(results.flatMap((r) => r.hashes));
+      const keys = inOrder(results.flatMap((r) => r.keys));
       let written = results.reduce((s, r) => s + r.written, 0);
       let bytes = results.reduce((s, r) => s + r.bytes, 0);
       for (const a of assets) {

@@ -1,5 +1,5 @@
 // A render worker: plans the whole tree from the shared data, renders its share of the files
-// (every n-th planned entry; a set of files that share work is one entry) and writes those whose content differs
+// (the planned entries it takes, one at a time, while the others take theirs; a set of files that share work is one entry) and writes those whose content differs
 // from what the slot holds, synchronously: on this job a worker is CPU-bound, and plain sync
 // writes cost less than a promise per file.
 import { parentPort, workerData } from "node:worker_threads";
@@ -21,7 +21,11 @@ export interface RenderJob {
   /** path → the key its held file was made from (tree-slots.ts): a file planned with the same key is not rendered. */
   readonly keys: ReadonlyMap<string, string>;
   readonly shard: number;
-  readonly shards: number;
+  /**
+   * The index of the next planned entry to render, one for all the threads (a SharedArrayBuffer):
+   * each takes the next entry when it is free, so that none waits on another's longer share.
+   */
+  readonly next: Int32Array;
   readonly plan: PlanOptions;
 }
 
@@ -60,7 +64,7 @@ export function renderShard(job: RenderJob, report: (m: RenderMessage) => void):
   const keys: Array<readonly [string, string]> = [];
   let written = 0;
   let bytes = 0;
-  for (let i = job.shard; i < files.length; i += job.shards) {
+  for (let i = Atomics.add(job.next, 0, 1); i < files.length; i = Atomics.add(job.next, 0, 1)) {
     const file = files[i]!;
     if ("key" in file && file.key !== undefined) {
       keys.push([file.path, file.key]);
