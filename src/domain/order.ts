@@ -3,7 +3,8 @@
 
 const collator = new Intl.Collator("en-US", { ignorePunctuation: true });
 
-const codeUnitCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** By UTF-16 code units, as `<` compares: paths, keys, anything not shown in a name order. */
+export const codeUnitCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The live database's en_US.UTF-8 order (used by .tab files and bioc_packages.txt): case-

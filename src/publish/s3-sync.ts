@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { listTree } from "../compare/compare-trees.js";
+import { codeUnitCompare } from "../domain/order.js";
 import { md5, type TreeHashes } from "../site/tree-slots.js";
 import { cacheControlOf, contentTypeOf, MANIFEST_NAME, type LocalFile, type PublishManifest, type PublishStep, type RemoteObject } from "./plan.js";
 
@@ -94,7 +95,7 @@ export async function applyPublish(
 }
 
 async function writePublishManifest(client: S3Client, bucket: string, prefix: string, holds: PublishManifest): Promise<void> {
-  const objects = Object.fromEntries([...holds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const objects = Object.fromEntries([...holds].sort(([a], [b]) => codeUnitCompare(a, b)));
   await client.send(
     new PutObjectCommand({
       Bucket: bucket,

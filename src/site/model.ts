@@ -52,9 +52,13 @@ export interface FilteredCounts {
 
 /** stats rows packed, four integers a row: year, month or 0 (the yearly row), distinct IPs, downloads (periodCounts reads them). */
 export type PeriodRows = Int32Array;
+/** A subject without stats rows. */
+export const NO_PERIOD_ROWS: PeriodRows = new Int32Array(0);
 
 /** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
 export type DailyRows = Int32Array;
+/** A package without days. */
+export const NO_DAILY_ROWS: DailyRows = new Int32Array(0);
 
 /** A month of webstats_daily, for the daily bulk export (site/api/daily-export.ts). */
 export interface DailyMonth {
@@ -337,14 +341,22 @@ export const periodRows = (rows: readonly PeriodCounts[]): PeriodRows => Int32Ar
 /** PeriodRows as PeriodCounts, for a moment (one package's file): the model keeps them packed. */
 export function periodCounts(rows: PeriodRows): PeriodCounts[] {
   const out: PeriodCounts[] = new Array(rows.length / 4);
-  for (let i = 0, o = 0; o < rows.length; i++, o += 4) out[i] = { year: rows[o]!, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! };
+  for (let i = 0, o = 0; o < rows.length; i++, o += 4) out[i] = periodCountsAt(rows, o);
   return out;
 }
+
+/** The row at offset `o` of PeriodRows. */
+const periodCountsAt = (rows: PeriodRows, o: number): PeriodCounts => ({
+  year: rows[o]!,
+  month: rows[o + 1] || null,
+  ips: rows[o + 2]!,
+  downloads: rows[o + 3]!,
+});
 
 /** The rows of one year of PeriodRows, as PeriodCounts. */
 export function periodCountsOfYear(rows: PeriodRows, year: Year): PeriodCounts[] {
   const out: PeriodCounts[] = [];
-  for (let o = 0; o < rows.length; o += 4) if (rows[o] === year) out.push({ year, month: rows[o + 1] || null, ips: rows[o + 2]!, downloads: rows[o + 3]! });
+  for (let o = 0; o < rows.length; o += 4) if (rows[o] === year) out.push(periodCountsAt(rows, o));
   return out;
 }
 

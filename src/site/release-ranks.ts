@@ -6,11 +6,9 @@
 import { categoryOfDb, type CategoryKey } from "../domain/categories.js";
 import { decodeRelease } from "../domain/release.js";
 import type { PackageName } from "../domain/types.js";
-import type { PeriodRows, SiteData } from "./model.js";
+import { NO_PERIOD_ROWS, type PeriodRows, type SiteData } from "./model.js";
 import type { ReleaseRank } from "./badges.js";
 import { computeScores } from "./scores.js";
-
-const NO_ROWS: PeriodRows = new Int32Array(0);
 
 /** Per category key, the rank of each of its packages in the current release. */
 export function releaseRanks(data: SiteData): ReadonlyMap<CategoryKey, ReadonlyMap<PackageName, ReleaseRank>> {
@@ -19,7 +17,7 @@ export function releaseRanks(data: SiteData): ReadonlyMap<CategoryKey, ReadonlyM
     // "In the current release" as the API's inCurrentRelease says it
     const current = data.packages.filter((p) => categoryOfDb(p.category) === cd.category && decodeRelease(p.lastVersion) === null).map((p) => p.name);
     const rows = new Map<PackageName, PeriodRows>();
-    for (const name of current) rows.set(name, cd.packages.get(name) ?? NO_ROWS);
+    for (const name of current) rows.set(name, cd.packages.get(name) ?? NO_PERIOD_ROWS);
     const scored = new Map(computeScores(rows, data.validThru).map((s) => [s.name, s.rank]));
     const of = current.length;
     out.set(cd.category.key, new Map(current.map((name) => [name, { rank: scored.get(name) ?? scored.size + 1, of }])));

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { collectGarbage } from "../collect-garbage.js";
+import { codeUnitCompare } from "../domain/order.js";
 import type { StaticAsset } from "./assets.js";
 import type { PackedSiteData } from "./model.js";
 import type { RENDER_WORKER, RenderJob, RenderMessage, ShardTimings } from "./render-worker.js";
@@ -134,7 +135,7 @@ export function startRenderPool(plan: PlanOptions = { api: true }): RenderPool {
         ),
       );
       // In path order: which thread rendered a file differs from build to build, the manifest does not.
-      const inOrder = (entries: Array<readonly [string, string]>) => new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const inOrder = (entries: Array<readonly [string, string]>) => new Map(entries.sort(([a], [b]) => codeUnitCompare(a, b)));
       const hashes = inOrder(results.flatMap((r) => r.hashes));
       const keys = inOrder(results.flatMap((r) => r.keys));
       let written = results.reduce((s, r) => s + r.written, 0);

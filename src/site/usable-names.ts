@@ -3,6 +3,7 @@
 // build warns once per package. Only a table that other tools filled can hold such a name: every
 // way webstats writes one checks it. Their downloads stay in their category's combined counts,
 // which the database computed.
+import { codeUnitCompare } from "../domain/order.js";
 import { unsafeNameReason } from "../domain/package-names.js";
 import type { CategoryData, SiteData } from "./model.js";
 
@@ -20,7 +21,7 @@ export function withoutUnusableNames(data: SiteData): UsableSiteData {
     return r;
   };
   const names = [...data.packages.map((p) => p.name), ...data.categories.flatMap((cd) => [...cd.packages.keys(), ...cd.last30.keys(), ...cd.daily.keys()])];
-  const bad = [...new Set(names.filter((n) => reasonFor(n) !== null))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const bad = [...new Set(names.filter((n) => reasonFor(n) !== null))].sort(codeUnitCompare);
   if (bad.length === 0) return { data, skipped: [] };
   const usable = <K extends string, V>(map: ReadonlyMap<K, V>) => new Map([...map].filter(([name]) => reasonFor(name) === null));
   return {

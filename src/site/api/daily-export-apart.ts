@@ -6,7 +6,7 @@
 import { categoryOfDb, type CategoryKey, type DbCategory } from "../../domain/categories.js";
 import { unsafeNameReason } from "../../domain/package-names.js";
 import type { IsoDate } from "../../domain/types.js";
-import type { PackedSiteData, ReadMonthDays } from "../model.js";
+import { NO_DAILY_ROWS, type PackedSiteData, type ReadMonthDays } from "../model.js";
 import { heldFromKey, writeUnlessHeld } from "../slot-files.js";
 import { md5, type Slot, type TreeHashes, type TreeKeys } from "../tree-slots.js";
 import { dailyExportMonths, dailyExportSitePath, monthOfIndex, renderDailyMonth, type ExportPackage } from "./daily-export.js";
@@ -22,8 +22,6 @@ export interface MadeApart {
   readonly written: number;
   readonly bytes: number;
 }
-
-const NO_DAYS = new Int32Array(0);
 
 /** Writes into `slot` the export's months that the model holds no days of, unless it holds them made from the same key. */
 export async function makeMonthsApart(packed: PackedSiteData, slot: Slot, readMonth: ReadMonthDays): Promise<MadeApart> {
@@ -53,7 +51,7 @@ export async function makeMonthsApart(packed: PackedSiteData, slot: Slot, readMo
     const days = await readMonth(month);
     read.push(month);
     const body = renderDailyMonth(
-      packages.map((p): ExportPackage => ({ name: p.name, key: p.key, daily: days.get(p.db)?.get(p.name) ?? NO_DAYS })),
+      packages.map((p): ExportPackage => ({ name: p.name, key: p.key, daily: days.get(p.db)?.get(p.name) ?? NO_DAILY_ROWS })),
       m.month,
     );
     const hash = md5(body);

@@ -3,7 +3,7 @@
 // they were counted with and the rules in words; null when the build had no trustworthy
 // filtered counts (SiteData.crawlerPackages).
 import type { IsoDate, PeriodCounts } from "../../domain/types.js";
-import { periodCounts, type DailyRows, type PeriodRows } from "../model.js";
+import { NO_DAILY_ROWS, NO_PERIOD_ROWS, periodCounts, type DailyRows, type PeriodRows } from "../model.js";
 import { dailySeriesJson } from "./daily.js";
 import { monthlySeries, seriesJson, yearlySeries } from "./series.js";
 
@@ -13,7 +13,7 @@ export interface FilteredSeries {
   readonly daily: DailyRows;
 }
 
-export const NO_FILTERED: FilteredSeries = { rows: new Int32Array(0), daily: new Int32Array(0) };
+export const NO_FILTERED: FilteredSeries = { rows: NO_PERIOD_ROWS, daily: NO_DAILY_ROWS };
 
 /** The rules, as the file says them. */
 export function filterRule(crawlerPackages: number): string {

@@ -4,7 +4,7 @@ import { CATEGORIES, categoryOfDb, type Category, type CategoryKey } from "../..
 import { compareCollation } from "../../domain/order.js";
 import type { IsoDate, PackageName } from "../../domain/types.js";
 import { lastThirtyDays } from "../../domain/dates.js";
-import { periodCounts, type DailyRows, type PeriodRows, type SiteData } from "../model.js";
+import { NO_DAILY_ROWS, NO_PERIOD_ROWS, periodCounts, type DailyRows, type PeriodRows, type SiteData } from "../model.js";
 import { downloadsOfLastDays } from "./daily.js";
 import { NO_FILTERED, type FilteredSeries } from "./filtered.js";
 import { scoreWindow, type Score } from "../scores.js";
@@ -68,9 +68,6 @@ export function compareApiOrder(name: string, key: CategoryKey, otherName: strin
   return compareCollation(name, otherName) || KEY_ORDER.get(key)! - KEY_ORDER.get(otherKey)!;
 }
 
-const NO_DAYS: DailyRows = new Int32Array(0);
-const NO_ROWS: PeriodRows = new Int32Array(0);
-
 export const packageJsonPath = (key: CategoryKey, name: string): string => `${API_ROOT}/packages/${key}/${name}.json`;
 
 export function scoreWindowLabels(validThru: IsoDate): { from: string; to: string } {
@@ -93,9 +90,9 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
     const category = categoryOfDb(p.category);
     if (!category) continue;
     const cd = byCategory.get(category.key);
-    const rows = cd?.packages.get(p.name) ?? NO_ROWS;
+    const rows = cd?.packages.get(p.name) ?? NO_PERIOD_ROWS;
     const n = cd?.last30.get(p.name as PackageName);
-    const daily = cd?.daily.get(p.name as PackageName) ?? NO_DAYS;
+    const daily = cd?.daily.get(p.name as PackageName) ?? NO_DAILY_ROWS;
     const filtered = cd?.filtered;
     const s = scoreOf.get(`${category.key}/${p.name}`);
     const lastVersion = decodeRelease(p.lastVersion);
@@ -105,7 +102,7 @@ export function apiContext(data: SiteData, scores: ReadonlyMap<CategoryKey, read
       releaseRank: ranks.get(category.key)?.get(p.name) ?? null,
       daily,
       filtered: filtered
-        ? { rows: filtered.packages.get(p.name as PackageName) ?? NO_FILTERED.rows, daily: filtered.daily.get(p.name as PackageName) ?? NO_DAYS }
+        ? { rows: filtered.packages.get(p.name as PackageName) ?? NO_FILTERED.rows, daily: filtered.daily.get(p.name as PackageName) ?? NO_DAILY_ROWS }
         : NO_FILTERED,
       summary: {
         name: p.name,
