@@ -199,3 +199,21 @@ describe("a build when webstats_daily holds days after ValidThru's month", () =>
     }
   });
 });
+
+describe("a build without the API (the benchmark's baseline)", () => {
+  it("writes none of the API's files, the daily export's months read apart included (regression: the baseline wrote them)", async () => {
+    const [work, cleanup] = suiteDir();
+    const created = await smallS1Store(); // FIXTURE's packages and downloads, on PGlite
+    try {
+      const dist = join(work, "dist");
+      const built = await buildSite(created.store, dist, outLimits(created.dataDir), undefined, { api: false });
+      expect(built.monthsApart).toEqual([]);
+      expect(readdirSync(dist).filter((f) => f === "api" || f === "badges")).toEqual([]);
+      expect(readdirSync(join(dist, "bioc")).length).toBeGreaterThan(0);
+    } finally {
+      await created.store.close();
+      await created.drop();
+      cleanup();
+    }
+  });
+});

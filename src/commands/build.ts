@@ -14,7 +14,7 @@ import type { PackedSiteData } from "../site/model.js";
 import type { PlanOptions } from "../site/tree.js";
 import { startRenderPool, type RenderResult } from "../site/render-site.js";
 import { checkOutDir, replaceTree } from "../site/tree-slots.js";
-import { makeMonthsApart } from "../site/api/daily-export-apart.js";
+import { makeMonthsApart, NOTHING_APART } from "../site/api/daily-export-apart.js";
 import { collectGarbage } from "../collect-garbage.js";
 import type { Store } from "../store/database.js";
 import { withStore } from "./with-store.js";
@@ -53,7 +53,8 @@ export async function buildSite(
       collectGarbage(); // the query results' text, before this thread renders its share
       const { result, removed } = await replaceTree(outDir, limits, async (slot) => {
         // The worker renders its share meanwhile; this thread's share waits for the months.
-        const months = makeMonthsApart(packed, slot, readMonth);
+        // Without the API (the benchmark's baseline), none of its files: these months neither.
+        const months = plan?.api === false ? Promise.resolve(NOTHING_APART) : makeMonthsApart(packed, slot, readMonth);
         months.catch(() => {}); // its failure fails the render below
         const rendered = await pool.render(packed, staticAssets(), slot, onProgress, months);
         const apart = await months;

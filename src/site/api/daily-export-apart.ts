@@ -23,6 +23,8 @@ export interface MadeApart {
   readonly bytes: number;
 }
 
+export const NOTHING_APART: MadeApart = { hashes: new Map(), keys: new Map(), read: [], written: 0, bytes: 0 };
+
 /** Writes into `slot` the export's months that the model holds no days of, unless it holds them made from the same key. */
 export async function makeMonthsApart(packed: PackedSiteData, slot: Slot, readMonth: ReadMonthDays): Promise<MadeApart> {
   const hashes = new Map<string, string>();
