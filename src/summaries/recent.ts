@@ -84,9 +84,12 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
     // A window year's row this change did not touch, as it is: looked up by its key, one by one (in
     // January, the year before). New days of one year changed every pair's row of that year.
     const newDaysYear = dateParts(first).year === dateParts(last).year ? dateParts(first).year : null;
+    // A pair whose last day is already in a later year needs none (in January: those seen in the new year before).
     for (const year of years.filter((y) => y !== newDaysYear)) {
       await sql`update recent_moves r set before = greatest(r.before, ${rowLastDay(sql`${year}`, "r")})
-        where not exists (select 1 from recent_before t where t.year = ${year} and ${sameKey("t", "r")})`.execute(trx);
+        where (r.before is null or r.before <= make_date(${year}, 12, 31)) and not exists (select 1 from recent_before t where t.year = ${year} and ${sameKey("t", "r")})`.execute(
+        trx,
+      );
     }
   }
   await sql`delete from recent_moves where before is not distinct from after`.execute(trx);

@@ -3,7 +3,8 @@
 // 1.5 more lines per row on average are what CloudFront also logs and the view leaves out (page
 // views, PACKAGES indexes, checksums). The rows the view selects from these logs are exactly
 // the generator's rows with a counted status.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { gzipTextWriter } from "../gzip-text.js";
 import { hash32 } from "./model.js";
 
@@ -88,6 +89,12 @@ export async function writeCloudFrontLogs(dir: string, rows: AsyncIterable<strin
     await w.close();
   }
   return { files: writers.size, lines, downloadLines };
+}
+
+/** DIR/E1TVLJONPTUXV3.DAY-00.00000000.gz holding the headers only: an ingest of DAY from DIR replaces its rows with none. */
+export function writeEmptyLogDay(dir: string, day: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/E1TVLJONPTUXV3.${day}-00.00000000.gz`, gzipSync(`#Version: 1.0\n#Fields: ${FIELDS}\n`));
 }
 
 function line(date: string, hour: number, h: number, ip: string, uri: string, status: string): string {

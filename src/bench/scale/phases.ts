@@ -8,7 +8,7 @@ import { addDays } from "../../domain/dates.js";
 import type { IsoDate } from "../../domain/types.js";
 import { databaseUrl, MID_DAY } from "./generate.js";
 import { daySelect } from "./generator-sql.js";
-import { writeCloudFrontLogs } from "./logs.js";
+import { writeCloudFrontLogs, writeEmptyLogDay } from "./logs.js";
 import { copyLines, copyToFile, ROOT, runCli, type Measured } from "./measure.js";
 import { dayKey, type DayPlan, type ScaleModel } from "./model.js";
 import type { Results, Sizes } from "./report.js";
@@ -144,6 +144,43 @@ export async function reingestPhase(ctx: Context): Promise<void> {
     const r = parseIngest(m);
     results.add({ group, phase: `ingest --rows ${label}`, ...measured(m), rows: r.rows, note: `replaced ${r.replaced.toLocaleString("en-US")}` });
     rmSync(file, { force: true });
+  }
+  await dayIntoFullYear(ctx);
+}
+
+/**
+ * A nightly's worst case: a day whose every pair goes into a full year's sets, as 31 December's
+ * does. The bench's year is full already, so a day of it (outside the window) is taken out, by an
+ * ingest of an empty log day, and put back from its rows.
+ */
+async function dayIntoFullYear(ctx: Context): Promise<void> {
+  const { db, results } = ctx;
+  const group = "4. re-ingest";
+  const file = `${ctx.workDir}/rows-${MID_DAY}.tsv`;
+  const dir = `${ctx.workDir}/logs-empty`;
+  try {
+    await copyToFile(db, `${select} where date = '${MID_DAY}'`, file, HEADER);
+    writeEmptyLogDay(dir, MID_DAY);
+    let m = await runCli(db, ["ingest", "--logs", dir, "--since", MID_DAY, "--until", MID_DAY, "--json"]);
+    let r = parseIngest(m);
+    results.add({
+      group,
+      phase: `ingest --logs ${MID_DAY} as an empty day (its rows taken out of the full year)`,
+      ...measured(m),
+      rows: r.rows,
+      note: `replaced ${r.replaced.toLocaleString("en-US")}`,
+    });
+    m = await runCli(db, ["ingest", "--rows", file, "--json"]);
+    r = parseIngest(m);
+    results.add({
+      group,
+      phase: `ingest --rows ${MID_DAY} put back (every pair into the full year: a late-year nightly, the window aside)`,
+      ...measured(m),
+      rows: r.rows,
+    });
+  } finally {
+    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
