@@ -65,20 +65,21 @@ export function selectDownloadBytes(buf: Buffer, from: number, to: number, f: Fi
     encoding = "utf8";
   }
   const field = (n: number) => buf.toString(encoding, starts[n]!, starts[n + 1]! - 1);
-  const dateText = field(f.date);
-  const date = checkedDate(dateText);
-  if (!date) return { bad: `bad date ${quote(dateText)}` };
+  const date = checkedDate(buf, starts[f.date]!, starts[f.date + 1]! - 1);
+  if (!date) return { bad: `bad date ${quote(field(f.date))}` };
   const s = starts[f.status]!;
   const status = (buf[s]! - 48) * 100 + (buf[s + 1]! - 48) * 10 + (buf[s + 2]! - 48);
   if (starts[f.status + 1]! - 1 - s !== 3 || !(status >= 100 && status <= 999) || !isDigits(buf, s, 3)) {
     return { bad: `bad sc-status ${quote(field(f.status))}` };
   }
   if (!COUNTED.has(status)) return null;
+  // Most lines that are not downloads (pages, checksums) fail the pattern's ends: no string made for them.
+  if (!mayBeDownload(buf, starts[f.uri]!, starts[f.uri + 1]! - 1)) return null;
   const m = VIEW_URI.exec(field(f.uri));
   if (!m) return null;
   // As the view: SQL replace(…, 'data/', ''), every occurrence, so `data//experiment` becomes
   // `/experiment` (a category no package has, so never counted).
-  const category = m[1]!.split("data/").join("");
+  const category = m[1]!.charCodeAt(0) === 100 /* d */ ? m[1]!.split("data/").join("") : m[1]!;
   const pkg = m[2]!;
   const ip = field(f.ip);
   if (pkg === "" || ip.length > 40 || category.length > 16 || pkg.length > 64) return null;
@@ -96,13 +97,29 @@ function isDigits(buf: Buffer, from: number, n: number): boolean {
   return true;
 }
 
-// A log file holds one or two dates: remember the last one checked.
-let lastDateText = "";
+/** VIEW_URI's anchors, on the field's bytes: a `/` first, and `.tar`, `.gz`, `.zip` or `.tgz` last. */
+function mayBeDownload(buf: Buffer, from: number, to: number): boolean {
+  if (to - from < 4 || buf[from] !== 47 /* / */) return false;
+  const [a, b, c, d] = [buf[to - 4]!, buf[to - 3]!, buf[to - 2]!, buf[to - 1]!];
+  if (b === 46 /* . */ && c === 103 /* g */ && d === 122 /* z */) return true;
+  if (a !== 46) return false;
+  return (b === 116 && c === 97 && d === 114) /* tar */ || (b === 122 && c === 105 && d === 112) /* zip */ || (b === 116 && c === 103 && d === 122); /* tgz */
+}
+
+// A log file holds one or two dates: remember the last one checked, as bytes, so that a line
+// whose date is the last one's makes no string.
+const lastDateBytes = Buffer.alloc(64);
+let lastDateLength = -1;
 let lastDate: IsoDate | null = null;
-function checkedDate(text: string): IsoDate | null {
-  if (text !== lastDateText) {
-    lastDateText = text;
-    lastDate = parseIsoDate(text);
+function checkedDate(buf: Buffer, from: number, to: number): IsoDate | null {
+  const n = to - from;
+  let same = n === lastDateLength;
+  for (let i = 0; same && i < n; i++) same = buf[from + i] === lastDateBytes[i];
+  if (!same) {
+    lastDate = parseIsoDate(buf.toString("latin1", from, to));
+    // A date field longer than a date is never the last one: it is bad, and parsed again.
+    lastDateLength = n <= lastDateBytes.length ? n : -1;
+    if (lastDateLength >= 0) buf.copy(lastDateBytes, 0, from, to);
   }
   return lastDate;
 }

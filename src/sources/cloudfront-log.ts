@@ -34,7 +34,11 @@ const SAMPLES = 5;
 export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate): Promise<FileResult> {
   const source = await openLog(file.location);
   const bytes = pipeline(source, createGunzip({ chunkSize: 256 * 1024 }), () => {});
-  const rows: string[] = [];
+  // The rows' text as bytes: a string kept per row would outlive many collections (a file's
+  // rows are handed on only once it is read whole).
+  let out = Buffer.allocUnsafe(1 << 20);
+  let outBytes = 0;
+  let rowCount = 0;
   const badSamples: string[] = [];
   let fields: FieldPositions | null = null;
   let n = 0;
@@ -65,7 +69,16 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     if (r === null) return;
     if ("bad" in r) return bad(r.bad);
     if (r.date < first || r.date > last) outside++;
-    else rows.push(rowLine(r));
+    else {
+      const line = rowLine(r);
+      if (outBytes + line.length * 3 > out.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * out.length, outBytes + line.length * 3));
+        out.copy(bigger, 0, 0, outBytes);
+        out = bigger;
+      }
+      outBytes += out.write(line, outBytes, "utf8");
+      rowCount++;
+    }
   };
   // A line longer than the limit is a bad line as soon as it passes it: its bytes are dropped, not
   // gathered, until it ends.
@@ -117,5 +130,5 @@ export async function readLogFile(file: LogFile, first: IsoDate, last: IsoDate):
     n++;
     tooLong();
   } else if (rest) take(rest, 0, rest.length);
-  return { file: file.name, lines: dataLines, rows: rows.join(""), rowCount: rows.length, outside, badLines, badSamples };
+  return { file: file.name, lines: dataLines, rows: out.toString("utf8", 0, outBytes), rowCount, outside, badLines, badSamples };
 }

@@ -32,6 +32,35 @@ describe("the Athena view's rules for one log line", () => {
     expect(pick(uri)).toBeNull();
   });
 
+  it("selects exactly what the view's pattern selects, around its anchors (the lines the bytes rule out make no string)", () => {
+    // The view's pattern, typed again here: the oracle for the byte checks in front of the source's.
+    const view = /^\/+packages\/+[^/]*\/+(bioc|workflows|data\/+experiment|data\/+annotation)\/+(?:bin|src)\/+(?:[^/]*\/+)*([^_]*)_.*\.(?:tar|gz|zip|tgz)$/;
+    const base = "/packages/3.20/bioc/src/contrib/affy_1.0";
+    const ends = [".tar", ".gz", ".zip", ".tgz", ".tar.gz", ".GZ", ".Tar", ".tar.gz.md5", ".tgzx", "tgz", "_tgz", ".gzip", ".tar ", ".z", "gz", ""];
+    const uris = [
+      ...ends.map((e) => base + e),
+      "packages/3.20/bioc/src/contrib/affy_1.0.tar.gz",
+      "/.gz",
+      "/_.gz",
+      "/a.tgz",
+      ".tgz",
+      "//packages/x/bioc/bin/a_b.zip",
+    ];
+    const got = uris.map((u) => pick(u) !== null);
+    expect(got).toEqual(uris.map((u) => view.test(u)));
+    expect(got.filter(Boolean).length).toBe(6); // affy with .tar, .gz, .zip, .tgz, .tar.gz; the //packages zip
+  });
+
+  it("reads each line's date, whatever the line before held", () => {
+    const uri = "/packages/3.20/bioc/src/contrib/affy_1.0.tar.gz";
+    const dates = ["2025-01-02", "2025-01-02", "2025-02-30", "2025-02-30", "2025-01-03", "2025-01-02", "2025-1-02", "2025-01-02"];
+    expect(dates.map((d) => selectDownload(line(uri, "200", "1.2.3.4", d), f))).toEqual(
+      dates.map((d) =>
+        d === "2025-02-30" || d === "2025-1-02" ? { bad: `bad date "${d}"` } : { date: d, ip: "1.2.3.4", status: 200, category: "bioc", package: "affy" },
+      ),
+    );
+  });
+
   it("counts only 200, 301, 302, 307 and 308", () => {
     const uri = "/packages/3.20/bioc/src/contrib/affy_1.2.3.tar.gz";
     expect(["200", "206", "301", "302", "304", "307", "308", "404"].map((s) => pick(uri, s) !== null)).toEqual([
