@@ -192,8 +192,8 @@ async function openPg(url: string, password: Secret | undefined): Promise<Store>
 
 /**
  * PGlite's shared buffers, set in the folder's postgresql.auto.conf. Its default, 128 MB, was most
- * of an ingest's memory (medium-s2 through the CLI: 503 MB peak, 350 MB at 32 MB, in the same
- * time): it is one session over files the OS caches already, inside a WASM memory that never shrinks.
+ * of an ingest's memory (medium-s2 through the CLI: 460–495 MB peak, 352–378 MB at 32 MB, in the
+ * same time): it is one session over files the OS caches already, in a WASM memory that never shrinks.
  */
 export const PGLITE_SHARED_BUFFERS = "32MB";
 
