@@ -13,7 +13,6 @@ import { parameterPath, readParameters, type ParameterPath } from "./config/para
 import type { Secret } from "./config/secret.js";
 import { BadConfig } from "./errors.js";
 import { NightlyConfigSchema, readConfigFile } from "./nightly/config.js";
-import { secretsManagerClient, ssmClient } from "./sources/aws-clients.js";
 
 export interface GlobalOptions {
   /** postgres://… ; undefined = embedded PGlite. Holds no password when a login secret gave one. */
@@ -80,9 +79,11 @@ async function resolveDatabase(flags: RawGlobalFlags, context: ConfigContext): P
     { source: `${fileName} database.secret`, value: file.database?.secret },
   );
   // The Parameter Store is asked only for what no source above it gave.
-  const parameters = path && (!server || !secret) ? await readParameters(ssmClient(), path) : undefined;
+  // The AWS SDK is loaded by a run that asks AWS only: it is ~250 ms of every command's start.
+  const aws = () => import("./sources/aws-clients.js");
+  const parameters = path && (!server || !secret) ? await readParameters((await aws()).ssmClient(), path) : undefined;
   if (!secret && path && parameters?.has("db/credentials")) secret = { source: `${path}/db/credentials`, value: parameters.get("db/credentials")! };
-  const login: DatabaseLogin | undefined = secret ? await readDatabaseLogin(secretsManagerClient(), secret.value) : undefined;
+  const login: DatabaseLogin | undefined = secret ? await readDatabaseLogin((await aws()).secretsManagerClient(), secret.value) : undefined;
   if (!server && path && parameters) server = urlFromParameters(path, parameters, login);
   if (!server && secret && login) server = urlFromLogin(secret.value, login);
   if (!server) {

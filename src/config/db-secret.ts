@@ -2,7 +2,7 @@
 // (`/bioc/rdb/0/login/webstats_runner`): JSON `{"username":…,"password":…}`, and, in the secrets
 // RDS makes itself, `host`, `port` and `dbname` too. No message ever quotes the secret's value:
 // JSON.parse's own message would (it shows the text around the error).
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { z } from "zod";
 import { BadConfig, SourceUnreadable } from "../errors.js";
 import { describeAwsError } from "../sources/aws-errors.js";
@@ -36,6 +36,7 @@ const LoginSchema = z.object({
 const WANT = 'want JSON {"username":…,"password":…}';
 
 export async function readDatabaseLogin(client: SecretsManagerClient, name: string): Promise<DatabaseLogin> {
+  const { GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager"); // only a run that reads the secret loads the SDK
   let text: string | undefined;
   try {
     text = (await client.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;

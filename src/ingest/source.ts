@@ -5,11 +5,9 @@
 import { addDays } from "../domain/dates.js";
 import type { DownloadRow, IsoDate } from "../domain/types.js";
 import { SourceUnreadable } from "../errors.js";
-import { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery, type AthenaSettings } from "../sources/athena.js";
-import { athenaClient, s3Client } from "../sources/aws-clients.js";
+import type { AthenaSettings } from "../sources/athena.js";
 import { inBatches, type RowBatches } from "../sources/batches.js";
 import { listLocalLogs, parseS3Url, type LogFile } from "../sources/log-files.js";
-import { listS3Logs } from "../sources/s3-logs.js";
 import { rate } from "../progress.js";
 import { emptyLogReport, logRows, type LogReport, type LogRowsOptions } from "./log-rows.js";
 
@@ -92,7 +90,10 @@ export function readRange(source: RangeSource): RangeReading {
 async function logFiles(source: LogsSource, first: IsoDate, last: IsoDate): Promise<LogFile[]> {
   // A file named for the day before may hold the first minutes of `first`, one named for the day after the last minutes of `last`.
   const [from, to] = [addDays(first, -1), addDays(last, 1)];
-  if (source.location.startsWith("s3://")) return listS3Logs(source.s3Endpoint, parseS3Url(source.location), from, to);
+  if (source.location.startsWith("s3://")) {
+    const { listS3Logs } = await import("../sources/s3-logs.js"); // the AWS SDK, for S3 sources only
+    return listS3Logs(source.s3Endpoint, parseS3Url(source.location), from, to);
+  }
   return listLocalLogs(source.location, from, to);
 }
 
@@ -139,6 +140,10 @@ function chunkLogRows(
 }
 
 async function* athenaRows(source: AthenaSource, [first, last]: Days, onProgress: (text: string) => void): RowBatches {
+  const [{ athenaClient, s3Client }, { athenaCsvRows, athenaPagedRows, downloadsQuery, runAthenaQuery }] = await Promise.all([
+    import("../sources/aws-clients.js"),
+    import("../sources/athena.js"),
+  ]);
   const athena = athenaClient();
   onProgress(`ingest: Athena query for ${first}..${last} running`);
   const { id, output } = await runAthenaQuery(athena, source.settings, downloadsQuery(first, last));

@@ -24,6 +24,34 @@ function importsOf(file: string): string[] {
     .map((name) => resolve(dirname(file), name).replace(/\.js$/, ".ts"));
 }
 
+/** The specifiers of the imports and re-exports that load a module when `file` loads: not `import type`, not `import()`. */
+function loadedAtStart(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+  const out: string[] = [];
+  for (const s of source.statements) {
+    // (verbatimModuleSyntax keeps `import { type X }` as a load: only `import type` is dropped)
+    if (ts.isImportDeclaration(s) && !s.importClause?.isTypeOnly && ts.isStringLiteral(s.moduleSpecifier)) out.push(s.moduleSpecifier.text);
+    if (ts.isExportDeclaration(s) && !s.isTypeOnly && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier)) out.push(s.moduleSpecifier.text);
+  }
+  return out;
+}
+
+/** The packages (not node:) loaded when `start` loads, through src/ files loaded at start. */
+function loadedPackages(start: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const name of loadedAtStart(file)) {
+      if (name.startsWith(".")) visit(resolve(dirname(file), name).replace(/\.js$/, ".ts"));
+      else if (!name.startsWith("node:")) packages.add(name);
+    }
+  };
+  visit(start);
+  return packages;
+}
+
 const graph = new Map(sourceFiles(SRC).map((f) => [f, importsOf(f)]));
 const rel = (f: string) => relative(SRC, f);
 
@@ -58,6 +86,14 @@ describe("the layers of src/", () => {
     expect([...packages].filter((p) => /^(kysely|pg|@electric-sql\/pglite)(\/|$)/.test(p))).toEqual([]);
     // and the loader, which does, is seen as doing so
     expect(specifiers(join(SRC, "summaries/load.ts"))).toContain("kysely");
+  });
+
+  it("a command that asks no AWS service loads no AWS SDK: none is reached from cli.ts, build or ingest by the imports run at load", () => {
+    // ~250 ms of every command's start (the SDK's four clients); a run that asks AWS imports them when it does
+    const aws = (start: string) => [...loadedPackages(join(SRC, start))].filter((p) => p.startsWith("@aws-sdk/"));
+    for (const start of ["cli.ts", "commands/build.ts", "commands/ingest.ts", "commands/summarize.ts"]) expect(aws(start), start).toEqual([]);
+    // and a command that does ask is seen as loading it
+    expect(aws("commands/publish.ts")).toContain("@aws-sdk/client-s3");
   });
 
   it("has no import cycle", () => {
