@@ -17,11 +17,14 @@ function sourceFiles(dir: string): string[] {
 
 const specifiers = (file: string) => ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles.map((f) => f.fileName);
 
-/** The src/ files `file` imports (relative specifiers, `.js` as the `.ts` it is compiled from). */
+/** The src/ file a relative specifier of `file` names (`.js` as the `.ts` it is compiled from). */
+const srcFile = (file: string, name: string) => resolve(dirname(file), name).replace(/\.js$/, ".ts");
+
+/** The src/ files `file` imports (relative specifiers). */
 function importsOf(file: string): string[] {
   return specifiers(file)
     .filter((name) => name.startsWith("."))
-    .map((name) => resolve(dirname(file), name).replace(/\.js$/, ".ts"));
+    .map((name) => srcFile(file, name));
 }
 
 /** The specifiers of the imports and re-exports that load a module when `file` loads: not `import type`, not `import()`. */
@@ -36,20 +39,20 @@ function loadedAtStart(file: string): string[] {
   return out;
 }
 
-/** The packages (not node:) loaded when `start` loads, through src/ files loaded at start. */
-function loadedPackages(start: string): Set<string> {
-  const seen = new Set<string>();
+/** The src/ files reached from `start` through `imports` (a file's specifiers), and the packages (not node:) they name. */
+function reached(start: string, imports: (file: string) => string[]): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const name of loadedAtStart(file)) {
-      if (name.startsWith(".")) visit(resolve(dirname(file), name).replace(/\.js$/, ".ts"));
+    if (files.has(file)) return;
+    files.add(file);
+    for (const name of imports(file)) {
+      if (name.startsWith(".")) visit(srcFile(file, name));
       else if (!name.startsWith("node:")) packages.add(name);
     }
   };
   visit(start);
-  return packages;
+  return { files, packages };
 }
 
 const graph = new Map(sourceFiles(SRC).map((f) => [f, importsOf(f)]));
@@ -73,15 +76,7 @@ describe("the layers of src/", () => {
   });
 
   it("a render worker loads no database code: no kysely, pg or PGlite among the packages it imports", () => {
-    const seen = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const name of specifiers(file)) if (!name.startsWith(".") && !name.startsWith("node:")) packages.add(name);
-      for (const next of graph.get(file) ?? []) visit(next);
-    };
-    visit(join(SRC, "site/render-worker.ts"));
+    const { files: seen, packages } = reached(join(SRC, "site/render-worker.ts"), specifiers);
     expect(seen.size).toBeGreaterThan(20);
     expect([...packages].filter((p) => /^(kysely|pg|@electric-sql\/pglite)(\/|$)/.test(p))).toEqual([]);
     // and the loader, which does, is seen as doing so
@@ -90,7 +85,7 @@ describe("the layers of src/", () => {
 
   it("a command that asks no AWS service loads no AWS SDK: none is reached from cli.ts, build or ingest by the imports run at load", () => {
     // ~250 ms of every command's start (the SDK's four clients); a run that asks AWS imports them when it does
-    const aws = (start: string) => [...loadedPackages(join(SRC, start))].filter((p) => p.startsWith("@aws-sdk/"));
+    const aws = (start: string) => [...reached(join(SRC, start), loadedAtStart).packages].filter((p) => p.startsWith("@aws-sdk/"));
     for (const start of ["cli.ts", "commands/build.ts", "commands/ingest.ts", "commands/summarize.ts"]) expect(aws(start), start).toEqual([]);
     // and a command that does ask is seen as loading it
     expect(aws("commands/publish.ts")).toContain("@aws-sdk/client-s3");
