@@ -116,6 +116,15 @@ export async function nightlyPhase(ctx: Context): Promise<void> {
     results.add({ group, phase: "publish --dry-run (populated bucket)", ...measured(m), ...parsePublish(m) });
     m = await runCli(db, ["--quiet", "publish", "--to", BUCKET_PREFIX, "--out", site, "--s3-endpoint", s3.endpoint], S3_ENV);
     results.add({ group, phase: "publish after the day", ...measured(m), ...parsePublish(m) });
+    // The next two nights' ingests: after 31 December, the window still holds last year's days,
+    // which a new day's pairs must be looked for in.
+    for (const next of [addDays(day, 1), addDays(day, 2)]) {
+      const nextFile = `${ctx.workDir}/rows-${next}.tsv`;
+      await copyToFile(db, daySelect(model, fullDay(model, next)), nextFile, HEADER);
+      m = await runCli(db, ["ingest", "--rows", nextFile, "--json"]);
+      results.add({ group, phase: `ingest --rows (${next}, the next night)`, ...measured(m), rows: parseIngest(m).rows });
+      rmSync(nextFile, { force: true });
+    }
   } finally {
     s3.stop();
     for (const x of ["", ".slots", ".lock"]) rmSync(site + x, { recursive: true, force: true });
