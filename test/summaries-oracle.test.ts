@@ -272,6 +272,23 @@ for (const backend of BACKENDS) {
       expect(last30).toContain("bioc/affy=1/1");
     });
 
+    it("a summarize from inside the window keeps the last day of a pair seen only before its first month", async () => {
+      const { store } = current();
+      await rebuildSummaries(store, null);
+      const at = (date: string, ip: string, pkg: string): DownloadRow => ({ date: date as IsoDate, ip, status: 200, category: "bioc", package: pkg });
+      const day = (date: string, rows: DownloadRow[]) => ingestRows(store, inBatches(rows), { days: [date as IsoDate, date as IsoDate] });
+      await day("2025-02-15", [at("2025-02-15", "10.0.0.1", "affy")]);
+      await day("2025-03-05", [at("2025-03-05", "10.0.0.2", "limma")]);
+      // March made again from the raw rows; affy's pair of 02-15, in the window, has no row in it.
+      await rebuildSummaries(store, "2025-03-01" as IsoDate);
+      // The pair comes back: it was in the window already, so it is not one IP more.
+      await day("2025-03-06", [at("2025-03-06", "10.0.0.1", "affy")]);
+      const loaded = (await loadPackedSiteData(store))!;
+      const last30 = loaded.categories.flatMap((c) => c.last30.map(([name, downloads, ips]) => `${c.db}/${name}=${downloads}/${ips}`)).sort();
+      expect(last30).toEqual(await lastThirtyOracle(store, "2025-03-06" as IsoDate));
+      expect(last30).toContain("bioc/affy=2/1");
+    });
+
     it("a long run stopped in its summarize: the same command goes on with the summarize alone", async () => {
       const { store } = current();
       const rand = seededRandom(7);

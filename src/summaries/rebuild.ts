@@ -3,7 +3,7 @@
 // This fills webstats' tables on a database that has only the legacy ones, and takes in rows
 // that something else (the legacy ETL) loaded into bioc_web_downloads.
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { dateParts, isoDate, monthStart } from "../domain/dates.js";
+import { dateParts, isoDate, lastThirtyDays, monthStart } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
@@ -103,7 +103,8 @@ export async function rebuildSummaries(
     }
     onProgress("summarize: the last 30 days");
     const validThru = await getValidThru(trx);
-    if (validThru) await rebuildRecent(trx, validThru);
+    // The months from `from` on were made from the raw rows, each set row's last day the last of them.
+    if (validThru) await rebuildRecent(trx, validThru, lastThirtyDays(validThru).from >= from && span.last <= validThru);
     // Fresh statistics for the planner: the next ingest's lookups must go by the keys' indexes,
     // not wait for autovacuum to find out how large the tables became.
     for (const t of [...SUMMARY_TABLES, "webstats_recent_days", "webstats_recent"]) {
