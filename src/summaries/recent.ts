@@ -6,8 +6,9 @@
 // the days before its first day leave it with their pairs; a new day's pairs move their last day
 // on, or enter. Days restated inside the window recount only their pairs' last days, from the
 // window's raw rows. A pair's last day in a window year whose row the change did not touch (in
-// January, last year's) is read from that year's window days' raw rows, not looked up row by row. Downloads are the sum of webstats_daily over the window. A window that jumps
-// 30 days or more, or that was left behind, is made again from the raw rows.
+// January, last year's) is read from that year's window days' raw rows, not looked up row by
+// row. Downloads are the sum of webstats_daily over the window. A window that jumps 30 days or
+// more, or that was left behind, is made again from the raw rows.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { addDays, dateParts, isoDate, lastThirtyDays } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
@@ -241,17 +242,18 @@ export async function rebuildRecent(trx: Kysely<Database>, validThru: IsoDate, l
   await sql`create temp table recent_recount on commit drop as ${windowLastDays(from, to, null)}`.execute(trx);
   await sql`analyze recent_recount`.execute(trx);
   if (lastDaysMade) {
+    // Nor is any last day stale: the rows were made from the raw rows they name.
     await setInfo(trx, "LastDaysStale", null);
   } else {
     await sql`update webstats_year_ips y set last_date = c.last_date from recent_recount c
-    where y.year = c.year and ${sameKey("y", "c")} and y.last_date is distinct from c.last_date`.execute(trx);
-  }
-  // A day in the window no raw row backs: only a chunked run that replaced stored rows leaves
-  // those (a scan of the window years' sets, so only then).
-  if ((await getInfo(trx, "LastDaysStale")) === "yes") {
-    await sql`update webstats_year_ips y set last_date = null where y.year = any(${years}) and y.last_date >= ${from}
-      and not exists (select 1 from recent_recount c where c.year = y.year and ${sameKey("c", "y")})`.execute(trx);
-    await setInfo(trx, "LastDaysStale", null);
+      where y.year = c.year and ${sameKey("y", "c")} and y.last_date is distinct from c.last_date`.execute(trx);
+    // A day in the window no raw row backs: only a chunked run that replaced stored rows leaves
+    // those (a scan of the window years' sets, so only then).
+    if ((await getInfo(trx, "LastDaysStale")) === "yes") {
+      await sql`update webstats_year_ips y set last_date = null where y.year = any(${years}) and y.last_date >= ${from}
+        and not exists (select 1 from recent_recount c where c.year = y.year and ${sameKey("c", "y")})`.execute(trx);
+      await setInfo(trx, "LastDaysStale", null);
+    }
   }
   await sql`delete from webstats_recent_days`.execute(trx);
   await sql`delete from webstats_recent`.execute(trx);
