@@ -9,14 +9,11 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { buildSite } from "../src/commands/build.js";
 import type { DownloadRow } from "../src/domain/types.js";
-import { ingestRows } from "../src/ingest/replace-days.js";
-import { inBatches } from "../src/sources/batches.js";
-import { upsertPackages } from "../src/store/packages.js";
 import { DEFAULT_CRAWLER_PACKAGES as K } from "../src/summaries/crawlers.js";
 import { rebuildSummaries } from "../src/summaries/rebuild.js";
 import { apiValidator } from "./helpers/api-schemas.js";
 import { BACKENDS, type Backend, type CreatedStore } from "./helpers/backends.js";
-import { COUNTED, fixtureData } from "./helpers/planted.js";
+import { COUNTED, fixtureData, withPlantedRows } from "./helpers/planted.js";
 import { outLimits, tempDir } from "./helpers/temp.js";
 
 const KEYS: Record<string, string> = { bioc: "bioc", annotation: "data-annotation", experiment: "data-experiment", workflows: "workflows" }; // typed again on purpose
@@ -87,10 +84,8 @@ function subjectFiles(dist: string): Array<[string, string, SubjectFile]> {
 /** A store of `backend` holding the planted fixture data, for `run`; dropped afterwards. */
 async function withPlanted(backend: Backend, run: (created: CreatedStore, data: Awaited<ReturnType<typeof fixtureData>>) => Promise<void>): Promise<void> {
   const data = await fixtureData();
-  const created = await backend.create();
+  const created = await backend.createFilled("planted", withPlantedRows);
   try {
-    await upsertPackages(created.store.db, data.packages);
-    await ingestRows(created.store, inBatches([...data.clean, ...data.planted]));
     await run(created, data);
   } finally {
     await created.store.close();

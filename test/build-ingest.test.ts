@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { tempDir } from "./helpers/temp.js";
 
 const LOG_HEADER = new URL("./data/cloudfront/flat/E1TVLJONPTUXV3.2025-03-30-00.290e339f.gz", import.meta.url).pathname;

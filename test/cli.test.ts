@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../src/store/database.js";
 import { runCli, spawnCli } from "./helpers/cli.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { tempDir } from "./helpers/temp.js";
 
 /** A working folder whose default PGlite data folder (.webstats/db) is a migrated, empty store. */

@@ -20,7 +20,7 @@ import { loadPackedSiteData } from "../src/summaries/load.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
 import { BIN, runCli } from "./helpers/cli.js";
 import { oracle, summaries } from "./helpers/oracle.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { tempDir } from "./helpers/temp.js";
 
 const HEADER = "date\tc-ip\tsc-status\tcategory\tpackage";

@@ -15,7 +15,7 @@ import { inBatches } from "../src/sources/batches.js";
 import { readRowsFile } from "../src/sources/rows-file.js";
 import { openStore, type Store } from "../src/store/database.js";
 import { servedTree } from "../src/site/tree-slots.js";
-import { smallS1Pglite } from "./helpers/pglite-template.js";
+import { filledPglite, smallS1 } from "./helpers/store-templates.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { outLimits, suiteDir } from "./helpers/temp.js";
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   [dir, cleanup] = suiteDir();
   mkdirSync(join(dir, "s3"));
   server = await startS3Server(join(dir, "s3"), ["site"]);
-  store = await openStore({ dataDir: await smallS1Pglite(join(dir, "db")) }); // small-s1's packages and downloads
+  store = await openStore({ dataDir: await filledPglite("small-s1", smallS1, join(dir, "db")) }); // small-s1's packages and downloads
 });
 afterAll(async () => {
   await store?.close();

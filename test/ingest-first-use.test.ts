@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { tempDir } from "./helpers/temp.js";
 
 /** The CLI in this process (helpers/cli.ts). */

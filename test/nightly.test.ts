@@ -11,7 +11,7 @@ import { listRemote } from "../src/publish/s3-sync.js";
 import { openStore } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
 import { S3Client } from "@aws-sdk/client-s3";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { startS3Server, type S3Server } from "./helpers/s3.js";
 import { FIXTURES, suiteDir } from "./helpers/temp.js";
 

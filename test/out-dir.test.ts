@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers/cli.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { suiteDir, tempDir } from "./helpers/temp.js";
 
 let template: string;

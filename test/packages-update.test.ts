@@ -10,7 +10,7 @@ import { encodeRelease } from "../src/domain/release.js";
 import { readPackages } from "../src/store/apply-package-changes.js";
 import { openStore } from "../src/store/database.js";
 import { upsertPackages } from "../src/store/packages.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 import { tempDir } from "./helpers/temp.js";
 
 const ROOT = new URL("./data/manifests/", import.meta.url).pathname;

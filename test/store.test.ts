@@ -8,7 +8,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { openStore, PGLITE_SHARED_BUFFERS } from "../src/store/database.js";
 import { BACKENDS, freshStorePerTest } from "./helpers/backends.js";
-import { migratedPglite } from "./helpers/pglite-template.js";
+import { migratedPglite } from "./helpers/store-templates.js";
 
 const server = BACKENDS.find((b) => b.name === "PostgreSQL")!;
 

@@ -4,19 +4,27 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterEach, beforeEach } from "vitest";
 import type { PackageRecord } from "../../src/sources/packages-csv.js";
 import { openStore, type Store } from "../../src/store/database.js";
 import { upsertPackages } from "../../src/store/packages.js";
-import { migratedPglite, smallS1Pglite } from "./pglite-template.js";
+import { filledDatabase, filledPglite, type Fill, migratedPglite, onServer, smallS1 } from "./store-templates.js";
 
 export interface Backend {
   readonly name: string;
   /** False when no server is configured (vitest run directly, without `npm test`). */
   readonly available: boolean;
   /** A fresh, empty, migrated store; `drop` removes it. */
-  create(): Promise<{ store: Store; url: string | undefined; dataDir: string; drop: () => Promise<void> }>;
+  create(): Promise<CreatedStore>;
+  /** A fresh store holding what `fill` wrote into an empty one: a copy of the store filled once per run under `name`. */
+  createFilled(name: string, fill: Fill): Promise<CreatedStore>;
+}
+
+export interface CreatedStore {
+  store: Store;
+  url: string | undefined;
+  dataDir: string;
+  drop: () => Promise<void>;
 }
 
 const serverUrl = process.env.DATABASE_URL;
@@ -25,38 +33,37 @@ export const BACKENDS: readonly Backend[] = [
   {
     name: "PGlite",
     available: true,
-    create: async () => openPglite(migratedPglite(mkdtempSync(join(tmpdir(), "webstats-pglite-")))),
+    create: async () => openPglite(migratedPglite(newPgliteFolder())),
+    createFilled: async (name, fill) => openPglite(await filledPglite(name, fill, newPgliteFolder())),
   },
   {
     name: "PostgreSQL",
     available: Boolean(serverUrl),
-    async create() {
-      const name = `webstats_test_${randomBytes(6).toString("hex")}`;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(serverUrl!);
-      url.pathname = `/${name}`;
-      const dataDir = mkdtempSync(join(tmpdir(), "webstats-unused-"));
-      const store = await openStore({ databaseUrl: url.href, dataDir });
-      return {
-        store,
-        url: url.href,
-        dataDir,
-        drop: async () => {
-          rmSync(dataDir, { recursive: true, force: true });
-          const c = new pg.Client({ connectionString: serverUrl });
-          await c.connect();
-          await c.query(`drop database if exists ${name} with (force)`);
-          await c.end();
-        },
-      };
-    },
+    create: () => openDatabase(),
+    createFilled: async (name, fill) => openDatabase(await filledDatabase(serverUrl!, name, fill)),
   },
 ];
 
-export type CreatedStore = Awaited<ReturnType<Backend["create"]>>;
+const newPgliteFolder = () => mkdtempSync(join(tmpdir(), "webstats-pglite-"));
+
+/** A new database on the server, empty or a copy of `template`, and a store on it. */
+async function openDatabase(template?: string): Promise<CreatedStore> {
+  const name = `webstats_test_${randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl!, `create database ${name}${template ? ` template ${template}` : ""}`);
+  const url = new URL(serverUrl!);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(join(tmpdir(), "webstats-unused-"));
+  const store = await openStore({ databaseUrl: url.href, dataDir });
+  return {
+    store,
+    url: url.href,
+    dataDir,
+    drop: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      await onServer(serverUrl!, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
 
 async function openPglite(dataDir: string): Promise<CreatedStore> {
   const store = await openStore({ dataDir });
@@ -64,7 +71,7 @@ async function openPglite(dataDir: string): Promise<CreatedStore> {
 }
 
 /** A PGlite store of its own holding small-s1's packages and downloads (a copy of one ingested once per run). */
-export const smallS1Store = async (): Promise<CreatedStore> => openPglite(await smallS1Pglite(mkdtempSync(join(tmpdir(), "webstats-pglite-"))));
+export const smallS1Store = (): Promise<CreatedStore> => BACKENDS[0]!.createFilled("small-s1", smallS1);
 
 /** A fresh store with these packages for each test of the enclosing describe; read it through the getter. */
 export function freshStorePerTest(backend: Backend, packages: readonly PackageRecord[]): () => CreatedStore {

@@ -6,10 +6,14 @@
 // downloads come back many times.
 import { join } from "node:path";
 import type { DownloadRow, IsoDate } from "../../src/domain/types.js";
+import { ingestRows } from "../../src/ingest/replace-days.js";
+import { inBatches } from "../../src/sources/batches.js";
 import { readPackagesCsv } from "../../src/sources/packages-csv.js";
 import { readRowsFile } from "../../src/sources/rows-file.js";
 import { seededRandom } from "../../src/sources/synthetic-downloads.js";
+import { upsertPackages } from "../../src/store/packages.js";
 import { DEFAULT_CRAWLER_PACKAGES as K } from "../../src/summaries/crawlers.js";
+import type { Fill } from "./store-templates.js";
 import { FIXTURES } from "./temp.js";
 
 export const DIR = join(FIXTURES, "small-s1");
@@ -70,3 +74,17 @@ export async function fixtureData() {
   }
   return { packages, clean, planted, crawlDay, regular };
 }
+
+/** A store's content: the fixture's packages, and its clean downloads with the planted ones. */
+export const withPlantedRows: Fill = async (store) => {
+  const { packages, clean, planted } = await fixtureData();
+  await upsertPackages(store.db, packages);
+  await ingestRows(store, inBatches([...clean, ...planted]));
+};
+
+/** A store's content: the fixture's packages and its clean downloads. */
+export const withCleanRows: Fill = async (store) => {
+  const { packages, clean } = await fixtureData();
+  await upsertPackages(store.db, packages);
+  await ingestRows(store, inBatches(clean));
+};
