@@ -13,7 +13,7 @@ import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { CATEGORY_LEVEL, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
-import { pivotMonths, replaceYearCounts, sumYearRows, YEAR_COUNT_COLUMNS, YEAR_COUNTS } from "./year-rows.js";
+import { pivotMonths, replaceYearCounts, YEAR_COUNTS } from "./year-rows.js";
 import { rebuildRecent } from "./recent.js";
 
 export interface RebuildResult {
@@ -181,7 +181,7 @@ const SETS = [
 
 /**
  * The months firstMonth..lastMonth of `year` from the raw rows, and the year's rows of stats and
- * categorystats. The year's IP sets are gathered in temporary tables first, so that the year's
+ * categorystats. The year's IP sets are gathered in working tables first (WORK), so that the year's
  * counts never scan the whole of the IP sets (nor need their indexes).
  */
 async function rebuildYear(
@@ -197,19 +197,19 @@ async function rebuildYear(
   await sql`set local work_mem = '256MB'`.execute(trx);
   const start = isoDate(year, firstMonth, 1);
   const end = isoDate(year + 1, 1, 1);
-  // The year's IP sets, split by a hash of the IP: a year's distinct IPs of a package are the
-  // sums of each part's, and each part's grouping fits in memory (partitionwise aggregation),
-  // where one grouping of ~70 M rows would spill to disk several times over.
+  // The year's (day, package, IP) triples, split by a hash of the IP: a year's distinct IPs of a
+  // package are the sums of each part's, and each part's grouping fits in memory (partitionwise
+  // aggregation), where one grouping of ~100 M rows would spill to disk several times over.
   await sql`set local enable_partitionwise_aggregate = on`.execute(trx);
   await createIpParts(
     trx,
-    "year_ips",
+    WORK.ips,
     sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
     ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean, last_date date`,
   );
   if (!whole) {
     // The year's sets are written again whole: their months before firstMonth join the rebuilt ones.
-    await sql`insert into year_ips select s.*, p.package is not null, null
+    await sql`insert into ${sql.table(WORK.ips)} select s.*, p.package is not null, null
       from (${setMonths(PACKAGE_LEVEL, sql`y.year = ${year} and m.month < ${firstMonth}`)}) s
       left join packages p on p.package = s.package and p.category = s.category`.execute(trx);
     for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year}`.execute(trx);
@@ -225,9 +225,8 @@ async function rebuildYear(
       ${countedDayIps(sql`(select * from bioc_web_downloads where date >= ${a} and date < ${b})`, k)}`.execute(trx);
     // Its statistics: without them the planner expects a few hundred rows and sorts where it should hash.
     await sql`analyze month_day_ips`.execute(trx);
-    await sql`insert into year_ips (year, package, category, ip, month, downloads, filtered_days, known, last_date)
-      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, sum(d.downloads), sum(d.kept), d.known, max(d.date)
-      from month_day_ips d group by d.package, d.category, d.ip, d.known`.execute(trx);
+    await sql`insert into ${sql.table(WORK.ips)} (year, package, category, ip, month, downloads, filtered_days, known, last_date)
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, d.downloads, d.kept, d.known, d.date from month_day_ips d`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)
       select date, package, category, sum(downloads), count(*), sum(kept) from month_day_ips group by 1, 2, 3`.execute(trx);
@@ -236,35 +235,52 @@ async function rebuildYear(
   }
   await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
   // The year's rows, pivoted once, then copied into the sets (in key order where there is an index
-  // to grow at its end) and counted.
+  // to grow at its end) and counted; the category level's pivoted from the same month rows.
   const counts = sql.raw(YEAR_COUNTS.join(", "));
-  await createIpParts(
-    trx,
-    "year_rows",
-    sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C", ip varchar(40) collate "C", known boolean, ${YEAR_COUNT_COLUMNS}, last_date date`,
-  );
-  await sql`insert into year_rows ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from year_ips`)}`.execute(trx);
-  await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from year_rows
+  const [ips, rows, categoryRows] = [sql.table(WORK.ips), sql.table(WORK.rows), sql.table(WORK.categoryRows)];
+  await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`)}`.execute(trx);
+  await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from ${rows}
     ${whole ? sql`` : sql`order by year, package, category, ip`}`.execute(trx);
-  await createIpParts(trx, "year_category_rows", sql`year smallint, category varchar(16) collate "C", ip varchar(40) collate "C", ${YEAR_COUNT_COLUMNS}`);
-  await sql`insert into year_category_rows ${sumYearRows(["year", "category", "ip"], sql`select * from year_rows where known`)}`.execute(trx);
-  await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from year_category_rows
+  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, false)}`.execute(trx);
+  await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from ${categoryRows}
     ${whole ? sql`` : sql`order by year, category, ip`}`.execute(trx);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
-  await replaceYearCounts(trx, PACKAGE_LEVEL, year, firstMonth, sql`select * from year_rows where known`);
-  await replaceYearCounts(trx, CATEGORY_LEVEL, year, firstMonth, sql`select * from year_category_rows`);
-  for (const t of ["year_ips", "year_rows", "year_category_rows"]) await sql`drop table ${sql.table(t)}`.execute(trx);
+  await replaceYearCounts(trx, PACKAGE_LEVEL, year, firstMonth, sql`select * from ${rows} where known`);
+  await replaceYearCounts(trx, CATEGORY_LEVEL, year, firstMonth, sql`select * from ${categoryRows}`);
+  for (const t of Object.values(WORK)) await sql`drop table ${sql.table(t)}`.execute(trx);
 }
+
+/**
+ * A year's working tables: regular unlogged tables, not temporary ones, so that the server's
+ * parallel workers can read them (a temporary table is its session's alone) and each pivot is one
+ * `create table … as`, which PostgreSQL 15 runs in parallel where it runs no `insert … select`
+ * (a production year's pivots 53.6 and 30.0 s, against 97.5 and 45.3 s into temporary tables).
+ * Made and dropped in the year's transaction, so an interrupted run leaves none behind.
+ */
+const WORK = {
+  /**
+   * The year's rows to pivot, split by a hash of the IP: (year, package, category, ip, month,
+   * downloads, filtered_days, known, last_date), the months' (day, package, IP) triples as they
+   * are (a day's downloads, kept 0 or 1, the day) and, when the year is made from a month on, its
+   * earlier months' set rows. The pivot groups them all at once, in parallel, where grouping each
+   * month first, into an `insert`, took 109.3 s of a production year (now 39.3 s).
+   */
+  ips: "webstats_summarize_ips",
+  /** Pivoted: a row per (year, package, category, ip, known), as the sets hold it. */
+  rows: "webstats_summarize_rows",
+  /** The category level's: a row per (year, category, ip), known packages only. */
+  categoryRows: "webstats_summarize_category_rows",
+} as const;
 
 const IP_PARTS = 32;
 
-/** A temporary table partitioned by a hash of its `ip`, in IP_PARTS parts. */
+/** A table (WORK) partitioned by a hash of its `ip`, in IP_PARTS unlogged parts (the parent holds no rows; PostgreSQL 17 refuses an unlogged one). */
 async function createIpParts(trx: Kysely<Database>, name: string, columns: RawBuilder<unknown>): Promise<void> {
   await sql`drop table if exists ${sql.table(name)}`.execute(trx);
-  await sql`create temp table ${sql.table(name)} (${columns}) partition by hash (ip)`.execute(trx);
+  await sql`create table ${sql.table(name)} (${columns}) partition by hash (ip)`.execute(trx);
   for (let i = 0; i < IP_PARTS; i++) {
-    await sql`create temp table ${sql.table(`${name}_${i}`)} partition of ${sql.table(name)} for values with (modulus ${sql.lit(IP_PARTS)}, remainder ${sql.lit(i)})`.execute(
+    await sql`create unlogged table ${sql.table(`${name}_${i}`)} partition of ${sql.table(name)} for values with (modulus ${sql.lit(IP_PARTS)}, remainder ${sql.lit(i)})`.execute(
       trx,
     );
   }

@@ -1,8 +1,8 @@
-// summarize's year, once its month rows are gathered: pivoted into rows of the IP sets' shape
-// (one per year and key, d1..d12 and f1..f12), which are then both copied into the sets and
-// counted into stats and categorystats. Counting from the pivoted rows reads each pair once per
-// year, where counting from the month rows read a row per month, four times over (legacy and
-// filtered, months and year).
+// summarize's year, once its rows are gathered (summaries/rebuild.ts: day triples, month rows):
+// pivoted into rows of the IP sets' shape (one per year and key, d1..d12 and f1..f12), which are
+// then both copied into the sets and counted into stats and categorystats. Counting from the
+// pivoted rows reads each pair once per year, where counting from the month rows read a row per
+// month, four times over (legacy and filtered, months and year).
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { isoDate } from "../domain/dates.js";
 import type { Database } from "../store/schema.js";
@@ -12,27 +12,20 @@ const list = (names: readonly string[]) => sql.raw(names.join(", "));
 const monthly = (kind: "d" | "f") => MONTHS.map((n) => `${kind}${n}`);
 /** As the sets declare them (sql/011_year_ips.sql): a month's downloads, and its filtered days (at most 31 a pair). */
 const TYPE = { d: "integer", f: "smallint" } as const;
-const typeOf = (column: string) => TYPE[column[0] as keyof typeof TYPE];
 /** The columns of a year row after its keys. */
 export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
-/** Their declarations, for a table of year rows. */
-export const YEAR_COUNT_COLUMNS = sql.raw(YEAR_COUNTS.map((c) => `${c} ${typeOf(c)}`).join(", "));
 
 /**
- * Month rows (KEYS…, month, downloads, filtered_days, last_date) as one row per `keys`, their
- * months side by side, and the last of their last days seen (the sets' last_date: summaries/recent.ts).
+ * Rows (KEYS…, month, downloads, filtered_days, last_date), any number per key and month, as
+ * one row per `keys`, their months summed side by side, and (with `lastDate`) the last of their
+ * last days seen (the sets' last_date: summaries/recent.ts). Keys that leave out the package sum
+ * the packages' months: the category level's rows.
  */
-export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>): RawBuilder<unknown> {
+export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>, lastDate = true): RawBuilder<unknown> {
   const sums = (column: string, kind: "d" | "f") =>
     sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${TYPE[kind]} as ${kind}${n}`).join(", "));
-  return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")}, max(last_date) as last_date
+  return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")} ${lastDate ? sql`, max(last_date) as last_date` : sql``}
     from (${months}) x group by ${list(keys)}`;
-}
-
-/** Year rows (KEYS…, d1..d12, f1..f12) summed over the keys left out: the category level's rows from the package level's. */
-export function sumYearRows(keys: readonly string[], rows: RawBuilder<unknown>): RawBuilder<unknown> {
-  const sums = sql.raw(YEAR_COUNTS.map((c) => `sum(${c})::${typeOf(c)} as ${c}`).join(", "));
-  return sql`select ${list(keys)}, ${sums} from (${rows}) x group by ${list(keys)}`;
 }
 
 /**
