@@ -239,16 +239,18 @@ async function rebuildYear(
   const counts = sql.raw(YEAR_COUNTS.join(", "));
   const [ips, rows, categoryRows] = [sql.table(WORK.ips), sql.table(WORK.rows), sql.table(WORK.categoryRows)];
   await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`)}`.execute(trx);
+  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, false)}`.execute(trx);
+  // The year's triples (the largest of the three, ~100 M rows) leave the disk before the sets grow.
+  await sql`drop table ${ips}`.execute(trx);
   await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from ${rows}
     ${whole ? sql`` : sql`order by year, package, category, ip`}`.execute(trx);
-  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, false)}`.execute(trx);
   await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from ${categoryRows}
     ${whole ? sql`` : sql`order by year, category, ip`}`.execute(trx);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
   await replaceYearCounts(trx, PACKAGE_LEVEL, year, firstMonth, sql`select * from ${rows} where known`);
   await replaceYearCounts(trx, CATEGORY_LEVEL, year, firstMonth, sql`select * from ${categoryRows}`);
-  for (const t of Object.values(WORK)) await sql`drop table ${sql.table(t)}`.execute(trx);
+  for (const t of [WORK.rows, WORK.categoryRows]) await sql`drop table ${sql.table(t)}`.execute(trx);
 }
 
 /**
