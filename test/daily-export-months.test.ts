@@ -100,7 +100,8 @@ for (const backend of BACKENDS) {
       expect(packed.dailyMonths.length).toBe(41 + 13);
       const firstDay = Date.UTC(2024, 5, 1) / 86_400_000;
       let earliest = Infinity;
-      for (let i = 0; i < packed.days.length; i += 3) earliest = Math.min(earliest, packed.days[i]!);
+      for (const days of [packed.days, packed.narrowDays]) for (let i = 0; i < days.length; i += 3) earliest = Math.min(earliest, days[i]!);
+      expect(packed.narrowDays.length).toBeGreaterThan(0);
       expect(earliest).toBeGreaterThanOrEqual(firstDay);
 
       const mtimes = new Map([...first.keys()].map((f) => [f, statSync(join(work, "dist.slots/a/api/v1/export", f)).mtimeMs]));

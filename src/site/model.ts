@@ -1,11 +1,11 @@
 // The site model: everything a build renders, as summaries/ produces it and site/ consumes it.
 // site/ knows nothing of the database; this module is the contract between the two. The model
-// travels to the render workers packed (one shared Int32Array plus a small index, so that they
-// get ~600,000 rows, and every package's days, without a structured clone of 600,000 objects), and there is one packer,
-// SitePacker: the loader feeds it rows as they come from the database, packSiteData feeds it a
-// SiteData (tests), so both go through the same code. The counts without crawlers and repeats
-// ride in the same two arrays: their stats rows stay packed (PeriodRows) after unpacking too,
-// since only the API reads them, a package at a time.
+// travels to the render workers packed (shared integer arrays plus a small index, so that they
+// get ~600,000 rows, and every package's days, without a structured clone of 600,000 objects),
+// and there is one packer, SitePacker: the loader feeds it rows as they come from the database,
+// packSiteData feeds it a SiteData (tests), so both go through the same code. The counts without
+// crawlers and repeats ride in the same arrays: their stats rows stay packed (PeriodRows) after
+// unpacking too, since only the API reads them, a package at a time.
 import type { Category, DbCategory } from "../domain/categories.js";
 import { CATEGORIES } from "../domain/categories.js";
 import type { Counts, IsoDate, PackageName, PeriodCounts, Year } from "../domain/types.js";
@@ -55,8 +55,12 @@ export type PeriodRows = Int32Array;
 /** A subject without stats rows. */
 export const NO_PERIOD_ROWS: PeriodRows = new Int32Array(0);
 
-/** Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three integers a day. */
-export type DailyRows = Int32Array;
+/**
+ * Days with downloads, ascending by day: (day number (dayNumber), downloads, distinct IPs), three
+ * integers a day; in 16 bits each where all of a subject's fit (almost every package: half the
+ * memory of the model's largest part), else in 32.
+ */
+export type DailyRows = Int32Array | Uint16Array;
 /** A package without days. */
 export const NO_DAILY_ROWS: DailyRows = new Int32Array(0);
 
@@ -105,6 +109,8 @@ export interface SiteData {
 
 /** [offset, count] of a subject's rows in `ints` (4 ints a row: year, month or 0, ips, downloads), or in `days` (3 ints a row, DailyRows). */
 type Slice = readonly [number, number];
+/** [name, offset, count, wide] of a package's DailyRows: in `days` when wide, else in `narrowDays`. */
+type DaysSlice = readonly [string, number, number, boolean];
 
 export interface PackedSiteData {
   readonly validThru: IsoDate;
@@ -116,8 +122,8 @@ export interface PackedSiteData {
     readonly packages: ReadonlyArray<readonly [string, number, number]>;
     /** [name, downloads, distinct IPs] of the last 30 days. */
     readonly last30: ReadonlyArray<readonly [string, number, number]>;
-    /** [name, offset, count] in `days`. */
-    readonly daily: ReadonlyArray<readonly [string, number, number]>;
+    readonly daily: readonly DaysSlice[];
+    /** In `days`. */
     readonly combinedDaily: Slice;
     /** The counts without crawlers and repeats, sliced as their legacy counterparts. */
     readonly filtered: PackedCounts;
@@ -125,15 +131,17 @@ export interface PackedSiteData {
   /** Null: no counts without crawlers and repeats (SiteData.crawlerPackages). */
   readonly crawlerPackages: number | null;
   readonly ints: Int32Array;
+  /** The categories' DailyRows, and those of the packages with a day past 16 bits. */
   readonly days: Int32Array;
+  /** The other packages' DailyRows. */
+  readonly narrowDays: Uint16Array;
 }
 
 interface PackedCounts {
   readonly combined: Slice;
   /** [name, offset, count] in `ints`. */
   readonly packages: ReadonlyArray<readonly [string, number, number]>;
-  /** [name, offset, count] in `days`. */
-  readonly daily: ReadonlyArray<readonly [string, number, number]>;
+  readonly daily: readonly DaysSlice[];
   readonly combinedDaily: Slice;
 }
 
@@ -168,46 +176,100 @@ class GrowingInts {
 }
 
 /**
- * Rows of `width` integers in shared memory of exactly the size reserved first, filled in parts
- * afterwards: the daily rows are many (12 bytes a package-day since the first) and come from
- * the database a year at a time, so they are never held twice, nor all as text.
+ * Rows of three integers (DailyRows) in 16 bits each, in shared memory of exactly the size reserved
+ * first, filled in parts afterwards: the daily rows are many (a row per package-day of the year)
+ * and come from the database a month at a time, so they are never held twice, nor all as text. A
+ * reservation whose rows do not all fit in 16 bits is given back (`fill` says so, and `giveBack`
+ * hands over what it holds) and goes to the packer's 32-bit rows.
  */
-class ReservedInts {
+class NarrowDays {
   private reserved = 0; // in rows
-  private readonly parts = new Map<string, { start: number; at: number; end: number }>(); // in ints
-  private ints: Int32Array | undefined;
+  private readonly parts = new Map<string, { start: number; at: number; end: number; givenBack: boolean }>(); // in ints
+  private ints: Uint16Array | undefined;
 
-  constructor(private readonly width: number) {}
-
-  reserve(key: string, rows: number): Slice {
+  reserve(key: string, rows: number): number {
     if (this.ints) throw new Error("rows reserved after the first were filled in");
     if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
-    const slice = [this.reserved, rows] as const;
-    this.parts.set(key, { start: this.reserved * this.width, at: this.reserved * this.width, end: (this.reserved + rows) * this.width });
+    const start = this.reserved;
+    this.parts.set(key, { start: start * 3, at: start * 3, end: (start + rows) * 3, givenBack: false });
     this.reserved += rows;
-    return slice;
+    return start;
   }
 
-  /** The next rows of `key`'s reservation. */
-  fill(key: string, flat: ArrayLike<number>): void {
-    this.ints ??= new Int32Array(new SharedArrayBuffer(this.reserved * this.width * 4));
+  has(key: string): boolean {
+    return this.parts.get(key)?.givenBack === false;
+  }
+
+  /** Where `key`'s rows are, in rows. */
+  sliceOf(key: string): Slice {
+    const part = this.parts.get(key)!;
+    return [part.start / 3, (part.end - part.start) / 3];
+  }
+
+  /** The next rows of `key`'s reservation; false, and nothing filled, when one of them does not fit in 16 bits. */
+  fill(key: string, flat: ArrayLike<number>): boolean {
+    this.ints ??= new Uint16Array(new SharedArrayBuffer(this.reserved * 3 * 2));
     const part = this.parts.get(key);
-    if (!part || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
+    if (!part || part.givenBack || part.at + flat.length > part.end) throw new RangeError(`more rows for ${key} than reserved`);
+    for (let i = 0; i < flat.length; i++) if (!(flat[i]! >= 0 && flat[i]! <= 0xffff)) return false;
     this.ints.set(flat, part.at);
     // Each part in order as it comes (a month of a package's days: a few dozen rows), so that
     // parts given in order need no sort of the whole reservation at the end.
-    sortRows(this.ints.subarray(part.at, part.at + flat.length), this.width);
+    sortRows(this.ints.subarray(part.at, part.at + flat.length), 3);
+    part.at += flat.length;
+    return true;
+  }
+
+  /** `key`'s reservation leaves: its rows so far, and how many rows it reserved. */
+  giveBack(key: string): { filled: Uint16Array; rows: number } {
+    const part = this.parts.get(key)!;
+    part.givenBack = true;
+    return { filled: (this.ints ?? new Uint16Array(0)).slice(part.start, part.at), rows: (part.end - part.start) / 3 };
+  }
+
+  /** The rows, each reservation's sorted by day (they may come in any order). */
+  finish(): Uint16Array {
+    const ints = this.ints ?? new Uint16Array(new SharedArrayBuffer(0));
+    for (const [key, part] of this.parts) {
+      if (part.givenBack) continue;
+      if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
+      sortRows(ints.subarray(part.start, part.end), 3);
+    }
+    return ints;
+  }
+}
+
+/** DailyRows in 32 bits: the categories' and those of the few packages past 16 bits, gathered into shared memory at the end. */
+class WideDays {
+  private readonly parts = new Map<string, { rows: Int32Array; at: number }>();
+
+  reserve(key: string, rows: number): void {
+    if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
+    this.parts.set(key, { rows: new Int32Array(rows * 3), at: 0 });
+  }
+
+  fill(key: string, flat: ArrayLike<number>): void {
+    const part = this.parts.get(key);
+    if (!part || part.at + flat.length > part.rows.length) throw new RangeError(`more rows for ${key} than reserved`);
+    part.rows.set(flat, part.at);
     part.at += flat.length;
   }
 
-  /** The rows, each reservation's sorted by its first integer (they may come in any order). */
-  finish(): Int32Array {
-    const ints = this.ints ?? new Int32Array(new SharedArrayBuffer(0));
+  /** The rows in one shared array, each reservation's sorted by day, and where each is. */
+  finish(): { ints: Int32Array; at: Map<string, Slice> } {
+    let length = 0;
+    for (const part of this.parts.values()) length += part.rows.length;
+    const ints = new Int32Array(new SharedArrayBuffer(length * 4));
+    const at = new Map<string, Slice>();
+    let used = 0;
     for (const [key, part] of this.parts) {
-      if (part.at !== part.end) throw new RangeError(`fewer rows for ${key} than reserved`);
-      sortRows(ints.subarray(part.start, part.end), this.width);
+      if (part.at !== part.rows.length) throw new RangeError(`fewer rows for ${key} than reserved`);
+      ints.set(part.rows, used);
+      sortRows(ints.subarray(used, used + part.rows.length), 3);
+      at.set(key, [used / 3, part.rows.length / 3]);
+      used += part.rows.length;
     }
-    return ints;
+    return { ints, at };
   }
 }
 
@@ -216,7 +278,7 @@ class ReservedInts {
  * The keys are days, distinct within a package: a part (a month of a package's days) is placed
  * by day, in one pass; anything else goes by an order of row numbers.
  */
-function sortRows(ints: Int32Array, width: number): void {
+function sortRows(ints: Int32Array | Uint16Array, width: number): void {
   const n = ints.length / width;
   let sorted = true;
   let min = ints[0]!;
@@ -250,15 +312,15 @@ function sortRows(ints: Int32Array, width: number): void {
   for (let r = 0; r < n; r++) copyRow(copy, order[r]!, ints, r, width);
 }
 
-function copyRow(from: Int32Array, r: number, to: Int32Array, at: number, width: number): void {
+function copyRow(from: Int32Array | Uint16Array, r: number, to: Int32Array | Uint16Array, at: number, width: number): void {
   for (let k = 0; k < width; k++) to[at * width + k] = from[r * width + k]!;
 }
 
 interface CountsParts {
   combined: Slice;
   packages: Array<readonly [string, number, number]>;
-  daily: Array<readonly [string, number, number]>;
-  combinedDaily: Slice;
+  /** The packages whose days are reserved, in order. */
+  dailyNames: string[];
 }
 
 interface CategoryParts extends CountsParts {
@@ -266,7 +328,8 @@ interface CategoryParts extends CountsParts {
   filtered: CountsParts;
 }
 
-const noParts = (): CountsParts => ({ combined: [0, 0], packages: [], daily: [], combinedDaily: [0, 0] });
+const noParts = (): CountsParts => ({ combined: [0, 0], packages: [], dailyNames: [] });
+const NO_COUNTS: PackedCounts = { combined: [0, 0], packages: [], daily: [], combinedDaily: [0, 0] };
 
 /** Which counts a packer call is about: the legacy ones, or those without crawlers and repeats. */
 export type Counting = "legacy" | "filtered";
@@ -274,7 +337,8 @@ export type Counting = "legacy" | "filtered";
 /** Builds a PackedSiteData from rows given as flat integers. */
 export class SitePacker {
   private readonly ints = new GrowingInts(4);
-  private readonly days = new ReservedInts(3);
+  private readonly narrowDays = new NarrowDays();
+  private readonly wideDays = new WideDays();
   private readonly perCategory = new Map<DbCategory, CategoryParts>(CATEGORIES.map((c) => [c.db, { ...noParts(), last30: [], filtered: noParts() }]));
 
   private parts(category: DbCategory, counting: Counting): CountsParts {
@@ -303,30 +367,56 @@ export class SitePacker {
 
   /** Room for `days` DailyRows of a package, filled by packageDays; every reservation comes before the first fill. */
   reservePackageDays(category: DbCategory, name: string, days: number, counting: Counting = "legacy"): void {
-    this.parts(category, counting).daily.push([name, ...this.days.reserve(SitePacker.dayKey(counting, category, name), days)]);
+    this.narrowDays.reserve(SitePacker.dayKey(counting, category, name), days);
+    this.parts(category, counting).dailyNames.push(name);
   }
 
-  /** Room for `days` DailyRows of a category's packages combined, filled by combinedDays. */
+  /** Room for `days` DailyRows of a category's packages combined (in 32 bits: their downloads pass 16), filled by combinedDays. */
   reserveCombinedDays(category: DbCategory, days: number, counting: Counting = "legacy"): void {
-    this.parts(category, counting).combinedDaily = this.days.reserve(SitePacker.dayKey(counting, category), days);
+    this.wideDays.reserve(SitePacker.dayKey(counting, category), days);
   }
 
   /** More DailyRows of a package, in any order (as many in all as reserved). */
   packageDays(category: DbCategory, name: string, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
-    this.days.fill(SitePacker.dayKey(counting, category, name), flat);
+    const key = SitePacker.dayKey(counting, category, name);
+    if (this.narrowDays.has(key)) {
+      if (this.narrowDays.fill(key, flat)) return;
+      // A day past 16 bits: the package's days move to the 32-bit rows, with those it has so far.
+      const { filled, rows } = this.narrowDays.giveBack(key);
+      this.wideDays.reserve(key, rows);
+      this.wideDays.fill(key, filled);
+    }
+    this.wideDays.fill(key, flat);
   }
 
   combinedDays(category: DbCategory, flat: ArrayLike<number>, counting: Counting = "legacy"): void {
-    this.days.fill(SitePacker.dayKey(counting, category), flat);
+    this.wideDays.fill(SitePacker.dayKey(counting, category), flat);
   }
 
   /** The model, its rows in shared memory; `crawlerPackages` null: the filtered counts are left out, whatever was given. */
   finish(validThru: IsoDate, packages: readonly PackageRecord[], dailyMonths: readonly DailyMonth[], crawlerPackages: number | null = null): PackedSiteData {
+    const narrowDays = this.narrowDays.finish();
+    const wide = this.wideDays.finish();
+    const counts = (db: DbCategory, counting: Counting, parts: CountsParts): PackedCounts => ({
+      combined: parts.combined,
+      packages: parts.packages,
+      daily: parts.dailyNames.map((name): DaysSlice => {
+        const key = SitePacker.dayKey(counting, db, name);
+        const inWide = wide.at.get(key);
+        return inWide ? [name, ...inWide, true] : [name, ...this.narrowDays.sliceOf(key), false];
+      }),
+      combinedDaily: wide.at.get(SitePacker.dayKey(counting, db)) ?? [0, 0],
+    });
     const categories = CATEGORIES.map((c): PackedCategory => {
       const parts = this.perCategory.get(c.db)!;
-      return { db: c.db, ...parts, filtered: crawlerPackages === null ? noParts() : parts.filtered };
+      return {
+        db: c.db,
+        ...counts(c.db, "legacy", parts),
+        last30: parts.last30,
+        filtered: crawlerPackages === null ? NO_COUNTS : counts(c.db, "filtered", parts.filtered),
+      };
     });
-    return { validThru, packages, dailyMonths, categories, crawlerPackages, ints: this.ints.finish(), days: this.days.finish() };
+    return { validThru, packages, dailyMonths, categories, crawlerPackages, ints: this.ints.finish(), days: wide.ints, narrowDays };
   }
 }
 
@@ -396,14 +486,14 @@ export function packSiteData(data: SiteData): PackedSiteData {
 }
 
 export function unpackSiteData(packed: PackedSiteData): SiteData {
-  const { ints, days } = packed;
-  const daysOf = ([start, count]: Slice): DailyRows => days.subarray(start * 3, (start + count) * 3);
+  const { ints, days, narrowDays } = packed;
+  const daysOf = ([start, count]: Slice, wide = true): DailyRows => (wide ? days : narrowDays).subarray(start * 3, (start + count) * 3);
   const rowsOf = ([start, count]: Slice): PeriodRows => ints.subarray(start * 4, (start + count) * 4);
   const take = (slice: Slice): PeriodCounts[] => periodCounts(rowsOf(slice));
   const filtered = (f: PackedCounts): FilteredCounts => ({
     combined: rowsOf(f.combined),
     packages: new Map(f.packages.map(([name, start, count]) => [name as PackageName, rowsOf([start, count])])),
-    daily: new Map(f.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
+    daily: new Map(f.daily.map(([name, start, count, wide]) => [name as PackageName, daysOf([start, count], wide)])),
     combinedDaily: daysOf(f.combinedDaily),
   });
   return {
@@ -415,7 +505,7 @@ export function unpackSiteData(packed: PackedSiteData): SiteData {
       combined: take(c.combined),
       packages: new Map(c.packages.map(([name, start, count]) => [name as PackageName, rowsOf([start, count])])),
       last30: new Map(c.last30.map(([name, downloads, ips]) => [name as PackageName, { downloads, ips }])),
-      daily: new Map(c.daily.map(([name, start, count]) => [name as PackageName, daysOf([start, count])])),
+      daily: new Map(c.daily.map(([name, start, count, wide]) => [name as PackageName, daysOf([start, count], wide)])),
       combinedDaily: daysOf(c.combinedDaily),
       ...(packed.crawlerPackages === null ? {} : { filtered: filtered(c.filtered) }),
     })),
