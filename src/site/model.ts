@@ -187,13 +187,12 @@ class NarrowDays {
   private readonly parts = new Map<string, { start: number; at: number; end: number; givenBack: boolean }>(); // in ints
   private ints: Uint16Array | undefined;
 
-  reserve(key: string, rows: number): number {
+  reserve(key: string, rows: number): void {
     if (this.ints) throw new Error("rows reserved after the first were filled in");
     if (this.parts.has(key)) throw new Error(`rows of ${key} reserved twice`);
-    const start = this.reserved;
-    this.parts.set(key, { start: start * 3, at: start * 3, end: (start + rows) * 3, givenBack: false });
+    const start = this.reserved * 3;
+    this.parts.set(key, { start, at: start, end: start + rows * 3, givenBack: false });
     this.reserved += rows;
-    return start;
   }
 
   has(key: string): boolean {
@@ -220,11 +219,11 @@ class NarrowDays {
     return true;
   }
 
-  /** `key`'s reservation leaves: its rows so far, and how many rows it reserved. */
+  /** `key`'s reservation leaves (after a fill said so): its rows so far, and how many rows it reserved. */
   giveBack(key: string): { filled: Uint16Array; rows: number } {
     const part = this.parts.get(key)!;
     part.givenBack = true;
-    return { filled: (this.ints ?? new Uint16Array(0)).slice(part.start, part.at), rows: (part.end - part.start) / 3 };
+    return { filled: this.ints!.slice(part.start, part.at), rows: (part.end - part.start) / 3 };
   }
 
   /** The rows, each reservation's sorted by day (they may come in any order). */

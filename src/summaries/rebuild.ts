@@ -235,11 +235,15 @@ async function rebuildYear(
   }
   await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
   // The year's rows, pivoted once, then copied into the sets (in key order where there is an index
-  // to grow at its end) and counted; the category level's pivoted from the same month rows.
+  // to grow at its end) and counted; the category level's pivoted from the same rows.
   const counts = sql.raw(YEAR_COUNTS.join(", "));
   const [ips, rows, categoryRows] = [sql.table(WORK.ips), sql.table(WORK.rows), sql.table(WORK.categoryRows)];
-  await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`)}`.execute(trx);
-  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, false)}`.execute(trx);
+  await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`, PACKAGE_LEVEL.lastSeen)}`.execute(
+    trx,
+  );
+  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, CATEGORY_LEVEL.lastSeen)}`.execute(
+    trx,
+  );
   // The year's triples (the largest of the three, ~100 M rows) leave the disk before the sets grow.
   await sql`drop table ${ips}`.execute(trx);
   await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from ${rows}

@@ -21,7 +21,7 @@ export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
  * last days seen (the sets' last_date: summaries/recent.ts). Keys that leave out the package sum
  * the packages' months: the category level's rows.
  */
-export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>, lastDate = true): RawBuilder<unknown> {
+export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>, lastDate: boolean): RawBuilder<unknown> {
   const sums = (column: string, kind: "d" | "f") =>
     sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${TYPE[kind]} as ${kind}${n}`).join(", "));
   return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")} ${lastDate ? sql`, max(last_date) as last_date` : sql``}

@@ -81,10 +81,3 @@ export const withPlantedRows: Fill = async (store) => {
   await upsertPackages(store.db, packages);
   await ingestRows(store, inBatches([...clean, ...planted]));
 };
-
-/** A store's content: the fixture's packages and its clean downloads. */
-export const withCleanRows: Fill = async (store) => {
-  const { packages, clean } = await fixtureData();
-  await upsertPackages(store.db, packages);
-  await ingestRows(store, inBatches(clean));
-};
