@@ -209,16 +209,27 @@ async function lastDaysInYearOfWindow(
 ): Promise<string | null> {
   const [first, last] = [from > isoDate(year, 1, 1) ? from : isoDate(year, 1, 1), to < isoDate(year, 12, 31) ? to : isoDate(year, 12, 31)];
   if (first > last) return null;
-  for (const t of ["recent_year_pairs", "recent_year_seen"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
-  await sql`create temp table recent_year_pairs on commit drop as ${pairs}`.execute(trx);
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from recent_year_pairs`.execute(trx);
-  if (rows[0]!.n === 0) return null;
-  await sql`analyze recent_year_pairs`.execute(trx);
-  await sql`create temp table recent_year_seen on commit drop as
-    select package, category, ip, last_date from (${windowLastDays(first, last, sql`recent_year_pairs`)}) w`.execute(trx);
+  for (const t of [YEAR_PAIRS, "recent_year_seen"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  await sql`create unlogged table ${sql.table(YEAR_PAIRS)} as ${pairs}`.execute(trx);
+  try {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(YEAR_PAIRS)}`.execute(trx);
+    if (rows[0]!.n === 0) return null;
+    await sql`analyze ${sql.table(YEAR_PAIRS)}`.execute(trx);
+    await sql`create temp table recent_year_seen on commit drop as
+      select package, category, ip, last_date from (${windowLastDays(first, last, sql.table(YEAR_PAIRS))}) w`.execute(trx);
+  } finally {
+    await sql`drop table ${sql.table(YEAR_PAIRS)}`.execute(trx);
+  }
   await sql`analyze recent_year_seen`.execute(trx);
   return "recent_year_seen";
 }
+
+/**
+ * The pairs lastDaysInYearOfWindow looks for: an unlogged table, not a temporary one, so that the
+ * server's parallel workers can share the read of the raw rows (a temporary table is its session's
+ * alone). Made and dropped inside the ingest's transaction: a run that fails leaves none behind.
+ */
+const YEAR_PAIRS = "webstats_recent_year_pairs";
 
 /** Each package's downloads of the window, from webstats_daily (every package with one has an IP in the window). */
 async function setRecentDownloads(trx: Kysely<Database>, from: IsoDate, to: IsoDate): Promise<void> {
