@@ -95,6 +95,26 @@ describe("webstats CLI", () => {
     expect(built.stdout).toMatch(/^build: \d+ files/);
   });
 
+  it("a backfill (rows of more than 31 days after ValidThru) says how long storing its rows and its one summarize took; a month's ingest does not", async () => {
+    const cwd = project();
+    writeFileSync(join(cwd, "p.csv"), "package,category,first_version,last_version\naffy,bioc,108,\n");
+    expect((await webstats(["packages", "import", "p.csv"], cwd)).code).toBe(0);
+    const header = "date,c-ip,sc-status,category,package\n";
+    writeFileSync(join(cwd, "two.csv"), header + "2025-01-02,1.1.1.1,200,bioc,affy\n2025-02-20,1.1.1.2,200,bioc,affy\n2025-02-21,1.1.1.2,200,bioc,affy\n");
+    const text = await webstats(["ingest", "--rows", "two.csv", "--quiet"], cwd);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^ingest: 3 download rows for 2025-01-02\.\.2025-02-21 from two\.csv \(replaced 0 earlier rows of those days\) in \d+\.\d s \(rows stored in \d+\.\d s, [\d,]+ rows\/s; then summarized in \d+\.\d s\); ValidThru 2025-02-21\n$/,
+    );
+    writeFileSync(join(cwd, "next.csv"), header + "2025-02-22,1.1.1.1,200,bioc,affy\n2025-04-10,1.1.1.3,200,bioc,affy\n");
+    const json = JSON.parse((await webstats(["ingest", "--rows", "next.csv", "--json"], cwd)).stdout) as { seconds: number; summarizeSeconds: number };
+    expect(json.summarizeSeconds).toBeGreaterThan(0);
+    expect(json.summarizeSeconds).toBeLessThanOrEqual(json.seconds);
+    writeFileSync(join(cwd, "day.csv"), header + "2025-04-11,1.1.1.1,200,bioc,affy\n");
+    const day = await webstats(["ingest", "--rows", "day.csv", "--json"], cwd);
+    expect(JSON.parse(day.stdout)).not.toHaveProperty("summarizeSeconds");
+  });
+
   it("ingests logs with --json and shows the run in status", async () => {
     const cwd = project();
     const data = new URL("./data/cloudfront/", import.meta.url).pathname;

@@ -25,6 +25,8 @@ export interface IngestResult {
   /** Rows of those days stored before, now replaced. */
   readonly replaced: number;
   readonly validThru: IsoDate | null;
+  /** A run that stored its rows first (a backfill): the seconds its one summarize after them took, of the run's. */
+  readonly summarizeSeconds?: number;
 }
 
 export interface IngestOptions {
