@@ -66,6 +66,10 @@ export async function rebuildSummaries(
     });
     return null;
   }
+  // Rows just stored (a backfill's, the legacy ETL's) have neither their pages' hint bits nor
+  // statistics until autovacuum comes by: each year's scans would set the hint bits themselves, and
+  // the planner would size the months from the table as it was. Pages already vacuumed are skipped.
+  await sql`vacuum (analyze) bioc_web_downloads`.execute(db);
   // What was never filled is filled from the start; an interrupted run goes on from where it stopped.
   // Everything again: the IP sets are emptied and loaded without their keys' indexes, which are
   // made once at the end (one sort each instead of a hundred million index insertions).
