@@ -66,7 +66,8 @@ export interface Report {
   readonly phases: readonly PhaseResult[];
   readonly failures: readonly string[];
   readonly sizes: Sizes | null;
-  readonly disk: { readonly databaseBytes: number; readonly peakTempBytes: number };
+  /** databaseBytes: null when the sizes phase was skipped. */
+  readonly disk: { readonly databaseBytes: number | null; readonly peakTempBytes: number };
   readonly totalSeconds: number;
 }
 
@@ -142,7 +143,7 @@ export function printReport(r: Report): void {
   }
   const temp = r.phases.reduce<PhaseResult | null>((a, p) => ((p.serverTempMB ?? 0) > (a?.serverTempMB ?? 0) ? p : a), null);
   console.log(
-    `\ndisk: the generated database ${gb(r.disk.databaseBytes)} (kept, the cache for the next run); temporaries at most ${gb(r.disk.peakTempBytes)} at once (deleted)` +
+    `\ndisk: ${r.disk.databaseBytes === null ? "" : `the generated database ${gb(r.disk.databaseBytes)} (kept, the cache for the next run); `}temporaries at most ${gb(r.disk.peakTempBytes)} at once (deleted)` +
       (temp ? `; the server's temporary files up to ${gb(temp.serverTempMB! * 1e6)} (${temp.phase})` : ""),
   );
   for (const f of r.failures) console.log(`FAILED ${f}`);

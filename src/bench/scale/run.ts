@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       phases: results.phases,
       failures,
       sizes,
-      disk: { databaseBytes: sizes?.databaseBytes ?? 0, peakTempBytes: ctx.peakTempBytes },
+      disk: { databaseBytes: sizes?.databaseBytes ?? null, peakTempBytes: ctx.peakTempBytes },
       totalSeconds: (performance.now() - started) / 1000,
     };
     printReport(report);
