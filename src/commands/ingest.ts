@@ -1,6 +1,7 @@
 import type { GlobalOptions } from "../config.js";
 import type { IsoDate } from "../domain/types.js";
 import { UsageError } from "../errors.js";
+import { backfillStages } from "../ingest/backfill-stages.js";
 import { checkSourceReadable } from "../ingest/flags.js";
 import type { LogReport } from "../ingest/log-rows.js";
 import { resolveRange } from "../ingest/range.js";
@@ -56,21 +57,15 @@ export interface IngestSummary extends IngestResult {
 
 export function describeIngest(s: IngestSummary): string {
   if (s.first === null) return `ingest: ${s.source} had no rows; nothing changed`;
+  const stages = backfillStages(s);
   const log = s.log
     ? ` from ${s.log.files} files, ${s.log.lines.toLocaleString("en-US")} lines (${s.log.badLines} malformed` +
       `${s.log.skippedFiles.length ? `, ${s.log.skippedFiles.length} files skipped: ${s.log.skippedFiles.join("; ")}` : ""})`
     : "";
   return (
     `ingest: ${s.rows.toLocaleString("en-US")} download rows for ${s.first}..${s.last}${log} from ${s.source} ` +
-    `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s${stages(s)}; ValidThru ${s.validThru}`
+    `(replaced ${s.replaced.toLocaleString("en-US")} earlier rows of those days) in ${s.seconds.toFixed(1)} s${stages ? ` (${stages})` : ""}; ValidThru ${s.validThru}`
   );
-}
-
-/** A backfill's two stages: what loading the rows took (the figure to compare with other loaders) and what its summarize did. */
-function stages(s: IngestSummary): string {
-  if (s.summarizeSeconds === undefined) return "";
-  const stored = Math.max(s.seconds - s.summarizeSeconds, 0.001);
-  return ` (rows stored in ${stored.toFixed(1)} s, ${Math.round(s.rows / stored).toLocaleString("en-US")} rows/s; then summarized in ${s.summarizeSeconds.toFixed(1)} s)`;
 }
 
 /** The ingest command's run on an open store (tests, and callers holding one): its flags resolved, then ingestFrom. */

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import pg from "pg";
+import { backfillStages } from "../../ingest/backfill-stages.js";
 import { addDays } from "../../domain/dates.js";
 import type { IsoDate } from "../../domain/types.js";
 import { databaseUrl, MID_DAY } from "./generate.js";
@@ -55,18 +56,8 @@ function parseIngest(m: Measured): { rows: number; replaced: number; lines?: num
     summarizeSeconds?: number;
     log: { files: number; lines: number } | null;
   };
-  // A backfill's rows stored, then summarized: the load's own rate is the one to set against other loaders'.
-  const stored = j.summarizeSeconds === undefined ? null : j.seconds - j.summarizeSeconds;
-  return {
-    rows: j.rows,
-    replaced: j.replaced,
-    ...(j.log ? { lines: j.log.lines, files: j.log.files } : {}),
-    ...(stored !== null
-      ? {
-          stages: `rows stored in ${stored.toFixed(1)} s (${Math.round(j.rows / stored).toLocaleString("en-US")} rows/s), then summarize ${j.summarizeSeconds!.toFixed(1)} s`,
-        }
-      : {}),
-  };
+  const stages = backfillStages(j);
+  return { rows: j.rows, replaced: j.replaced, ...(j.log ? { lines: j.log.lines, files: j.log.files } : {}), ...(stages ? { stages } : {}) };
 }
 
 function parseBuild(m: Measured): { files?: number; note: string } {
