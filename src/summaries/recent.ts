@@ -210,18 +210,19 @@ async function lastDaysInYearOfWindow(
   const [first, last] = [from > isoDate(year, 1, 1) ? from : isoDate(year, 1, 1), to < isoDate(year, 12, 31) ? to : isoDate(year, 12, 31)];
   if (first > last) return null;
   for (const t of [YEAR_PAIRS, "recent_year_seen"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  // No `finally`: a statement that fails aborts the transaction, which takes the table with it
+  // (a drop there would only fail too, and hide the first error).
   await sql`create unlogged table ${sql.table(YEAR_PAIRS)} as ${pairs}`.execute(trx);
-  try {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(YEAR_PAIRS)}`.execute(trx);
-    if (rows[0]!.n === 0) return null;
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(YEAR_PAIRS)}`.execute(trx);
+  const found = rows[0]!.n > 0;
+  if (found) {
     await sql`analyze ${sql.table(YEAR_PAIRS)}`.execute(trx);
     await sql`create temp table recent_year_seen on commit drop as
       select package, category, ip, last_date from (${windowLastDays(first, last, sql.table(YEAR_PAIRS))}) w`.execute(trx);
-  } finally {
-    await sql`drop table ${sql.table(YEAR_PAIRS)}`.execute(trx);
+    await sql`analyze recent_year_seen`.execute(trx);
   }
-  await sql`analyze recent_year_seen`.execute(trx);
-  return "recent_year_seen";
+  await sql`drop table ${sql.table(YEAR_PAIRS)}`.execute(trx);
+  return found ? "recent_year_seen" : null;
 }
 
 /**
