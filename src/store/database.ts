@@ -14,6 +14,7 @@ import { LockHeld } from "../errors.js";
 import { takeLock } from "../nightly/run-lock.js";
 import { migrate } from "./migrate.js";
 import { PGliteDialect } from "./pglite-dialect.js";
+import { makeFolderFromTemplate } from "./pglite-template.js";
 import type { Database } from "./schema.js";
 
 export interface Store {
@@ -197,9 +198,16 @@ async function openPg(url: string, password: Secret | undefined): Promise<Store>
  */
 export const PGLITE_SHARED_BUFFERS = "32MB";
 
-/** PGlite on `dataDir`, with PGLITE_SHARED_BUFFERS: a folder without the setting gets it, and starts again (once). */
+/** What a PGlite folder made by the build's template already has set (pglite-template.ts). */
+export const PGLITE_TEMPLATE_SETTINGS = { shared_buffers: PGLITE_SHARED_BUFFERS } as const;
+
+/**
+ * PGlite on `dataDir`, with PGLITE_SHARED_BUFFERS: a new folder is made from the build's
+ * template where there is one; a folder without the setting gets it, and starts again (once).
+ */
 async function startPglite(dataDir: string): Promise<PGliteType> {
   const { PGlite } = await import("@electric-sql/pglite");
+  makeFolderFromTemplate(dataDir);
   const start = () => PGlite.create(dataDir, { parsers: { [DATE_OID]: parseDate, [INT8_OID]: parseInt8 } });
   const pglite = await start();
   const { rows } = await pglite.query<{ setting: string }>("select current_setting('shared_buffers') as setting");
