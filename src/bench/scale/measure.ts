@@ -27,7 +27,31 @@ export interface Measured {
   readonly peakRssMB: number;
   /** The server's temporary files (sorts, hashes spilled to disk) at most, sampled every second; null if not readable. */
   readonly serverTempMB: number | null;
+  /** The server's WAL written while it ran (pg_current_wal_lsn() before and after: what a replica or the archive receives); null if not readable. */
+  readonly walMB: number | null;
   readonly stdout: string;
+}
+
+/** The WAL the server writes from now until stopped, in MB. */
+async function measureWal(db: string): Promise<{ stop(): Promise<number | null> }> {
+  const query = async (text: string, values: string[] = []) => {
+    const client = new pg.Client({ connectionString: db });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      return String((await client.query(text, values)).rows[0]!.x);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  const start = await query("select pg_current_wal_lsn()::text as x").catch(() => null);
+  return {
+    async stop() {
+      if (start === null) return null;
+      const bytes = await query("select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn) as x", [start]).catch(() => null);
+      return bytes === null ? null : Number(bytes) / 1e6;
+    },
+  };
 }
 
 /** Samples pg_ls_tmpdir() (superusers and pg_monitor members may read it) until stopped. */
@@ -67,6 +91,7 @@ export async function runCli(db: string, args: readonly string[], env: NodeJS.Pr
     ? [GNU_TIME, ["-f", "%e %M", "-o", report, process.execPath, BIN, ...cli]]
     : [process.execPath, [WRAPPER, report, BIN, ...cli]];
   const temp = sampleServerTemp(db);
+  const wal = await measureWal(db);
   const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"], env, timeout: PHASE_TIMEOUT_MS, killSignal: "SIGKILL" });
   let stdout = "";
   child.stdout!.setEncoding("utf8").on("data", (s: string) => {
@@ -75,10 +100,11 @@ export async function runCli(db: string, args: readonly string[], env: NodeJS.Pr
   });
   const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
   const serverTempMB = await temp.stop();
+  const walMB = await wal.stop();
   try {
     if (code !== 0) throw new Error(`webstats ${args.join(" ")}: ${signal ? `killed by ${signal}` : `exit ${code}`}`);
     const [seconds, kb] = readFileSync(report, "utf8").trim().split("\n").pop()!.trim().split(/\s+/).map(Number);
-    return { seconds: seconds!, peakRssMB: kb! / 1024, serverTempMB, stdout };
+    return { seconds: seconds!, peakRssMB: kb! / 1024, serverTempMB, walMB, stdout };
   } finally {
     rmSync(report, { force: true });
   }

@@ -32,7 +32,12 @@ export interface Context {
   peakTempBytes: number;
 }
 
-const measured = (m: Measured) => ({ seconds: m.seconds, peakRssMB: m.peakRssMB, ...(m.serverTempMB !== null ? { serverTempMB: m.serverTempMB } : {}) });
+const measured = (m: Measured) => ({
+  seconds: m.seconds,
+  peakRssMB: m.peakRssMB,
+  ...(m.serverTempMB !== null ? { serverTempMB: m.serverTempMB } : {}),
+  ...(m.walMB !== null ? { walMB: m.walMB } : {}),
+});
 const n = (x: string) => Number(x.replace(/,/g, ""));
 const select = `select date, "c-ip", "sc-status", category, package from bioc_web_downloads`;
 

@@ -16,6 +16,8 @@ export interface PhaseResult {
   readonly peakRssMB?: number;
   /** The PostgreSQL server's temporary files at most during the phase. */
   readonly serverTempMB?: number;
+  /** The server's WAL written during the phase. */
+  readonly walMB?: number;
   readonly rows?: number;
   readonly lines?: number;
   readonly files?: number;
@@ -32,7 +34,7 @@ export class Results {
     this.phases.push(r);
     const rate = r.rows !== undefined && r.seconds > 0 ? `, ${fmt(r.rows / r.seconds)} rows/s` : "";
     console.log(
-      `  ${r.group} | ${r.phase}: ${fmt(r.seconds, 1)} s${r.peakRssMB ? `, peak RSS ${fmt(r.peakRssMB)} MB` : ""}${r.serverTempMB ? `, server temp files ${fmt(r.serverTempMB)} MB` : ""}${r.rows !== undefined ? `, ${fmt(r.rows)} rows` : ""}${rate}${r.note ? ` (${r.note})` : ""}`,
+      `  ${r.group} | ${r.phase}: ${fmt(r.seconds, 1)} s${r.peakRssMB ? `, peak RSS ${fmt(r.peakRssMB)} MB` : ""}${r.serverTempMB ? `, server temp files ${fmt(r.serverTempMB)} MB` : ""}${r.walMB !== undefined ? `, WAL ${fmt(r.walMB)} MB` : ""}${r.rows !== undefined ? `, ${fmt(r.rows)} rows` : ""}${rate}${r.note ? ` (${r.note})` : ""}`,
     );
   }
 }
@@ -77,12 +79,15 @@ export function printReport(r: Report): void {
   console.log(
     `\n== webstats bench:scale, ${r.parameters.from}..${r.parameters.to}, --per-day ${fmt(r.parameters.perDay)} (${r.parameters.database}; ${r.parameters.machine}) ==`,
   );
-  console.log(`wall time and peak RSS of each webstats process: ${r.parameters.measuredBy}; server temp: pg_ls_tmpdir() sampled every second\n`);
+  console.log(
+    `wall time and peak RSS of each webstats process: ${r.parameters.measuredBy}; server temp: pg_ls_tmpdir() sampled every second; WAL: pg_current_wal_lsn() before and after, the whole server's\n`,
+  );
   const rows: string[][] = [
     [
       "1. generation",
       `insert … select, ${g.jobs} connections${r.cached ? " (cached from an earlier run)" : ""}`,
       fmt(g.insertSeconds, 1),
+      "",
       "",
       "",
       fmt(g.rows),
@@ -96,13 +101,16 @@ export function printReport(r: Report): void {
       fmt(p.seconds, 1),
       p.peakRssMB ? fmt(p.peakRssMB) : "",
       p.serverTempMB !== undefined ? fmt(p.serverTempMB) : "",
+      p.walMB !== undefined ? fmt(p.walMB) : "",
       p.rows !== undefined ? fmt(p.rows) : "",
       p.rows !== undefined && p.seconds > 0 ? fmt(p.rows / p.seconds) : "",
       p.lines !== undefined && p.seconds > 0 ? fmt(p.lines / p.seconds) : "",
       [p.files !== undefined ? `${fmt(p.files)} files` : "", p.note ?? ""].filter(Boolean).join("; "),
     ]),
   ];
-  console.log(table(["group", "phase", "seconds", "peak RSS MB", "server temp MB", "rows", "rows/s", "lines/s", "notes"], rows, new Set([2, 3, 4, 5, 6, 7])));
+  console.log(
+    table(["group", "phase", "seconds", "peak RSS MB", "server temp MB", "WAL MB", "rows", "rows/s", "lines/s", "notes"], rows, new Set([2, 3, 4, 5, 6, 7, 8])),
+  );
 
   console.log(`\nshape of ${s.year} (measured with SQL; the calibration's aim in brackets):`);
   console.log(
