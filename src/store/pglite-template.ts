@@ -25,19 +25,18 @@ export const pgliteTemplateFile = (version = pgliteVersion()): string => join(DI
 
 /**
  * Makes `dataDir` from the tarball for the installed PGlite when the folder is new (missing or
- * empty) and there is one; false otherwise. The files go to a sibling folder first, renamed to
- * `dataDir` once complete, so that a run killed on the way leaves no half-made data folder.
+ * empty) and there is one; otherwise leaves it to PGlite. The files go to a sibling folder first,
+ * renamed to `dataDir` once complete, so that a run killed on the way leaves no half-made folder.
  */
-export function makeFolderFromTemplate(dataDir: string): boolean {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return false;
+export function makeFolderFromTemplate(dataDir: string): void {
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) return;
   const file = pgliteTemplateFile();
-  if (!existsSync(file)) return false;
+  if (!existsSync(file)) return;
   const partial = `${dataDir}.webstats-template-partial`;
   rmSync(partial, { recursive: true, force: true });
   extractTar(gunzipSync(readFileSync(file)), partial, file);
   if (existsSync(dataDir)) rmdirSync(dataDir);
   renameSync(partial, dataDir);
-  return true;
 }
 
 /**
