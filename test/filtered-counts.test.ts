@@ -73,7 +73,8 @@ for (const backend of BACKENDS) {
         const day = (ip: string, pkgs: number) => Array.from({ length: pkgs }, (_, i) => row("2025-03-04", ip, 200, "bioc", i ? `Unlisted${i}` : "affy"));
         await ingestRows(store, inBatches([...day("10.0.0.1", 1), ...day("10.0.0.1", 1), ...day("66.249.66.1", K + 1)]));
         // As the migration finds such a database: the new columns at their defaults, nothing counted.
-        await sql.raw(`update webstats_year_ips set ${Array.from({ length: 12 }, (_, i) => `f${i + 1} = 0`).join(", ")}`).execute(store.db);
+        await sql`update webstats_month_ips set filtered_days = 0`.execute(store.db);
+        await sql`update webstats_year_pairs set filtered = false`.execute(store.db);
         await sql`delete from webstats_filtered_stats`.execute(store.db);
         // 007's columns are there (its tables since made anew by 011): what it does to such a database is its last statement.
         const m007 = readFileSync(new URL("../sql/007_filtered_counts.sql", import.meta.url), "utf8");

@@ -62,7 +62,7 @@ describe("the store on PGlite", () => {
       const store = await openStore({ dataDir });
       try {
         const { rows } = await sql<{ id: string; buffers: string; migrated: number }>`select (select system_identifier::text from pg_control_system()) as id,
-          current_setting('shared_buffers') as buffers, (select count(*)::int from information_schema.tables where table_name = 'webstats_year_ips') as migrated`.execute(
+          current_setting('shared_buffers') as buffers, (select count(*)::int from information_schema.tables where table_name = 'webstats_year_pairs') as migrated`.execute(
           store.db,
         );
         return rows[0]!;

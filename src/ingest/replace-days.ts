@@ -98,7 +98,7 @@ export async function ingestRows(store: Store, rows: RowBatches | StagedTable, o
     const { deleted } = await replaceDays(trx, first, last);
     const validThru = before && before > last ? before : last;
     // A deferred run's window is made by its summarize.
-    if (options.recentLater && !options.summarizeAfter) await leaveRecentBehind(trx, deleted > 0);
+    if (options.recentLater && !options.summarizeAfter) await leaveRecentBehind(trx);
     else if (!options.summarizeAfter) await moveRecentWindow(trx, [first, last], before, validThru);
     await setValidThru(trx, validThru);
     const result = { rows: staged.rows, first, last, replaced: deleted, validThru };

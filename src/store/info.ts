@@ -5,7 +5,7 @@ import type { IsoDate } from "../domain/types.js";
 import type { Database } from "./schema.js";
 
 /** `ValidThru` is the legacy server's; the others are webstats' own. */
-export type InfoKey = "ValidThru" | "SummaryTables" | "RecentThru" | "SummarizeFrom" | "SummarizeWhole" | "CrawlerPackages" | "LastDaysStale";
+export type InfoKey = "ValidThru" | "SummaryTables" | "RecentThru" | "SummarizeFrom" | "SummarizeWhole" | "CrawlerPackages";
 
 export async function getInfo(db: Kysely<Database>, key: InfoKey): Promise<string | null> {
   const row = await db.selectFrom("webstats_info").select("value").where("key", "=", key).executeTakeFirst();

@@ -26,8 +26,7 @@ export async function applyDayChanges(trx: Kysely<Database>, staged: string, fir
   await applyDownloadDeltas(
     trx,
     sql`select extract(year from date)::smallint as year, package, category, ip,
-      extract(month from date)::smallint as month, sum(downloads)::int as delta, sum(kept)::int as filtered_delta,
-      max(date) filter (where downloads > 0) as last_date
+      extract(month from date)::smallint as month, sum(downloads)::int as delta, sum(kept)::int as filtered_delta
     from (select date, package, category, ip, downloads, kept from new_day_ips
           union all select date, package, category, ip, -downloads, -kept from old_day_ips) d
     group by 1, 2, 3, 4, 5 having sum(downloads) <> 0 or sum(kept) <> 0`,

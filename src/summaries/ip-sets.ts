@@ -1,19 +1,24 @@
 // stats and categorystats kept exact by deltas. A change of downloads is a table of
-// (year, KEYS…, ip, month, delta) rows; applied to the IP sets (one row per year and KEYS…, ip,
-// with each month's downloads: sql/011_year_ips.sql), it tells for each row whether the IP
-// appears in or leaves that month, and, from how many months of that year hold the IP after,
-// whether it appears in or leaves the year. Those flips are the change of the distinct IP counts;
-// the deltas' sums the change of downloads. So a day costs what the day holds, whatever the
-// month, year or table hold, and the counts stay exactly those of the legacy views (v_stats,
+// (year, KEYS…, ip, month, delta, filtered_delta) rows. Applied to the month's IP sets (one row
+// per year, month, KEYS…, ip: its downloads and filtered days; sql/013), it tells for each row
+// whether the IP appears in or leaves that month. A row that appears in its month is inserted into
+// the year's pairs (a key per year, KEYS…, ip, with whether any of its days was filtered), which
+// says whether it appears in the year; one that leaves its month looks up its year's other months,
+// and leaves the year's pairs when none holds it. Those flips are the change of the distinct IP
+// counts, the deltas' sums the change of downloads. So a night writes only its month's rows, and
+// the year's pairs only for the pairs new to the month: a day costs what the day holds, whatever
+// the month, year or table hold, and the counts stay exactly those of the legacy views (v_stats,
 // v_categorystats), which count distinct IPs per period. The counts without crawlers and repeats
-// ride along: each row also has a `filtered_delta` of its filtered days (f1..f12), whose flips
-// and sums are counted the same way into the filtered summary tables.
+// ride along: each row also has a `filtered_delta` of its filtered days, whose flips and sums are
+// counted the same way into the filtered summary tables.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../store/schema.js";
 
 export interface Level {
-  /** The IP sets: (year, KEYS…, ip) → downloads d1..d12 and filtered days f1..f12 of each month. */
-  readonly sets: "webstats_year_ips" | "webstats_category_year_ips";
+  /** The month's IP sets: (year, month, KEYS…, ip) → downloads and filtered days. */
+  readonly months: "webstats_month_ips" | "webstats_category_month_ips";
+  /** The year's pairs: (year, KEYS…, ip) → filtered (a filtered day that year), a row while a month holds the pair. */
+  readonly pairs: "webstats_year_pairs" | "webstats_category_year_pairs";
   readonly keys: readonly ("package" | "category")[];
   /** The legacy summary table the flips are counted into. */
   readonly summary: "stats" | "categorystats";
@@ -21,29 +26,27 @@ export interface Level {
   readonly filtered: "webstats_filtered_stats" | "webstats_filtered_categorystats";
   /** True: only keys in `packages` reach the summary (package level: every key has sets). */
   readonly knownOnly: boolean;
-  /** True: the sets keep each row's last day seen (the deltas have a `last_date`; summaries/recent.ts). */
-  readonly lastSeen: boolean;
 }
 
 export const PACKAGE_LEVEL: Level = {
-  sets: "webstats_year_ips",
+  months: "webstats_month_ips",
+  pairs: "webstats_year_pairs",
   keys: ["package", "category"],
   summary: "stats",
   filtered: "webstats_filtered_stats",
   knownOnly: true,
-  lastSeen: true,
 };
 export const CATEGORY_LEVEL: Level = {
-  sets: "webstats_category_year_ips",
+  months: "webstats_category_month_ips",
+  pairs: "webstats_category_year_pairs",
   keys: ["category"],
   summary: "categorystats",
   filtered: "webstats_filtered_categorystats",
   knownOnly: false,
-  lastSeen: false,
 };
 
 /** The temporary table applyIpDeltas leaves: the level's changed rows, a row per month changed. */
-export const flipsOf = (level: Level): string => `${level.sets}_flips`;
+export const flipsOf = (level: Level): string => `${level.months}_flips`;
 
 export const MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 
@@ -53,77 +56,107 @@ export const matches = (a: string, b: string, names: readonly string[]) => sql.r
 const KNOWN = sql.raw("join packages p on p.package = f.package and p.category = f.category");
 /** +1: the row appears (its count goes from 0 to more); -1: it leaves; 0: neither. */
 const flip = (before: string, delta: string) => sql.raw(`((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int)`);
-/** How many months of a set row (alias `m`) hold downloads (`d`) or filtered days (`f`). */
-const monthsHeld = (kind: "d" | "f") => sql.raw(MONTHS.map((n) => `(m.${kind}${n} > 0)::int`).join(" + "));
 
-/** A level's set rows as (year, KEYS…, ip, month, downloads, filtered_days), one per month that holds downloads; `where` on the sets' alias `y`. */
+/** A level's month rows as (year, KEYS…, ip, month, downloads, filtered_days); `where` on their alias `y`. */
 export function setMonths(level: Level, where: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
-  const months = sql.raw(MONTHS.map((n) => `(${n}, y.d${n}, y.f${n})`).join(", "));
-  return sql`select y.year, ${ids([...level.keys, "ip"], "y.")}, m.month::smallint as month, m.downloads, m.filtered_days
-    from ${sql.table(level.sets)} y cross join lateral (values ${months}) m(month, downloads, filtered_days)
-    where m.downloads > 0 and ${where}`;
+  return sql`select y.year, ${ids([...level.keys, "ip"], "y.")}, y.month, y.downloads, y.filtered_days from ${sql.table(level.months)} y where ${where}`;
 }
 
 /**
  * Applies `delta` (a table or subquery with year, KEYS…, ip, month, delta, filtered_delta; one
  * row per key+ip+month, not both zero) to the level's IP sets and summaries. Returns the name of a
- * temporary table of the flips (the rows with their downloads before), for the next level to read.
+ * temporary table of the flips (the rows with their counts before), for the next level to read.
  */
 export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: RawBuilder<unknown>): Promise<string> {
   const flips = flipsOf(level);
   const set = [...level.keys, "ip"];
   for (const t of ["ip_deltas", flips]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
   await sql`create temp table ip_deltas on commit drop as ${delta}`.execute(trx);
-  // With the last day seen: the row's before and after this change (previous_last_date, last_date).
-  const seen = level.lastSeen ? { columns: sql`, last_date`, values: sql`, last_date`, returned: sql`, m.previous_last_date, m.last_date` } : null;
+  await sql`analyze ip_deltas`.execute(trx);
   await sql`create temp table ${sql.table(flips)} on commit drop as
-    select year, ${ids(set)}, month, delta, 0 as before, filtered_delta, 0 as filtered_before, 0 as months_after, 0 as filtered_months_after
-      ${seen ? sql`, last_date as previous_last_date, last_date` : sql``}
+    select year, ${ids(set)}, month, delta, 0 as before, filtered_delta, 0 as filtered_before, 0 as year_flip, 0 as filtered_year_flip
     from ip_deltas limit 0`.execute(trx);
   const { rows } = await sql<{ month: number }>`select distinct month from ip_deltas order by 1`.execute(trx);
-  // A month at a time (a nightly has one): each key's row changes once per statement.
+  // A month at a time (a night has one): each step sees the year's pairs as the months before left them.
   for (const { month } of rows) {
     if (!MONTHS.includes(month as (typeof MONTHS)[number])) throw new Error(`no month ${month}`);
-    const [d, f] = [sql.raw(`d${month}`), sql.raw(`f${month}`)];
-    await sql`with up as (insert into ${sql.table(level.sets)} as m (year, ${ids(set)}, ${d}, ${f}, last_delta, last_filtered_delta ${seen?.columns ?? sql``})
-        select year, ${ids(set)}, delta, filtered_delta, delta, filtered_delta ${seen?.values ?? sql``} from ip_deltas where month = ${month} order by year, ${ids(set)}
-        on conflict (year, ${ids(set)}) do update set ${d} = m.${d} + excluded.${d}, ${f} = m.${f} + excluded.${f},
-          last_delta = excluded.${d}, last_filtered_delta = excluded.${f}
-          ${seen ? sql`, previous_last_date = m.last_date, last_date = greatest(m.last_date, excluded.last_date)` : sql``}
-        returning m.year, ${ids(set, "m.")}, m.${d} - m.last_delta as before, m.last_delta, m.${f} - m.last_filtered_delta as filtered_before,
-          m.last_filtered_delta, ${monthsHeld("d")} as months_after, ${monthsHeld("f")} as filtered_months_after ${seen?.returned ?? sql``})
-      insert into ${sql.table(flips)} select year, ${ids(set)}, ${month}, last_delta, before, last_filtered_delta, filtered_before, months_after, filtered_months_after
-        ${seen ? sql`, previous_last_date, last_date` : sql``}
-      from up`.execute(trx);
+    await applyMonth(trx, level, month);
+    await sql`insert into ${sql.table(flips)} select * from ip_step`.execute(trx);
   }
   await sql`analyze ${sql.table(flips)}`.execute(trx);
-  // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
-  const empty = sql.raw(MONTHS.map((n) => `m.d${n} = 0`).join(" and "));
-  await sql`delete from ${sql.table(level.sets)} m using ${sql.table(flips)} f
-    where f.months_after = 0 and ${matches("m", "f", ["year", ...set])} and ${empty}`.execute(trx);
   await addFlips(trx, level, flips);
   return flips;
 }
 
 /**
+ * One month of ip_deltas applied: its flips (the month's and the year's) in the temporary table
+ * ip_step, a table of the month's rows alone, so that a run of many months reads each once. The
+ * statements for pairs that leave a month, or whose filtered days appear in one they were already
+ * in, run only when there are such pairs: never on a night of new days.
+ */
+async function applyMonth(trx: Kysely<Database>, level: Level, month: number): Promise<void> {
+  const set = [...level.keys, "ip"];
+  const key = ["year", ...set];
+  const [months, pairs] = [sql.table(level.months), sql.table(level.pairs)];
+  for (const t of ["ip_step", "ip_leaving"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
+  await sql`create temp table ip_step on commit drop as
+    with up as (insert into ${months} as m (year, month, ${ids(set)}, downloads, filtered_days)
+      select year, month, ${ids(set)}, delta, filtered_delta from ip_deltas where month = ${month} order by year, ${ids(set)}
+      on conflict (year, month, ${ids(set)}) do update set downloads = m.downloads + excluded.downloads, filtered_days = m.filtered_days + excluded.filtered_days
+      returning m.year, ${ids(set, "m.")}, m.downloads, m.filtered_days)
+    select d.year, ${ids(set, "d.")}, d.month, d.delta, u.downloads - d.delta as before, d.filtered_delta, u.filtered_days - d.filtered_delta as filtered_before,
+      0 as year_flip, 0 as filtered_year_flip
+    from up u join ip_deltas d on d.month = ${month} and ${matches("d", "u", key)}`.execute(trx);
+  await sql`analyze ip_step`.execute(trx);
+  const entering = sql`f.before + f.delta > 0 and (f.before = 0 or (f.filtered_before = 0 and f.filtered_delta > 0))`;
+  const leaving = sql`f.filtered_before + f.filtered_delta = 0 and (f.before > 0 and f.before + f.delta = 0 or f.filtered_before > 0)`;
+  const { rows } = await sql<{ entering: number; leaving: number }>`select (count(*) filter (where ${entering}))::int as entering,
+    (count(*) filter (where ${leaving}))::int as leaving from ip_step f`.execute(trx);
+  const counts = rows[0]!;
+
+  if (counts.entering > 0) {
+    // Appears in the month (or its filtered days do): new to the year unless its key is there.
+    await sql`with up as (insert into ${pairs} as p (year, ${ids(set)}, filtered)
+        select year, ${ids(set)}, filtered_before + filtered_delta > 0 from ip_step f where ${entering} order by year, ${ids(set)}
+        on conflict (year, ${ids(set)}) do update set filtered = true where excluded.filtered and not p.filtered
+        returning p.year, ${ids(set, "p.")}, (p.xmax = 0) as inserted, p.filtered)
+      update ip_step f set year_flip = u.inserted::int, filtered_year_flip = u.filtered::int from up u where ${matches("f", "u", key)}`.execute(trx);
+  }
+  if (counts.leaving > 0) {
+    // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
+    await sql`delete from ${months} m using ip_step f where f.before + f.delta = 0 and m.month = ${month} and ${matches("m", "f", key)}`.execute(trx);
+    // Leaves the month (or its filtered days do): the year's other months say whether it leaves the year.
+    const others = sql.raw(`array[${MONTHS.filter((m) => m !== month).join(", ")}]::smallint[]`);
+    const other = (count: string) =>
+      sql`exists (select 1 from ${months} o where o.year = f.year and o.month = any(${others}) and ${matches("o", "f", set)} and o.${sql.raw(count)} > 0)`;
+    await sql`create temp table ip_leaving on commit drop as
+      select f.year, ${ids(set, "f.")}, f.before + f.delta = 0 as emptied, ${other("downloads")} as held, ${other("filtered_days")} as filtered_held
+      from ip_step f where ${leaving}`.execute(trx);
+    await sql`with gone as (delete from ${pairs} p using ip_leaving l where l.emptied and not l.held and ${matches("p", "l", key)}
+        returning p.year, ${ids(set, "p.")}, p.filtered)
+      update ip_step f set year_flip = -1, filtered_year_flip = -(g.filtered::int) from gone g where ${matches("f", "g", key)}`.execute(trx);
+    await sql`with unflagged as (update ${pairs} p set filtered = false from ip_leaving l
+        where (l.held or not l.emptied) and not l.filtered_held and p.filtered and ${matches("p", "l", key)} returning p.year, ${ids(set, "p.")})
+      update ip_step f set filtered_year_flip = -1 from unflagged u where ${matches("f", "u", key)}`.execute(trx);
+  }
+}
+
+/**
  * The flips and sums of both kinds of count added to the level's summary and filtered summary:
- * per key, a month's row and its year's (date Dec 31). An IP appears in or leaves the year when
- * the year's months holding it go from 0 to more or back (months before = after - the month's flip).
+ * per key, a month's row and its year's (date Dec 31), from the month and year flips.
  */
 async function addFlips(trx: Kysely<Database>, level: Level, flips: string): Promise<void> {
   const keys = ids(level.keys, "f.");
   const known = level.knownOnly ? KNOWN : sql``;
-  const yearFlip = (after: string, before: string, delta: string) =>
-    sql.raw(`((f.${after} > 0)::int - (f.${after} - ((f.${before} + f.${delta} > 0)::int - (f.${before} > 0)::int) > 0)::int)`);
-  const sums = `${level.sets}_sums`;
+  const sums = `${level.months}_sums`;
   await sql`drop table if exists ${sql.table(sums)}`.execute(trx);
   await sql`create temp table ${sql.table(sums)} on commit drop as
     select ${keys}, case when grouping(f.month) = 0 then make_date(f.year, f.month, 1) else make_date(f.year, 12, 31) end as date,
       grouping(f.month) = 0 as is_monthly,
-      case when grouping(f.month) = 0 then sum(${flip("before", "delta")}) else sum(${yearFlip("months_after", "before", "delta")}) end as ips,
+      case when grouping(f.month) = 0 then sum(${flip("before", "delta")}) else sum(f.year_flip) end as ips,
       sum(f.delta) as downloads,
       case when grouping(f.month) = 0 then sum(${flip("filtered_before", "filtered_delta")})
-        else sum(${yearFlip("filtered_months_after", "filtered_before", "filtered_delta")}) end as filtered_ips,
+        else sum(f.filtered_year_flip) end as filtered_ips,
       sum(f.filtered_delta) as filtered_downloads
     from ${sql.table(flips)} f ${known} group by grouping sets ((${keys}, f.year, f.month), (${keys}, f.year))`.execute(trx);
 

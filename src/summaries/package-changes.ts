@@ -8,7 +8,7 @@ import type { Store } from "../store/database.js";
 import { getInfo } from "../store/info.js";
 import type { Database } from "../store/schema.js";
 import { followPackagesInCategoryDays } from "./category-daily.js";
-import { applyIpDeltas, CATEGORY_LEVEL, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
+import { applyIpDeltas, CATEGORY_LEVEL, MONTHS, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
 
 export interface PackageChanges {
   readonly added: number;
@@ -48,7 +48,7 @@ export async function followPackagesTable(trx: Kysely<Database>): Promise<Packag
   const years = await setYears(trx);
   const theirSets = sql`select s.*, c.sign from package_changes c cross join lateral (${setMonths(
     PACKAGE_LEVEL,
-    sql`y.year = any(${years}) and y.package = c.package and y.category = c.category`,
+    sql`y.year = any(${years}) and y.month = any(${[...MONTHS]}) and y.package = c.package and y.category = c.category`,
   )}) s`;
   // The category level gains or loses their IPs, with the flips that makes.
   await applyIpDeltas(

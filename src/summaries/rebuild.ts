@@ -3,7 +3,7 @@
 // This fills webstats' tables on a database that has only the legacy ones, and takes in rows
 // that something else (the legacy ETL) loaded into bioc_web_downloads.
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { dateParts, isoDate, lastThirtyDays, monthStart } from "../domain/dates.js";
+import { dateParts, isoDate, monthStart } from "../domain/dates.js";
 import type { IsoDate } from "../domain/types.js";
 import type { Store } from "../store/database.js";
 import { getInfo, getValidThru, setInfo } from "../store/info.js";
@@ -13,7 +13,7 @@ import { refreshDailyMonths } from "./daily-months.js";
 import { countedDayIps, getCrawlerPackages } from "./crawlers.js";
 import { followPackagesTable, markSummarized } from "./package-changes.js";
 import { CATEGORY_LEVEL, PACKAGE_LEVEL, setMonths } from "./ip-sets.js";
-import { pivotMonths, replaceYearCounts, YEAR_COUNTS } from "./year-rows.js";
+import { insertSets, pivotMonths, replaceYearCounts } from "./year-rows.js";
 import { rebuildRecent } from "./recent.js";
 
 export interface RebuildResult {
@@ -57,7 +57,7 @@ export async function rebuildSummaries(
   const pending = state === "rebuilding" ? ((await getInfo(db, "SummarizeFrom")) as IsoDate | null) : null;
   if (!span) {
     await store.writeTransaction(async (trx) => {
-      for (const t of [...SUMMARY_TABLES, "webstats_recent_days", "webstats_recent"] as const) {
+      for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"] as const) {
         await sql`delete from ${sql.table(t)}`.execute(trx);
       }
       await markSummarized(trx);
@@ -107,11 +107,10 @@ export async function rebuildSummaries(
     }
     onProgress("summarize: the last 30 days");
     const validThru = await getValidThru(trx);
-    // The months from `from` on were made from the raw rows, each set row's last day the last of them.
-    if (validThru) await rebuildRecent(trx, validThru, lastThirtyDays(validThru).from >= from && span.last <= validThru);
+    if (validThru) await rebuildRecent(trx, validThru);
     // Fresh statistics for the planner: the next ingest's lookups must go by the keys' indexes,
     // not wait for autovacuum to find out how large the tables became.
-    for (const t of [...SUMMARY_TABLES, "webstats_recent_days", "webstats_recent"]) {
+    for (const t of [...SUMMARY_TABLES, "webstats_recent_ips", "webstats_recent"]) {
       await sql`analyze ${sql.table(t)}`.execute(trx);
     }
     await markSummarized(trx);
@@ -165,8 +164,10 @@ export async function deferSummaries(trx: Kysely<Database>, first: IsoDate): Pro
 
 /** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
 const SUMMARY_TABLES = [
-  "webstats_year_ips",
-  "webstats_category_year_ips",
+  "webstats_month_ips",
+  "webstats_category_month_ips",
+  "webstats_year_pairs",
+  "webstats_category_year_pairs",
   "webstats_daily",
   "webstats_category_daily",
   "webstats_daily_months",
@@ -177,10 +178,12 @@ const SUMMARY_TABLES = [
   "webstats_filtered_categorystats",
 ] as const;
 
-/** The IP sets and their keys, as sql/011_year_ips.sql makes them. */
+/** The IP sets and their keys, as sql/013_month_keyed_ip_sets.sql makes them. */
 const SETS = [
-  { table: "webstats_year_ips", key: "year, package, category, ip" },
-  { table: "webstats_category_year_ips", key: "year, category, ip" },
+  { table: "webstats_month_ips", key: "year, month, package, category, ip" },
+  { table: "webstats_category_month_ips", key: "year, month, category, ip" },
+  { table: "webstats_year_pairs", key: "year, package, category, ip" },
+  { table: "webstats_category_year_pairs", key: "year, category, ip" },
 ] as const;
 
 /**
@@ -209,12 +212,12 @@ async function rebuildYear(
     trx,
     WORK.ips,
     sql`year smallint, package varchar(64) collate "C", category varchar(16) collate "C",
-    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean, last_date date`,
+    ip varchar(40) collate "C", month smallint, downloads integer, filtered_days integer, known boolean`,
   );
   if (!whole) {
     // The year's sets are written again whole: their months before firstMonth join the rebuilt ones.
-    await sql`insert into ${sql.table(WORK.ips)} select s.*, p.package is not null, null
-      from (${setMonths(PACKAGE_LEVEL, sql`y.year = ${year} and m.month < ${firstMonth}`)}) s
+    await sql`insert into ${sql.table(WORK.ips)} select s.*, p.package is not null
+      from (${setMonths(PACKAGE_LEVEL, sql`y.year = ${year} and y.month < ${firstMonth}`)}) s
       left join packages p on p.package = s.package and p.category = s.category`.execute(trx);
     for (const t of SETS) await sql`delete from ${sql.table(t.table)} where year = ${year}`.execute(trx);
     await sql`delete from webstats_daily where date >= ${start} and date < ${end}`.execute(trx);
@@ -229,8 +232,8 @@ async function rebuildYear(
       ${countedDayIps(sql`(select * from bioc_web_downloads where date >= ${a} and date < ${b})`, k)}`.execute(trx);
     // Its statistics: without them the planner expects a few hundred rows and sorts where it should hash.
     await sql`analyze month_day_ips`.execute(trx);
-    await sql`insert into ${sql.table(WORK.ips)} (year, package, category, ip, month, downloads, filtered_days, known, last_date)
-      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, d.downloads, d.kept, d.known, d.date from month_day_ips d`.execute(trx);
+    await sql`insert into ${sql.table(WORK.ips)} (year, package, category, ip, month, downloads, filtered_days, known)
+      select ${year}::smallint, d.package, d.category, d.ip, ${month}::smallint, d.downloads, d.kept, d.known from month_day_ips d`.execute(trx);
     // Distinct IPs as groups of groups: a hash aggregate, where count(distinct) would sort every day's rows.
     await sql`insert into webstats_daily (date, package, category, downloads, ips, filtered_ips)
       select date, package, category, sum(downloads), count(*), sum(kept) from month_day_ips group by 1, 2, 3`.execute(trx);
@@ -240,20 +243,13 @@ async function rebuildYear(
   await refreshDailyMonths(trx, start, isoDate(year, 12, 31)); // as webstats_daily was deleted: through the year's end
   // The year's rows, pivoted once, then copied into the sets (in key order where there is an index
   // to grow at its end) and counted; the category level's pivoted from the same rows.
-  const counts = sql.raw(YEAR_COUNTS.join(", "));
   const [ips, rows, categoryRows] = [sql.table(WORK.ips), sql.table(WORK.rows), sql.table(WORK.categoryRows)];
-  await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`, PACKAGE_LEVEL.lastSeen)}`.execute(
-    trx,
-  );
-  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`, CATEGORY_LEVEL.lastSeen)}`.execute(
-    trx,
-  );
+  await sql`create unlogged table ${rows} as ${pivotMonths(["year", "package", "category", "ip", "known"], sql`select * from ${ips}`)}`.execute(trx);
+  await sql`create unlogged table ${categoryRows} as ${pivotMonths(["year", "category", "ip"], sql`select * from ${ips} where known`)}`.execute(trx);
   // The year's triples (the largest of the three, ~100 M rows) leave the disk before the sets grow.
   await sql`drop table ${ips}`.execute(trx);
-  await sql`insert into webstats_year_ips (year, package, category, ip, ${counts}, last_date) select year, package, category, ip, ${counts}, last_date from ${rows}
-    ${whole ? sql`` : sql`order by year, package, category, ip`}`.execute(trx);
-  await sql`insert into webstats_category_year_ips (year, category, ip, ${counts}) select * from ${categoryRows}
-    ${whole ? sql`` : sql`order by year, category, ip`}`.execute(trx);
+  await insertSets(trx, PACKAGE_LEVEL, WORK.rows, !whole);
+  await insertSets(trx, CATEGORY_LEVEL, WORK.categoryRows, !whole);
 
   // stats and categorystats (and their filtered counts): the months rebuilt, and the whole year's row.
   await replaceYearCounts(trx, PACKAGE_LEVEL, year, firstMonth, sql`select * from ${rows} where known`);
@@ -271,8 +267,8 @@ async function rebuildYear(
 const WORK = {
   /**
    * The year's rows to pivot, split by a hash of the IP: (year, package, category, ip, month,
-   * downloads, filtered_days, known, last_date), the months' (day, package, IP) triples as they
-   * are (a day's downloads, kept 0 or 1, the day) and, when the year is made from a month on, its
+   * downloads, filtered_days, known), the months' (day, package, IP) triples as they
+   * are (a day's downloads, kept 0 or 1) and, when the year is made from a month on, its
    * earlier months' set rows. The pivot groups them all at once, in parallel, where grouping each
    * month first, into an `insert`, took 109.3 s of a production year (now 39.3 s).
    */

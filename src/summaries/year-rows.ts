@@ -1,8 +1,8 @@
 // summarize's year, once its rows are gathered (summaries/rebuild.ts: day triples, month rows):
-// pivoted into rows of the IP sets' shape (one per year and key, d1..d12 and f1..f12), which are
-// then both copied into the sets and counted into stats and categorystats. Counting from the
-// pivoted rows reads each pair once per year, where counting from the month rows read a row per
-// month, four times over (legacy and filtered, months and year).
+// pivoted into one row per year and key (d1..d12 and f1..f12), which is then written into the IP
+// sets (a row per month that holds downloads, and the year's pair) and counted into stats and
+// categorystats. Counting from the pivoted rows reads each pair once per year, where counting
+// from the month rows read a row per month, four times over (legacy and filtered, months and year).
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { isoDate } from "../domain/dates.js";
 import type { Database } from "../store/schema.js";
@@ -10,21 +10,20 @@ import { MONTHS, type Level } from "./ip-sets.js";
 
 const list = (names: readonly string[]) => sql.raw(names.join(", "));
 const monthly = (kind: "d" | "f") => MONTHS.map((n) => `${kind}${n}`);
-/** As the sets declare them (sql/011_year_ips.sql): a month's downloads, and its filtered days (at most 31 a pair). */
-const TYPE = { d: "integer", f: "smallint" } as const;
+/** A month's downloads, and its filtered days (at most 31 a pair, a few thousand a category). */
+const TYPE = { d: "integer", f: "integer" } as const;
 /** The columns of a year row after its keys. */
 export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
 
 /**
- * Rows (KEYS…, month, downloads, filtered_days, last_date), any number per key and month, as
- * one row per `keys`, their months summed side by side, and (with `lastDate`) the last of their
- * last days seen (the sets' last_date: summaries/recent.ts). Keys that leave out the package sum
- * the packages' months: the category level's rows.
+ * Rows (KEYS…, month, downloads, filtered_days), any number per key and month, as one row per
+ * `keys`, their months summed side by side. Keys that leave out the package sum the packages'
+ * months: the category level's rows.
  */
-export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>, lastDate: boolean): RawBuilder<unknown> {
+export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>): RawBuilder<unknown> {
   const sums = (column: string, kind: "d" | "f") =>
     sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${TYPE[kind]} as ${kind}${n}`).join(", "));
-  return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")} ${lastDate ? sql`, max(last_date) as last_date` : sql``}
+  return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")}
     from (${months}) x group by ${list(keys)}`;
 }
 
@@ -69,4 +68,21 @@ export async function replaceYearCounts(trx: Kysely<Database>, level: Level, yea
       select ${keys}, p.date, p.is_monthly, p.ips, p.downloads from ${sql.table(totals)} t
       cross join lateral (values ${sql.raw(periods)}) p(date, is_monthly, ips, downloads) where p.ips > 0`.execute(trx);
   }
+}
+
+/**
+ * The level's IP sets from its year rows (`rows`, a table: year, KEYS…, d1..d12, f1..f12): a month
+ * row per month that holds downloads, and the year's pair. `ordered`: in key order, for sets whose
+ * indexes are there, so each grows at its end.
+ */
+export async function insertSets(trx: Kysely<Database>, level: Level, rows: string, ordered: boolean): Promise<void> {
+  const set = list([...level.keys, "ip"]);
+  const months = sql.raw(MONTHS.map((n) => `(${n}, y.d${n}, y.f${n})`).join(", "));
+  const filtered = sql.raw(MONTHS.map((n) => `y.f${n}`).join(" + "));
+  await sql`insert into ${sql.table(level.months)} (year, month, ${set}, downloads, filtered_days)
+    select y.year, m.month, ${sql.raw([...level.keys, "ip"].map((k) => `y.${k}`).join(", "))}, m.downloads, m.filtered_days
+    from ${sql.table(rows)} y cross join lateral (values ${months}) m(month, downloads, filtered_days) where m.downloads > 0
+    ${ordered ? sql`order by 1, 2, ${set}` : sql``}`.execute(trx);
+  await sql`insert into ${sql.table(level.pairs)} (year, ${set}, filtered) select year, ${set}, (${filtered}) > 0 from ${sql.table(rows)} y
+    ${ordered ? sql`order by year, ${set}` : sql``}`.execute(trx);
 }

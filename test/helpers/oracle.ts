@@ -96,17 +96,18 @@ export async function filteredSummaries(store: Store) {
   };
 }
 
-/** Rows of the IP sets that break "filtered ⊆ counted": filtered days above downloads (or the days a month has), or below 0; rows without downloads. */
+/** Rows of the IP sets that break "filtered ⊆ counted": filtered days above downloads (or the days a month has), or below 0; rows without downloads; year pairs and month rows that disagree. */
 export async function filteredOutsideCounted(store: Store) {
-  const months = (t: string) =>
-    `${t} y cross join lateral (values ${Array.from({ length: 12 }, (_, i) => `(${i + 1}, y.d${i + 1}, y.f${i + 1})`).join(", ")}) m(month, downloads, filtered_days)`;
-  const empty = Array.from({ length: 12 }, (_, i) => `y.d${i + 1} = 0`).join(" and ");
-  return query(store)(`select 'package' as level, year, category, ip, month, downloads, filtered_days from ${months("webstats_year_ips")}
-      where filtered_days < 0 or filtered_days > downloads or filtered_days > 31 or downloads < 0
-    union all select 'category', year, category, ip, month, downloads, filtered_days from ${months("webstats_category_year_ips")}
-      where filtered_days < 0 or filtered_days > downloads or downloads < 0
-    union all select 'package, empty', year, category, ip, 0, 0, 0 from webstats_year_ips y where ${empty}
-    union all select 'category, empty', year, category, ip, 0, 0, 0 from webstats_category_year_ips y where ${empty}
+  const pairsOf = (months: string, keys: string) => `select year, ${keys}, bool_or(filtered_days > 0) as filtered from ${months} group by year, ${keys}`;
+  const disagree = (months: string, pairs: string, keys: string) =>
+    `(select year, ${keys}, filtered from ${pairs} except select * from (${pairsOf(months, keys)}) a)
+      union all (select * from (${pairsOf(months, keys)}) b except select year, ${keys}, filtered from ${pairs})`;
+  return query(store)(`select 'package' as level, year, category, ip, month, downloads, filtered_days from webstats_month_ips
+      where filtered_days < 0 or filtered_days > downloads or filtered_days > 31 or downloads <= 0
+    union all select 'category', year, category, ip, month, downloads, filtered_days from webstats_category_month_ips
+      where filtered_days < 0 or filtered_days > downloads or downloads <= 0
+    union all select 'package pairs', year, category, ip, 0, 0, filtered::int from (${disagree("webstats_month_ips", "webstats_year_pairs", "package, category, ip")}) p
+    union all select 'category pairs', year, category, ip, 0, 0, filtered::int from (${disagree("webstats_category_month_ips", "webstats_category_year_pairs", "category, ip")}) c
     union all select 'daily', extract(year from date)::int, category, package, extract(month from date)::int, downloads, filtered_ips from webstats_daily
       where filtered_ips < 0 or filtered_ips > ips`);
 }
