@@ -6,6 +6,7 @@
 --
 --   createdb y15
 --   pg_dump --exclude-table-data=bioc_web_downloads --exclude-table-data='webstats_*month_ips' --exclude-table-data='webstats_*year_pairs' \
+--     --exclude-table-data='webstats_*year_unfiltered' \
 --     --exclude-table-data='scale_bench_*' --exclude-table-data=webstats_daily SOURCE | psql -q y15
 --   psql -v years=15 -v first=2025 -f scripts/history-copy.sql y15
 \set ON_ERROR_STOP on

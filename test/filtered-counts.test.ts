@@ -74,7 +74,7 @@ for (const backend of BACKENDS) {
         await ingestRows(store, inBatches([...day("10.0.0.1", 1), ...day("10.0.0.1", 1), ...day("66.249.66.1", K + 1)]));
         // As the migration finds such a database: the new columns at their defaults, nothing counted.
         await sql`update webstats_month_ips set filtered_days = 0`.execute(store.db);
-        await sql`update webstats_year_pairs set filtered = false`.execute(store.db);
+        await sql`insert into webstats_year_unfiltered select * from webstats_year_pairs on conflict do nothing`.execute(store.db);
         await sql`delete from webstats_filtered_stats`.execute(store.db);
         // 007's columns are there (its tables since made anew by 011): what it does to such a database is its last statement.
         const m007 = readFileSync(new URL("../sql/007_filtered_counts.sql", import.meta.url), "utf8");

@@ -272,6 +272,32 @@ for (const backend of BACKENDS) {
       expect(last30).toContain("bioc/affy=1/1");
     });
 
+    it("a pair still in the year loses its only filtered day: it leaves the year's filtered IPs, not its IPs", async () => {
+      const { store } = current();
+      crawlerK = 2;
+      await rebuildSummaries(store, null, undefined, crawlerK);
+      const at = (date: string, pkg: string, category = "bioc"): DownloadRow => ({
+        date: date as IsoDate,
+        ip: "10.0.0.9",
+        status: 200,
+        category,
+        package: pkg,
+      });
+      const crawl = (date: string) => [at(date, "affy"), at(date, "limma"), at(date, "GO.db", "annotation")];
+      const day = (date: string, rows: DownloadRow[]) => ingestRows(store, inBatches(rows), { days: [date as IsoDate, date as IsoDate] });
+      await day("2025-01-05", [{ ...at("2025-01-05", "affy"), ip: "10.0.0.8" }]); // another IP keeps affy's filtered year
+      await day("2025-02-10", crawl("2025-02-10")); // more than K packages: a crawler that day
+      await day("2025-03-10", [at("2025-03-10", "affy")]); // its one filtered day of affy
+      await day("2025-03-10", crawl("2025-03-10")); // restated: a crawler that day too
+      const yearOf = (rows: { package?: string; date: string; ip_count: number }[]) =>
+        rows.filter((r) => r.package === "affy" && r.date === "2025-12-31").map((r) => r.ip_count);
+      expect(yearOf((await summaries(store)).stats as never)).toEqual([2]);
+      expect(yearOf((await filteredSummaries(store)).stats as never)).toEqual([1]);
+      expect(await filteredSummaries(store)).toEqual(await filteredOracle(store, crawlerK));
+      expect(await summaries(store)).toEqual(await oracle(store));
+      expect(await filteredOutsideCounted(store)).toEqual([]);
+    });
+
     it("a summarize from inside the window keeps the last day of a pair seen only before its first month", async () => {
       const { store } = current();
       await rebuildSummaries(store, null);

@@ -2,23 +2,26 @@
 // (year, KEYS…, ip, month, delta, filtered_delta) rows. Applied to the month's IP sets (one row
 // per year, month, KEYS…, ip: its downloads and filtered days; sql/013), it tells for each row
 // whether the IP appears in or leaves that month. A row that appears in its month is inserted into
-// the year's pairs (a key per year, KEYS…, ip, with whether any of its days was filtered), which
-// says whether it appears in the year; one that leaves its month looks up its year's other months,
+// the year's pairs (a key per year, KEYS…, ip; `on conflict do nothing`), which says whether it
+// appears in the year; one that leaves its month looks up its year's other months,
 // and leaves the year's pairs when none holds it. Those flips are the change of the distinct IP
 // counts, the deltas' sums the change of downloads. So a night writes only its month's rows, and
 // the year's pairs only for the pairs new to the month: a day costs what the day holds, whatever
 // the month, year or table hold, and the counts stay exactly those of the legacy views (v_stats,
 // v_categorystats), which count distinct IPs per period. The counts without crawlers and repeats
 // ride along: each row also has a `filtered_delta` of its filtered days, whose flips and sums are
-// counted the same way into the filtered summary tables.
+// counted the same way into the filtered summary tables; the year's pairs without a filtered day
+// (a crawler's) are kept apart, so that a pair's year keys are only ever inserted or deleted.
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../store/schema.js";
 
 export interface Level {
   /** The month's IP sets: (year, month, KEYS…, ip) → downloads and filtered days. */
   readonly months: "webstats_month_ips" | "webstats_category_month_ips";
-  /** The year's pairs: (year, KEYS…, ip) → filtered (a filtered day that year), a row while a month holds the pair. */
+  /** The year's pairs: (year, KEYS…, ip), a key while a month of the year holds the pair. */
   readonly pairs: "webstats_year_pairs" | "webstats_category_year_pairs";
+  /** The year's pairs without a filtered day that year (a crawler's every day): few. */
+  readonly unfiltered: "webstats_year_unfiltered" | "webstats_category_year_unfiltered";
   readonly keys: readonly ("package" | "category")[];
   /** The legacy summary table the flips are counted into. */
   readonly summary: "stats" | "categorystats";
@@ -31,6 +34,7 @@ export interface Level {
 export const PACKAGE_LEVEL: Level = {
   months: "webstats_month_ips",
   pairs: "webstats_year_pairs",
+  unfiltered: "webstats_year_unfiltered",
   keys: ["package", "category"],
   summary: "stats",
   filtered: "webstats_filtered_stats",
@@ -39,6 +43,7 @@ export const PACKAGE_LEVEL: Level = {
 export const CATEGORY_LEVEL: Level = {
   months: "webstats_category_month_ips",
   pairs: "webstats_category_year_pairs",
+  unfiltered: "webstats_category_year_unfiltered",
   keys: ["category"],
   summary: "categorystats",
   filtered: "webstats_filtered_categorystats",
@@ -97,7 +102,7 @@ export async function applyIpDeltas(trx: Kysely<Database>, level: Level, delta: 
 async function applyMonth(trx: Kysely<Database>, level: Level, month: number): Promise<void> {
   const set = [...level.keys, "ip"];
   const key = ["year", ...set];
-  const [months, pairs] = [sql.table(level.months), sql.table(level.pairs)];
+  const [months, pairs, unfiltered] = [sql.table(level.months), sql.table(level.pairs), sql.table(level.unfiltered)];
   for (const t of ["ip_step", "ip_leaving"]) await sql`drop table if exists ${sql.table(t)}`.execute(trx);
   await sql`create temp table ip_step on commit drop as
     with up as (insert into ${months} as m (year, month, ${ids(set)}, downloads, filtered_days)
@@ -115,12 +120,19 @@ async function applyMonth(trx: Kysely<Database>, level: Level, month: number): P
   const counts = rows[0]!;
 
   if (counts.entering > 0) {
-    // Appears in the month (or its filtered days do): new to the year unless its key is there.
-    await sql`with up as (insert into ${pairs} as p (year, ${ids(set)}, filtered)
-        select year, ${ids(set)}, filtered_before + filtered_delta > 0 from ip_step f where ${entering} order by year, ${ids(set)}
-        on conflict (year, ${ids(set)}) do update set filtered = true where excluded.filtered and not p.filtered
-        returning p.year, ${ids(set, "p.")}, (p.xmax = 0) as inserted, p.filtered)
-      update ip_step f set year_flip = u.inserted::int, filtered_year_flip = u.filtered::int from up u where ${matches("f", "u", key)}`.execute(trx);
+    // Appears in the month (or its filtered days do): new to the year when its key was not there
+    // (`do nothing`: a key found is neither locked nor written).
+    await sql`with up as (insert into ${pairs} (year, ${ids(set)}) select year, ${ids(set)} from ip_step f where ${entering} order by year, ${ids(set)}
+        on conflict do nothing returning year, ${ids(set)})
+      update ip_step f set year_flip = 1, filtered_year_flip = (f.filtered_before + f.filtered_delta > 0)::int from up u where ${matches("f", "u", key)}`.execute(
+      trx,
+    );
+    await sql`insert into ${unfiltered} (year, ${ids(set)}) select year, ${ids(set)} from ip_step f
+      where f.year_flip = 1 and f.filtered_before + f.filtered_delta = 0 order by year, ${ids(set)}`.execute(trx);
+    // A pair of the year gets its first filtered day.
+    await sql`with now_filtered as (delete from ${unfiltered} x using ip_step f
+        where f.year_flip = 0 and ${entering} and f.filtered_before + f.filtered_delta > 0 and ${matches("x", "f", key)} returning x.year, ${ids(set, "x.")})
+      update ip_step f set filtered_year_flip = 1 from now_filtered n where ${matches("f", "n", key)}`.execute(trx);
   }
   if (counts.leaving > 0) {
     // filtered days <= downloads: a row emptied of downloads is emptied of filtered days too.
@@ -132,12 +144,15 @@ async function applyMonth(trx: Kysely<Database>, level: Level, month: number): P
     await sql`create temp table ip_leaving on commit drop as
       select f.year, ${ids(set, "f.")}, f.before + f.delta = 0 as emptied, ${other("downloads")} as held, ${other("filtered_days")} as filtered_held
       from ip_step f where ${leaving}`.execute(trx);
-    await sql`with gone as (delete from ${pairs} p using ip_leaving l where l.emptied and not l.held and ${matches("p", "l", key)}
-        returning p.year, ${ids(set, "p.")}, p.filtered)
-      update ip_step f set year_flip = -1, filtered_year_flip = -(g.filtered::int) from gone g where ${matches("f", "g", key)}`.execute(trx);
-    await sql`with unflagged as (update ${pairs} p set filtered = false from ip_leaving l
-        where (l.held or not l.emptied) and not l.filtered_held and p.filtered and ${matches("p", "l", key)} returning p.year, ${ids(set, "p.")})
-      update ip_step f set filtered_year_flip = -1 from unflagged u where ${matches("f", "u", key)}`.execute(trx);
+    // Gone from the year: its filtered count too, unless it had no filtered day.
+    await sql`with gone as (delete from ${pairs} p using ip_leaving l where l.emptied and not l.held and ${matches("p", "l", key)} returning p.year, ${ids(set, "p.")})
+      update ip_step f set year_flip = -1, filtered_year_flip = -1 from gone g where ${matches("f", "g", key)}`.execute(trx);
+    await sql`with was as (delete from ${unfiltered} x using ip_leaving l where l.emptied and not l.held and ${matches("x", "l", key)} returning x.year, ${ids(set, "x.")})
+      update ip_step f set filtered_year_flip = 0 from was w where ${matches("f", "w", key)}`.execute(trx);
+    // Still in the year, but no month keeps a filtered day: it leaves the year's filtered count (unless it had none).
+    await sql`with added as (insert into ${unfiltered} (year, ${ids(set)}) select year, ${ids(set)} from ip_leaving l
+        where (l.held or not l.emptied) and not l.filtered_held order by year, ${ids(set)} on conflict do nothing returning year, ${ids(set)})
+      update ip_step f set filtered_year_flip = -1 from added a where ${matches("f", "a", key)}`.execute(trx);
   }
 }
 

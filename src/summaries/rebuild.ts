@@ -168,6 +168,8 @@ const SUMMARY_TABLES = [
   "webstats_category_month_ips",
   "webstats_year_pairs",
   "webstats_category_year_pairs",
+  "webstats_year_unfiltered",
+  "webstats_category_year_unfiltered",
   "webstats_daily",
   "webstats_category_daily",
   "webstats_daily_months",
@@ -184,6 +186,8 @@ const SETS = [
   { table: "webstats_category_month_ips", key: "year, month, category, ip" },
   { table: "webstats_year_pairs", key: "year, package, category, ip" },
   { table: "webstats_category_year_pairs", key: "year, category, ip" },
+  { table: "webstats_year_unfiltered", key: "year, package, category, ip" },
+  { table: "webstats_category_year_unfiltered", key: "year, category, ip" },
 ] as const;
 
 /**

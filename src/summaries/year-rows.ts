@@ -72,8 +72,11 @@ export async function replaceYearCounts(trx: Kysely<Database>, level: Level, yea
 
 /**
  * The level's IP sets from its year rows (`rows`, a table: year, KEYS…, d1..d12, f1..f12): a month
- * row per month that holds downloads, and the year's pair. `ordered`: in key order, for sets whose
- * indexes are there, so each grows at its end.
+ * row per month that holds downloads, and the year's pair. The month rows go in month by month,
+ * so that a month's rows share their pages, as a month of nights leaves them: otherwise each of a
+ * night's upserts reads a random page of the whole year's rows (the month's last night, put back
+ * on a year loaded in year-row order: 13.7 s for the package level's upsert). `ordered`: in key
+ * order, for sets whose indexes are there, so each grows at its end.
  */
 export async function insertSets(trx: Kysely<Database>, level: Level, rows: string, ordered: boolean): Promise<void> {
   const set = list([...level.keys, "ip"]);
@@ -82,7 +85,12 @@ export async function insertSets(trx: Kysely<Database>, level: Level, rows: stri
   await sql`insert into ${sql.table(level.months)} (year, month, ${set}, downloads, filtered_days)
     select y.year, m.month, ${sql.raw([...level.keys, "ip"].map((k) => `y.${k}`).join(", "))}, m.downloads, m.filtered_days
     from ${sql.table(rows)} y cross join lateral (values ${months}) m(month, downloads, filtered_days) where m.downloads > 0
-    ${ordered ? sql`order by 1, 2, ${set}` : sql``}`.execute(trx);
-  await sql`insert into ${sql.table(level.pairs)} (year, ${set}, filtered) select year, ${set}, (${filtered}) > 0 from ${sql.table(rows)} y
-    ${ordered ? sql`order by year, ${set}` : sql``}`.execute(trx);
+    order by 1, 2 ${ordered ? sql`, ${set}` : sql``}`.execute(trx);
+  for (const [table, where] of [
+    [level.pairs, sql`true`],
+    [level.unfiltered, sql`${filtered} = 0`],
+  ] as const) {
+    await sql`insert into ${sql.table(table)} (year, ${set}) select year, ${set} from ${sql.table(rows)} y where ${where}
+      ${ordered ? sql`order by year, ${set}` : sql``}`.execute(trx);
+  }
 }

@@ -98,16 +98,20 @@ export async function filteredSummaries(store: Store) {
 
 /** Rows of the IP sets that break "filtered ⊆ counted": filtered days above downloads (or the days a month has), or below 0; rows without downloads; year pairs and month rows that disagree. */
 export async function filteredOutsideCounted(store: Store) {
-  const pairsOf = (months: string, keys: string) => `select year, ${keys}, bool_or(filtered_days > 0) as filtered from ${months} group by year, ${keys}`;
-  const disagree = (months: string, pairs: string, keys: string) =>
-    `(select year, ${keys}, filtered from ${pairs} except select * from (${pairsOf(months, keys)}) a)
-      union all (select * from (${pairsOf(months, keys)}) b except select year, ${keys}, filtered from ${pairs})`;
+  // The year's pairs are the keys a month holds; the unfiltered ones those without a filtered day in any month.
+  const pairsOf = (months: string, keys: string, unfiltered: boolean) =>
+    `select year, ${keys} from ${months} group by year, ${keys} ${unfiltered ? "having max(filtered_days) = 0" : ""}`;
+  const disagree = (months: string, pairs: string, keys: string, unfiltered = false) =>
+    `(select year, ${keys} from ${pairs} except select * from (${pairsOf(months, keys, unfiltered)}) a)
+      union all (select * from (${pairsOf(months, keys, unfiltered)}) b except select year, ${keys} from ${pairs})`;
   return query(store)(`select 'package' as level, year, category, ip, month, downloads, filtered_days from webstats_month_ips
       where filtered_days < 0 or filtered_days > downloads or filtered_days > 31 or downloads <= 0
     union all select 'category', year, category, ip, month, downloads, filtered_days from webstats_category_month_ips
       where filtered_days < 0 or filtered_days > downloads or downloads <= 0
-    union all select 'package pairs', year, category, ip, 0, 0, filtered::int from (${disagree("webstats_month_ips", "webstats_year_pairs", "package, category, ip")}) p
-    union all select 'category pairs', year, category, ip, 0, 0, filtered::int from (${disagree("webstats_category_month_ips", "webstats_category_year_pairs", "category, ip")}) c
+    union all select 'package pairs', year, category, ip, 0, 0, 0 from (${disagree("webstats_month_ips", "webstats_year_pairs", "package, category, ip")}) p
+    union all select 'category pairs', year, category, ip, 0, 0, 0 from (${disagree("webstats_category_month_ips", "webstats_category_year_pairs", "category, ip")}) c
+    union all select 'package unfiltered', year, category, ip, 0, 0, 0 from (${disagree("webstats_month_ips", "webstats_year_unfiltered", "package, category, ip", true)}) p
+    union all select 'category unfiltered', year, category, ip, 0, 0, 0 from (${disagree("webstats_category_month_ips", "webstats_category_year_unfiltered", "category, ip", true)}) c
     union all select 'daily', extract(year from date)::int, category, package, extract(month from date)::int, downloads, filtered_ips from webstats_daily
       where filtered_ips < 0 or filtered_ips > ips`);
 }

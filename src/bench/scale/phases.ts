@@ -286,7 +286,7 @@ export async function backfillLogsPhase(ctx: Context): Promise<void> {
 /** The years of history the history phase builds (Bioconductor's tree holds 2009 on). */
 const HISTORY_YEARS = 15;
 /** Left out of the history's copy: a build reads none of them. */
-const NOT_BUILT_FROM = ["bioc_web_downloads", "webstats_*month_ips", "webstats_*year_pairs", "webstats_daily", "scale_bench_*"];
+const NOT_BUILT_FROM = ["bioc_web_downloads", "webstats_*month_ips", "webstats_*year_pairs", "webstats_*year_unfiltered", "webstats_daily", "scale_bench_*"];
 
 /** Resolves when `child` exits 0; rejects naming `what` otherwise. ("exit": a child whose output another child reads never "close"s.) */
 async function succeeded(child: ReturnType<typeof spawn>, what: string): Promise<void> {
