@@ -135,7 +135,7 @@ async function readCache(db: string): Promise<{ generation: Generation; shape: S
   }
 }
 
-/** Everything a run changes, put back: later days, the restated day, the summaries, ValidThru. */
+/** Everything a run changes, put back: later days, the restated day, ValidThru; the summaries are left to the summarize phase. */
 async function resetForRun(db: string, model: ScaleModel): Promise<void> {
   const client = await connect(db);
   try {
@@ -145,6 +145,10 @@ async function resetForRun(db: string, model: ScaleModel): Promise<void> {
     await client.query(`insert into bioc_web_downloads (date, "c-ip", "sc-status", category, package) ${daySelect(model, mid)}`);
     await client.query("truncate stats, categorystats, webstats_ingest_runs restart identity");
     await setValidThru(client, model.to);
+    // The days deleted above are still in the summaries: until the summarize phase makes them
+    // again, webstats refuses to ingest or build here (a run with `--skip summarize` measured the
+    // other phases on empty stats and on IP sets holding days the raw table no longer had).
+    await client.query("update webstats_info set value = 'missing' where key = 'SummaryTables'");
     await client.query("commit");
     await client.query("vacuum (analyze) bioc_web_downloads");
   } finally {

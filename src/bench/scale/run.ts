@@ -19,7 +19,7 @@ const USAGE = `usage: npm run bench:scale -- [--years N] [--per-day N] [--regene
   --per-day N    rows on a weekday (default 300000; weekends about half)
   --regenerate   generate again even if the database of these parameters is finished
   --jobs N       connections generating at once (default: cores, at most 2)
-  --skip LIST    phases to leave out: ${PHASES.join(", ")}
+  --skip LIST    phases to leave out: ${PHASES.join(", ")} (every other phase needs the summarize phase: a run resets the cached database, and its summaries with it)
   --database N   the cache database's name (default: webstats_scale_yYEARS_pPERDAY)
 Needs DATABASE_URL pointing at a server that keeps its databases (the cache); psql on PATH.`;
 
