@@ -1,15 +1,17 @@
 -- The IP sets keyed by month, and the year's pairs apart (summaries/ip-sets.ts). A night writes
 -- only the current month's rows: its pairs' downloads and filtered days, upserted into the month's
 -- part of the index, which a month of nights keeps warm. The year's pairs (keys) are only
--- inserted, by the pairs new to the month (`on conflict do nothing`), never updated: a year row of 24 counts rewritten per pair and night (sql/011) wrote ~3.5 GB of WAL
--- for a late-year day and read a random page of the year's sets per pair, so a night cost more as
--- the year went on. A pair that leaves a month (a restated day) looks up its other months' rows.
+-- inserted, by the pairs new to the month (`on conflict do nothing`), never updated: a year row
+-- of 24 counts rewritten per pair and night (sql/011) wrote ~3.5 GB of WAL for a late-year day
+-- and read a random page of the year's sets per pair, so a night cost more as the year went on.
+-- A pair that leaves a month (a restated day) looks up its other months' rows.
 set local work_mem = '256MB';
 -- The keys' indexes are made once the rows are in: one sort each, not a hundred million insertions.
 -- The month rows go in by month, so that a month's rows share their pages (summaries/year-rows.ts).
 set local maintenance_work_mem = '512MB';
 
-create table webstats_month_ips_013 (
+-- 004's month tables, dropped by 011, had these names (keyed by the pair, then the month).
+create table webstats_month_ips (
     year smallint not null,
     month smallint not null,
     package varchar(64) collate "C" not null,
@@ -19,7 +21,7 @@ create table webstats_month_ips_013 (
     filtered_days smallint not null
 ) with (fillfactor = 90);
 
-create table webstats_category_month_ips_013 (
+create table webstats_category_month_ips (
     year smallint not null,
     month smallint not null,
     category varchar(16) collate "C" not null,
@@ -47,12 +49,12 @@ create table webstats_category_year_pairs (
 create table webstats_year_unfiltered (like webstats_year_pairs);
 create table webstats_category_year_unfiltered (like webstats_category_year_pairs);
 
-insert into webstats_month_ips_013 (year, month, package, category, ip, downloads, filtered_days)
+insert into webstats_month_ips (year, month, package, category, ip, downloads, filtered_days)
 select y.year, m.month, y.package, y.category, y.ip, m.downloads, m.filtered_days
 from webstats_year_ips y cross join lateral (values (1, y.d1, y.f1), (2, y.d2, y.f2), (3, y.d3, y.f3), (4, y.d4, y.f4), (5, y.d5, y.f5), (6, y.d6, y.f6), (7, y.d7, y.f7), (8, y.d8, y.f8), (9, y.d9, y.f9), (10, y.d10, y.f10), (11, y.d11, y.f11), (12, y.d12, y.f12)) m(month, downloads, filtered_days)
 where m.downloads > 0 order by 1, 2;
 
-insert into webstats_category_month_ips_013 (year, month, category, ip, downloads, filtered_days)
+insert into webstats_category_month_ips (year, month, category, ip, downloads, filtered_days)
 select y.year, m.month, y.category, y.ip, m.downloads, m.filtered_days
 from webstats_category_year_ips y cross join lateral (values (1, y.d1, y.f1), (2, y.d2, y.f2), (3, y.d3, y.f3), (4, y.d4, y.f4), (5, y.d5, y.f5), (6, y.d6, y.f6), (7, y.d7, y.f7), (8, y.d8, y.f8), (9, y.d9, y.f9), (10, y.d10, y.f10), (11, y.d11, y.f11), (12, y.d12, y.f12)) m(month, downloads, filtered_days)
 where m.downloads > 0 order by 1, 2;
@@ -65,11 +67,6 @@ insert into webstats_category_year_pairs (year, category, ip) select year, categ
 insert into webstats_category_year_unfiltered (year, category, ip)
 select year, category, ip from webstats_category_year_ips y where (y.f1 + y.f2 + y.f3 + y.f4 + y.f5 + y.f6 + y.f7 + y.f8 + y.f9 + y.f10 + y.f11 + y.f12) = 0;
 
--- 004's month tables (dropped by 011) had these names; the new ones take them.
-drop table if exists webstats_month_ips;
-drop table if exists webstats_category_month_ips;
-alter table webstats_month_ips_013 rename to webstats_month_ips;
-alter table webstats_category_month_ips_013 rename to webstats_category_month_ips;
 alter table webstats_month_ips add constraint webstats_month_ips_pkey primary key (year, month, package, category, ip);
 alter table webstats_category_month_ips add constraint webstats_category_month_ips_pkey primary key (year, month, category, ip);
 alter table webstats_year_pairs add constraint webstats_year_pairs_pkey primary key (year, package, category, ip);

@@ -76,7 +76,7 @@ for (const backend of BACKENDS) {
         await sql`update webstats_month_ips set filtered_days = 0`.execute(store.db);
         await sql`insert into webstats_year_unfiltered select * from webstats_year_pairs on conflict do nothing`.execute(store.db);
         await sql`delete from webstats_filtered_stats`.execute(store.db);
-        // 007's columns are there (its tables since made anew by 011): what it does to such a database is its last statement.
+        // 007's columns are there (its tables since made anew by 011 and 013): what it does to such a database is its last statement.
         const m007 = readFileSync(new URL("../sql/007_filtered_counts.sql", import.meta.url), "utf8");
         await sql.raw(m007.slice(m007.indexOf("update webstats_info"))).execute(store.db);
         expect(await getInfo(store.db, "SummaryTables")).toBe("missing");

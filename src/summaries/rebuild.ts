@@ -162,24 +162,6 @@ export async function deferSummaries(trx: Kysely<Database>, first: IsoDate): Pro
   await markRebuilding(trx, whole && earliest ? monthStart(earliest) : from, whole, await getCrawlerPackages(trx));
 }
 
-/** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
-const SUMMARY_TABLES = [
-  "webstats_month_ips",
-  "webstats_category_month_ips",
-  "webstats_year_pairs",
-  "webstats_category_year_pairs",
-  "webstats_year_unfiltered",
-  "webstats_category_year_unfiltered",
-  "webstats_daily",
-  "webstats_category_daily",
-  "webstats_daily_months",
-  "webstats_daily_packed",
-  "stats",
-  "categorystats",
-  "webstats_filtered_stats",
-  "webstats_filtered_categorystats",
-] as const;
-
 /** The IP sets and their keys, as sql/013_month_keyed_ip_sets.sql makes them. */
 const SETS = [
   { table: "webstats_month_ips", key: "year, month, package, category, ip" },
@@ -188,6 +170,19 @@ const SETS = [
   { table: "webstats_category_year_pairs", key: "year, category, ip" },
   { table: "webstats_year_unfiltered", key: "year, package, category, ip" },
   { table: "webstats_category_year_unfiltered", key: "year, category, ip" },
+] as const;
+
+/** The tables a year's rebuild writes (the last 30 days' are made from the raw rows at the end). */
+const SUMMARY_TABLES = [
+  ...SETS.map((s) => s.table),
+  "webstats_daily",
+  "webstats_category_daily",
+  "webstats_daily_months",
+  "webstats_daily_packed",
+  "stats",
+  "categorystats",
+  "webstats_filtered_stats",
+  "webstats_filtered_categorystats",
 ] as const;
 
 /**

@@ -82,17 +82,17 @@ export async function moveRecentWindow(trx: Kysely<Database>, days: readonly [Is
  * only raw rows read, and only for those pairs.
  */
 async function restatedMoves(trx: Kysely<Database>, from: IsoDate, [start, last]: readonly [IsoDate, IsoDate]): Promise<void> {
+  const outside = sql`(r.last_date < ${start} or r.last_date > ${last})`;
   await sql`create temp table recent_moves on commit drop as
-    select x.package, x.category, x.ip, x.new_last, r.last_date as before, null::date as after
+    select x.package, x.category, x.ip, x.new_last, r.last_date as before,
+      case when ${outside} then greatest(r.last_date, x.new_last) else x.new_last end as after, coalesce(${outside}, false) as outside
     from (select package, category, ip, max(old) as old_last, max(new) as new_last
       from (select package, category, ip, date as old, null::date as new from old_day_ips where date >= ${start}
         union all select package, category, ip, null, date from new_day_ips where date >= ${start}) u
       group by 1, 2, 3 having max(old) is distinct from max(new)) x
     left join webstats_recent_ips r on ${sameKey("r", "x")}`.execute(trx);
   await sql`analyze recent_moves`.execute(trx);
-  const outside = sql`(before < ${start} or before > ${last})`;
-  await sql`update recent_moves set after = case when ${outside} then greatest(before, new_last) else new_last end`.execute(trx);
-  const recount = sql`after is null and not coalesce(${outside}, false)`;
+  const recount = sql`after is null and not outside`;
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from recent_moves where ${recount}`.execute(trx);
   if (rows[0]!.n > 0 && from < start) {
     await sql`drop table if exists recent_recount_pairs`.execute(trx);

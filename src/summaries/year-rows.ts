@@ -10,10 +10,6 @@ import { MONTHS, type Level } from "./ip-sets.js";
 
 const list = (names: readonly string[]) => sql.raw(names.join(", "));
 const monthly = (kind: "d" | "f") => MONTHS.map((n) => `${kind}${n}`);
-/** A month's downloads, and its filtered days (at most 31 a pair, a few thousand a category). */
-const TYPE = { d: "integer", f: "integer" } as const;
-/** The columns of a year row after its keys. */
-export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
 
 /**
  * Rows (KEYS…, month, downloads, filtered_days), any number per key and month, as one row per
@@ -21,8 +17,9 @@ export const YEAR_COUNTS = [...monthly("d"), ...monthly("f")] as const;
  * months: the category level's rows.
  */
 export function pivotMonths(keys: readonly string[], months: RawBuilder<unknown>): RawBuilder<unknown> {
+  // In integers: a category's filtered days of a month are its packages' summed (a few thousand).
   const sums = (column: string, kind: "d" | "f") =>
-    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::${TYPE[kind]} as ${kind}${n}`).join(", "));
+    sql.raw(MONTHS.map((n) => `sum(case when month = ${n} then ${column} else 0 end)::int as ${kind}${n}`).join(", "));
   return sql`select ${list(keys)}, ${sums("downloads", "d")}, ${sums("filtered_days", "f")}
     from (${months}) x group by ${list(keys)}`;
 }
@@ -79,11 +76,12 @@ export async function replaceYearCounts(trx: Kysely<Database>, level: Level, yea
  * order, for sets whose indexes are there, so each grows at its end.
  */
 export async function insertSets(trx: Kysely<Database>, level: Level, rows: string, ordered: boolean): Promise<void> {
-  const set = list([...level.keys, "ip"]);
+  const keys = [...level.keys, "ip"];
+  const set = list(keys);
   const months = sql.raw(MONTHS.map((n) => `(${n}, y.d${n}, y.f${n})`).join(", "));
   const filtered = sql.raw(MONTHS.map((n) => `y.f${n}`).join(" + "));
   await sql`insert into ${sql.table(level.months)} (year, month, ${set}, downloads, filtered_days)
-    select y.year, m.month, ${sql.raw([...level.keys, "ip"].map((k) => `y.${k}`).join(", "))}, m.downloads, m.filtered_days
+    select y.year, m.month, ${list(keys.map((k) => `y.${k}`))}, m.downloads, m.filtered_days
     from ${sql.table(rows)} y cross join lateral (values ${months}) m(month, downloads, filtered_days) where m.downloads > 0
     order by 1, 2 ${ordered ? sql`, ${set}` : sql``}`.execute(trx);
   for (const [table, where] of [
